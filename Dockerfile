@@ -1,0 +1,16 @@
+# Production-like image: the same code as development, configured by environment variables.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+COPY . .
+RUN pip install --upgrade pip && pip install -e . \
+    && useradd --create-home --uid 1000 portal \
+    && pybabel compile --domain django --directory locale \
+    && DEBUG=1 python manage.py collectstatic --noinput \
+    && mkdir -p var media && chown -R portal:portal var media
+
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

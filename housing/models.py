@@ -1,0 +1,231 @@
+"""Housing offers, their photos, their lifecycle and inspections."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+MAX_CAPACITY = 20
+
+
+class HousingOffer(models.Model):
+    class Kind(models.TextChoices):
+        ROOM = "room", _("Room in the sponsor's home")
+        FLAT = "flat", _("Whole flat")
+        HOUSE = "house", _("House")
+        OTHER = "other", _("Other")
+
+    class Cost(models.TextChoices):
+        FREE = "free", _("Free of charge")
+        REDUCED = "reduced", _("Reduced rent")
+        MARKET = "market", _("Market rent")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        INSPECTED = "inspected", _("Inspected")
+        AVAILABLE = "available", _("Available")
+        RESERVED = "reserved", _("Reserved")
+        OCCUPIED = "occupied", _("Occupied")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    sponsor = models.ForeignKey(
+        "sponsorship.SponsorProfile", verbose_name=_("sponsor"), on_delete=models.CASCADE, related_name="offers"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    kind = models.CharField(_("kind of housing"), max_length=20, choices=Kind.choices, blank=True)
+    municipality = models.ForeignKey(
+        "projects.Municipality",
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="offers",
+    )
+    street_address = models.CharField(
+        _("street address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Private: shown only to you and to caseworkers."),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity (persons)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
+    )
+    max_households = models.PositiveSmallIntegerField(
+        _("households it can host"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("Usually one."),
+    )
+    bedrooms = models.PositiveSmallIntegerField(
+        _("bedrooms"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(MAX_CAPACITY)]
+    )
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    lift = models.BooleanField(_("lift"), default=False)
+    floor = models.SmallIntegerField(
+        _("floor"), null=True, blank=True, validators=[MinValueValidator(-3), MaxValueValidator(60)]
+    )
+    children_welcome = models.BooleanField(_("suitable for children"), default=False)
+    pets_allowed = models.BooleanField(_("pets allowed"), default=False)
+    smoking_allowed = models.BooleanField(_("smoking allowed"), default=False)
+    host_languages = models.ManyToManyField(
+        "projects.Language", verbose_name=_("languages spoken by the host"), blank=True, related_name="offers"
+    )
+    cost = models.CharField(_("cost"), max_length=20, choices=Cost.choices, blank=True)
+    monthly_rent = models.DecimalField(
+        _("monthly rent (EUR)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100000)],
+    )
+    utilities_included = models.BooleanField(_("utilities included in the rent"), default=False)
+    monthly_utilities = models.DecimalField(
+        _("monthly utilities (EUR)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100000)],
+    )
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    available_until = models.DateField(
+        _("available until"), null=True, blank=True, help_text=_("Leave empty when open-ended.")
+    )
+    minimum_stay_months = models.PositiveSmallIntegerField(
+        _("minimum stay (months)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    description_language = models.CharField(_("language of the description"), max_length=8, blank=True)
+    confirmed_at = models.DateTimeField(_("last confirmed by the sponsor"), null=True, blank=True)
+    reconfirmation_requested_at = models.DateTimeField(_("reconfirmation requested at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("housing offer")
+        verbose_name_plural = _("housing offers")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(available_until__isnull=True)
+                | models.Q(available_from__isnull=True)
+                | models.Q(available_until__gte=models.F("available_from")),
+                name="offer_until_after_from",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(monthly_rent__isnull=True) | models.Q(monthly_rent__gte=0),
+                name="offer_rent_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        kind = self.get_kind_display() if self.kind else _("Housing offer")
+        place = self.municipality.name if self.municipality_id else ""
+        return f"{kind} #{self.pk}" + (f", {place}" if place else "")
+
+    def get_absolute_url(self) -> str:
+        return reverse("housing:offer-detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        errors = {}
+        if self.available_from and self.available_until and self.available_until < self.available_from:
+            errors["available_until"] = _("“Available until” cannot be before “available from”.")
+        if self.cost == self.Cost.FREE and self.monthly_rent:
+            errors["monthly_rent"] = _("A free offer has no rent.")
+        if self.capacity and self.bedrooms and self.bedrooms > self.capacity:
+            errors["bedrooms"] = _("There cannot be more bedrooms than persons.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def photo_upload_to(instance: "OfferPhoto", filename: str) -> str:
+    return f"offers/{instance.offer_id}/{filename}"
+
+
+class OfferPhoto(models.Model):
+    """A photo, re-encoded on upload (metadata such as GPS position removed), with a thumbnail."""
+
+    offer = models.ForeignKey(HousingOffer, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=photo_upload_to)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_upload_to)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["offer", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class OfferTransition(models.Model):
+    """One step of an offer's lifecycle: who moved it, when, and why."""
+
+    offer = models.ForeignKey(HousingOffer, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=20, choices=HousingOffer.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=HousingOffer.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["offer", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Inspection(models.Model):
+    """A caseworker's visit of the offered home, with its checklist and result."""
+
+    class Result(models.TextChoices):
+        PASS = "pass", _("Pass")
+        FAIL = "fail", _("Fail")
+
+    CHECKLIST = ["safety", "heating", "water_sanitation", "smoke_detector", "matches_description"]
+
+    offer = models.ForeignKey(HousingOffer, on_delete=models.CASCADE, related_name="inspections")
+    visited_on = models.DateField(_("visit date"))
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("inspector"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    safety = models.BooleanField(_("safe"), default=False)
+    heating = models.BooleanField(_("heating works"), default=False)
+    water_sanitation = models.BooleanField(_("water and sanitation"), default=False)
+    smoke_detector = models.BooleanField(_("smoke detector"), default=False)
+    matches_description = models.BooleanField(_("matches the description"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["offer", "-visited_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on}: {self.get_result_display()}"
+
+    def failed_items(self) -> list[str]:
+        return [str(self._meta.get_field(name).verbose_name) for name in self.CHECKLIST if not getattr(self, name)]

@@ -1,0 +1,59 @@
+"""Read-side queries about housing offers."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from housing.models import HousingOffer
+
+
+def offer_list_for_user(*, user) -> QuerySet[HousingOffer]:
+    """The offers of the user's own sponsor profile, newest first."""
+    return (
+        HousingOffer.objects.filter(sponsor__user=user, sponsor__erased_at__isnull=True)
+        .select_related("municipality", "sponsor")
+        .prefetch_related("host_languages", "photos")
+    )
+
+
+def offer_get_for_user(*, user, pk: int) -> HousingOffer:
+    """One of the user's own offers; anyone else's is a 404, whatever the URL."""
+    return get_object_or_404(offer_list_for_user(user=user).prefetch_related("transitions", "inspections"), pk=pk)
+
+
+def offers_matchable(*, now: datetime.datetime | None = None) -> QuerySet[HousingOffer]:
+    """Available offers that matching may use: confirmed recently enough (or within the grace period),
+    of sponsors with no open high-severity safeguarding concern."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.OFFER_RECONFIRM_DAYS + settings.OFFER_RECONFIRM_GRACE_DAYS)
+    suspended = HousingOffer.objects.filter(
+        sponsor__concerns__severity="high", sponsor__concerns__closed_at__isnull=True
+    )
+    return (
+        HousingOffer.objects.filter(status=HousingOffer.Status.AVAILABLE)
+        .filter(Q(confirmed_at__gte=cutoff) | Q(confirmed_at__isnull=True))
+        .exclude(pk__in=suspended.values("pk"))
+    )
+
+
+def offer_next_step(offer: HousingOffer) -> str:
+    """What the sponsor is expected to do next, in words."""
+    from django.utils.translation import gettext as _
+
+    status = HousingOffer.Status
+    if offer.status == status.DRAFT:
+        return _("Complete the offer, add photos and submit it for inspection.")
+    if offer.status == status.SUBMITTED:
+        return _("A caseworker will contact you to visit the home.")
+    if offer.status == status.AVAILABLE:
+        if offer.reconfirmation_requested_at:
+            return _("Please confirm that the offer still stands.")
+        return _("Nothing to do: a caseworker may propose a household.")
+    if offer.status == status.RESERVED:
+        return _("A household has been proposed: a caseworker will be in touch.")
+    if offer.status == status.EXPIRED:
+        return _("The offer has expired: reopen it to change its dates.")
+    return ""

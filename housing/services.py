@@ -1,0 +1,395 @@
+"""Housing offer rules: editing drafts, the lifecycle, inspections, photos, expiry and reconfirmation."""
+
+import datetime
+import io
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from housing.models import HousingOffer, Inspection, OfferPhoto, OfferTransition
+from portal.models import User
+from portal.notifications import user_notify
+from portal.services import task_enqueue
+from sponsorship.models import SponsorProfile
+
+Status = HousingOffer.Status
+
+
+class OfferError(ValidationError):
+    """An offer rule was broken; the message is translated and safe to show."""
+
+
+# Who may move an offer from one status to another. "sponsor" is the offer's own sponsor,
+# "caseworker" a staff member, "system" the periodic jobs.
+TRANSITIONS: dict[tuple[str, str], set[str]] = {
+    (Status.DRAFT, Status.SUBMITTED): {"sponsor"},
+    (Status.SUBMITTED, Status.INSPECTED): {"caseworker"},
+    (Status.SUBMITTED, Status.DRAFT): {"caseworker"},
+    (Status.INSPECTED, Status.AVAILABLE): {"caseworker"},
+    (Status.AVAILABLE, Status.RESERVED): {"caseworker"},
+    (Status.RESERVED, Status.AVAILABLE): {"caseworker", "system"},
+    (Status.RESERVED, Status.OCCUPIED): {"caseworker"},
+    (Status.OCCUPIED, Status.AVAILABLE): {"caseworker"},
+    (Status.AVAILABLE, Status.EXPIRED): {"system"},
+    (Status.RESERVED, Status.EXPIRED): {"system"},
+    (Status.DRAFT, Status.WITHDRAWN): {"sponsor", "caseworker"},
+    (Status.SUBMITTED, Status.WITHDRAWN): {"sponsor", "caseworker"},
+    (Status.INSPECTED, Status.WITHDRAWN): {"sponsor", "caseworker"},
+    (Status.AVAILABLE, Status.WITHDRAWN): {"sponsor", "caseworker"},
+    (Status.RESERVED, Status.WITHDRAWN): {"sponsor", "caseworker"},
+    (Status.EXPIRED, Status.DRAFT): {"sponsor"},
+}
+
+# What a complete offer must have before it can be submitted.
+REQUIRED_TO_SUBMIT = ["kind", "municipality", "street_address", "capacity", "cost", "available_from", "description"]
+
+EDITABLE_FIELDS = [
+    "kind",
+    "municipality",
+    "street_address",
+    "capacity",
+    "max_households",
+    "bedrooms",
+    "step_free",
+    "lift",
+    "floor",
+    "children_welcome",
+    "pets_allowed",
+    "smoking_allowed",
+    "cost",
+    "monthly_rent",
+    "utilities_included",
+    "monthly_utilities",
+    "available_from",
+    "available_until",
+    "minimum_stay_months",
+    "description",
+]
+
+
+def _actor(offer: HousingOffer, user: User | None) -> str:
+    if user is None:
+        return "system"
+    if user.is_staff:
+        return "caseworker"
+    if offer.sponsor.user_id == user.pk:
+        return "sponsor"
+    return "other"
+
+
+def offer_transition(*, offer: HousingOffer, to: str, by: User | None, note: str = "") -> HousingOffer:
+    """Move the offer to status `to`, if that step is allowed for this actor; the step is recorded."""
+    with transaction.atomic():
+        offer = HousingOffer.objects.select_for_update(of=("self",)).select_related("sponsor").get(pk=offer.pk)
+        allowed = TRANSITIONS.get((offer.status, to))
+        if allowed is None:
+            raise OfferError(
+                _("An offer cannot go from “%(from)s” to “%(to)s”.")
+                % {"from": offer.get_status_display(), "to": Status(to).label}
+            )
+        if _actor(offer, by) not in allowed:
+            raise PermissionDenied(_("You cannot make this change to the offer."))
+        OfferTransition.objects.create(offer=offer, from_status=offer.status, to_status=to, by=by, note=note)
+        offer.status = to
+        if to in (Status.WITHDRAWN, Status.EXPIRED):
+            # Proposals cannot outlive the home they propose.
+            from matching.services import proposals_end_for_offer
+
+            proposals_end_for_offer(offer=offer, by=by)
+        if to == Status.AVAILABLE:
+            offer.confirmed_at = timezone.now()
+            offer.reconfirmation_requested_at = None
+        offer.save(update_fields=["status", "confirmed_at", "reconfirmation_requested_at", "updated_at"])
+    return offer
+
+
+@transaction.atomic
+def offer_save(
+    *,
+    sponsor: SponsorProfile,
+    data: dict[str, Any],
+    host_languages: list,
+    language_code: str,
+    by: User,
+    offer: HousingOffer | None = None,
+) -> HousingOffer:
+    """Create a draft offer or change one. Only drafts are edited; an unfinished draft can be saved."""
+    if sponsor.user_id != by.pk or sponsor.erased_at:
+        raise PermissionDenied
+    if offer is None:
+        offer = HousingOffer(sponsor=sponsor)
+    else:
+        offer = HousingOffer.objects.select_for_update().get(pk=offer.pk, sponsor=sponsor)
+        if offer.status != Status.DRAFT:
+            raise OfferError(_("Only a draft can be changed. Withdraw the offer and create a new one to change it."))
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            setattr(offer, name, data[name])
+    if offer.cost == HousingOffer.Cost.FREE:
+        offer.monthly_rent = None
+    if "description" in data:
+        offer.description_language = language_code
+    offer.full_clean()
+    offer.save()
+    offer.host_languages.set(host_languages)
+    return offer
+
+
+def offer_submit(*, offer: HousingOffer, by: User) -> HousingOffer:
+    """The sponsor submits a complete draft for inspection."""
+    missing = [
+        str(HousingOffer._meta.get_field(name).verbose_name)
+        for name in REQUIRED_TO_SUBMIT
+        if getattr(offer, name) in (None, "")
+    ]
+    if missing:
+        raise OfferError(_("Complete these fields before submitting: %(fields)s.") % {"fields": ", ".join(missing)})
+    if offer.available_from < timezone.localdate():
+        raise OfferError(_("“Available from” is in the past: choose a date from today on."))
+    if offer.cost != HousingOffer.Cost.FREE and offer.monthly_rent is None:
+        raise OfferError(_("Give the monthly rent, or choose “free of charge”."))
+    return offer_transition(offer=offer, to=Status.SUBMITTED, by=by)
+
+
+def offer_withdraw(*, offer: HousingOffer, by: User, note: str = "") -> HousingOffer:
+    return offer_transition(offer=offer, to=Status.WITHDRAWN, by=by, note=note)
+
+
+def offer_reopen(*, offer: HousingOffer, by: User) -> HousingOffer:
+    """An expired offer goes back to draft, so that the sponsor can renew its dates."""
+    return offer_transition(offer=offer, to=Status.DRAFT, by=by)
+
+
+def offer_inspect(
+    *,
+    offer: HousingOffer,
+    inspector: User,
+    visited_on: datetime.date,
+    checklist: dict[str, bool],
+    result: str,
+    notes: str = "",
+) -> Inspection:
+    """Record a visit. A pass makes the offer available; a fail returns it to the sponsor with the reasons."""
+    if not inspector.is_staff:
+        raise PermissionDenied
+    offer.refresh_from_db(fields=["status"])
+    if offer.status != Status.SUBMITTED:
+        raise OfferError(_("Only a submitted offer can be inspected."))
+    if visited_on > timezone.localdate():
+        raise OfferError(_("The visit date cannot be in the future."))
+    inspection = Inspection(
+        offer=offer,
+        inspector=inspector,
+        visited_on=visited_on,
+        result=result,
+        notes=notes.strip(),
+        **{name: bool(checklist.get(name)) for name in Inspection.CHECKLIST},
+    )
+    if result == Inspection.Result.PASS and inspection.failed_items():
+        raise OfferError(
+            _("An inspection with unchecked items cannot pass: %(items)s.")
+            % {"items": ", ".join(inspection.failed_items())}
+        )
+    if result == Inspection.Result.FAIL and not inspection.notes and not inspection.failed_items():
+        raise OfferError(_("Give the reasons why the inspection failed."))
+    with transaction.atomic():
+        inspection.full_clean()
+        inspection.save()
+        if result == Inspection.Result.PASS:
+            offer_transition(offer=offer, to=Status.INSPECTED, by=inspector, note=inspection.notes)
+            offer = offer_transition(offer=offer, to=Status.AVAILABLE, by=inspector)
+        else:
+            reasons = "; ".join(filter(None, [", ".join(inspection.failed_items()), inspection.notes]))
+            offer = offer_transition(offer=offer, to=Status.DRAFT, by=inspector, note=reasons)
+        from housing.tasks import offer_inspection_notify_task
+
+        task_enqueue(task=offer_inspection_notify_task, args=[inspection.pk])
+    return inspection
+
+
+def offer_inspection_notify(*, inspection_id: int) -> bool:
+    inspection = Inspection.objects.select_related("offer__sponsor__user").filter(pk=inspection_id).first()
+    if inspection is None or inspection.offer.sponsor.user is None:
+        return False
+    user = inspection.offer.sponsor.user
+    with translation.override(user.language):
+        if inspection.result == Inspection.Result.PASS:
+            title = _("Your housing offer is now available")
+            body = _("The inspection of your offer passed. It can now be proposed to a household.")
+        else:
+            title = _("Your housing offer needs changes")
+            reasons = "; ".join(filter(None, [", ".join(inspection.failed_items()), inspection.notes]))
+            body = _("The inspection did not pass. What to change: %(reasons)s") % {"reasons": reasons}
+        user_notify(user=user, title=title, body=body, link=inspection.offer.get_absolute_url())
+    return True
+
+
+def offer_reconfirm(*, offer: HousingOffer, by: User) -> HousingOffer:
+    """The sponsor confirms that an available offer still stands."""
+    if offer.sponsor.user_id != by.pk:
+        raise PermissionDenied
+    if offer.status != Status.AVAILABLE:
+        raise OfferError(_("Only an available offer can be confirmed."))
+    HousingOffer.objects.filter(pk=offer.pk).update(
+        confirmed_at=timezone.now(), reconfirmation_requested_at=None, updated_at=timezone.now()
+    )
+    offer.refresh_from_db()
+    return offer
+
+
+def offers_expire(*, today: datetime.date | None = None) -> int:
+    """Periodic: offers whose end date has passed expire. Idempotent."""
+    today = today or timezone.localdate()
+    expired = 0
+    due = HousingOffer.objects.filter(
+        status__in=[Status.AVAILABLE, Status.RESERVED], available_until__lt=today
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        offer = HousingOffer.objects.get(pk=pk)
+        try:
+            offer_transition(offer=offer, to=Status.EXPIRED, by=None, note=_("The end date has passed."))
+        except OfferError:
+            continue  # changed meanwhile
+        expired += 1
+    return expired
+
+
+def offers_reconfirmation_request(*, now: datetime.datetime | None = None) -> int:
+    """Periodic: ask sponsors to reconfirm available offers not confirmed for OFFER_RECONFIRM_DAYS. Idempotent."""
+    now = now or timezone.now()
+    threshold = now - datetime.timedelta(days=settings.OFFER_RECONFIRM_DAYS)
+    sent = 0
+    due = HousingOffer.objects.filter(
+        status=Status.AVAILABLE, confirmed_at__lt=threshold, reconfirmation_requested_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            offer = (
+                HousingOffer.objects.select_for_update(of=("self",))
+                .select_related("sponsor__user")
+                .filter(pk=pk, reconfirmation_requested_at__isnull=True)
+                .first()
+            )
+            if offer is None or offer.sponsor.user is None:
+                continue
+            user = offer.sponsor.user
+            with translation.override(user.language):
+                user_notify(
+                    user=user,
+                    title=_("Is your housing offer still available?"),
+                    body=_(
+                        "Please confirm within %(days)s days that your offer still stands; until then it is "
+                        "kept, and after that it is hidden from matching until you confirm it."
+                    )
+                    % {"days": settings.OFFER_RECONFIRM_GRACE_DAYS},
+                    link=reverse("housing:offer-detail", kwargs={"pk": offer.pk}),
+                )
+            offer.reconfirmation_requested_at = now
+            offer.save(update_fields=["reconfirmation_requested_at"])
+            sent += 1
+    return sent
+
+
+def offers_withdraw_and_erase(*, sponsor: SponsorProfile, by: User) -> None:
+    """For account deletion: withdraw every open offer and erase what could identify a person."""
+    for offer in HousingOffer.objects.filter(sponsor=sponsor):
+        if (offer.status, Status.WITHDRAWN) in TRANSITIONS:
+            offer_transition(offer=offer, to=Status.WITHDRAWN, by=by, note="")
+        for photo in offer.photos.all():
+            photo.image.delete(save=False)
+            photo.thumbnail.delete(save=False)
+        offer.photos.all().delete()
+        offer.transitions.update(note="")
+        offer.inspections.update(notes="")
+        HousingOffer.objects.filter(pk=offer.pk).update(street_address="", description="", floor=None)
+
+
+# --- Photos -------------------------------------------------------------------------------------------
+
+ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 2560
+THUMBNAIL_SIDE = 480
+
+
+def offer_photo_add(*, offer: HousingOffer, upload, by: User) -> OfferPhoto:
+    """Add a photo: JPEG, PNG or WebP only, size-limited, re-encoded so that metadata (GPS position,
+    camera) is dropped, oriented, scaled down, and with a thumbnail. Anything else is refused."""
+    if upload.size > settings.OFFER_PHOTO_MAX_BYTES:
+        raise OfferError(
+            _("The photo is too large: at most %(size)s MB.")
+            % {"size": f"{settings.OFFER_PHOTO_MAX_BYTES / (1024 * 1024):g}"}
+        )
+    full, small, width, height = _photo_encode(upload)
+    name = uuid.uuid4().hex
+    with transaction.atomic():
+        offer = HousingOffer.objects.select_for_update(of=("self",)).select_related("sponsor").get(pk=offer.pk)
+        _photo_editable(offer, by)
+        photos = list(offer.photos.values_list("position", flat=True))
+        if len(photos) >= settings.OFFER_PHOTO_MAX_COUNT:
+            raise OfferError(
+                _("An offer can have at most %(count)s photos.") % {"count": settings.OFFER_PHOTO_MAX_COUNT}
+            )
+        photo = OfferPhoto(offer=offer, width=width, height=height, position=max(photos, default=0) + 1)
+        photo.image.save(f"{name}.jpg", ContentFile(full), save=False)
+        photo.thumbnail.save(f"{name}-thumb.jpg", ContentFile(small), save=False)
+        try:
+            photo.save()
+        except Exception:
+            photo.image.delete(save=False)
+            photo.thumbnail.delete(save=False)
+            raise
+    return photo
+
+
+def _photo_editable(offer: HousingOffer, by: User) -> None:
+    if offer.sponsor.user_id != by.pk:
+        raise PermissionDenied
+    if offer.status != Status.DRAFT:
+        raise OfferError(_("Photos can be changed only while the offer is a draft."))
+
+
+def _photo_encode(upload) -> tuple[bytes, bytes, int, int]:
+    """The re-encoded photo and thumbnail (JPEG bytes) and the photo's size; refuses non-photos."""
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            image_format = probe.format
+            probe.verify()
+        if image_format not in ALLOWED_IMAGE_FORMATS:
+            raise OfferError(_("Only JPEG, PNG and WebP photos are accepted."))
+        upload.seek(0)
+        with Image.open(upload) as original:
+            if original.width * original.height > MAX_PIXELS:
+                raise OfferError(_("The photo has too many pixels."))
+            image = ImageOps.exif_transpose(original).convert("RGB")
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
+            thumb = image.copy()
+            thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+            return _encode(image), _encode(thumb), image.width, image.height
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise OfferError(_("This file is not a photo we can read. Use a JPEG, PNG or WebP image.")) from exc
+
+
+def _encode(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    # A fresh JPEG without exif/icc/xmp: nothing of the original file's metadata survives.
+    image.save(buffer, format="JPEG", quality=85, optimize=True)
+    return buffer.getvalue()
+
+
+def offer_photo_delete(*, photo: OfferPhoto, by: User) -> None:
+    with transaction.atomic():
+        offer = HousingOffer.objects.select_for_update(of=("self",)).select_related("sponsor").get(pk=photo.offer_id)
+        _photo_editable(offer, by)
+        photo.delete()
+    photo.image.delete(save=False)
+    photo.thumbnail.delete(save=False)

@@ -1,0 +1,132 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from housing import services
+from housing.forms import HousingOfferForm, OfferPhotoForm
+from housing.selectors import offer_get_for_user, offer_next_step
+from sponsorship.selectors import sponsor_for_user
+
+
+def _show_error(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def _offer_form_view(request, offer=None):
+    sponsor = sponsor_for_user(user=request.user)
+    if sponsor is None:
+        messages.info(request, _("Complete your sponsor profile before offering housing."))
+        return redirect("sponsorship:profile")
+    initial = {"municipality": offer.municipality.slug} if offer and offer.municipality else None
+    form = HousingOfferForm(request.POST or None, instance=offer, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {key: form.cleaned_data[key] for key in form.Meta.fields if key != "host_languages"}
+        try:
+            saved = services.offer_save(
+                sponsor=sponsor,
+                offer=offer,
+                data=data,
+                host_languages=list(form.cleaned_data["host_languages"]),
+                language_code=get_language(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The offer is saved as a draft."))
+            return redirect(saved.get_absolute_url())
+    return render(request, "housing/offer_form.html", {"form": form, "offer": offer})
+
+
+@login_required
+def offer_create(request):
+    return _offer_form_view(request)
+
+
+@login_required
+def offer_edit(request, pk: int):
+    offer = offer_get_for_user(user=request.user, pk=pk)
+    if offer.status != offer.Status.DRAFT:
+        messages.error(request, _("Only a draft can be changed."))
+        return redirect(offer.get_absolute_url())
+    return _offer_form_view(request, offer)
+
+
+@login_required
+def offer_detail(request, pk: int):
+    offer = offer_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "housing/offer_detail.html",
+        {
+            "offer": offer,
+            "photo_form": OfferPhotoForm(),
+            "next_step": offer_next_step(offer),
+            "can_withdraw": (offer.status, offer.Status.WITHDRAWN) in services.TRANSITIONS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def offer_photo_add(request, pk: int):
+    offer = offer_get_for_user(user=request.user, pk=pk)
+    form = OfferPhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a photo to upload."))
+    else:
+        try:
+            services.offer_photo_add(offer=offer, upload=form.cleaned_data["photo"], by=request.user)
+        except ValidationError as error:
+            _show_error(request, error)
+        else:
+            messages.success(request, _("The photo is added."))
+    return redirect(offer.get_absolute_url() + "#photos")
+
+
+@login_required
+@require_POST
+def offer_photo_delete(request, pk: int, photo_pk: int):
+    offer = offer_get_for_user(user=request.user, pk=pk)
+    photo = get_object_or_404(offer.photos, pk=photo_pk)
+    try:
+        services.offer_photo_delete(photo=photo, by=request.user)
+    except ValidationError as error:
+        _show_error(request, error)
+    else:
+        messages.success(request, _("The photo is removed."))
+    return redirect(offer.get_absolute_url() + "#photos")
+
+
+def _action(service, success: str):
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        offer = offer_get_for_user(user=request.user, pk=pk)
+        try:
+            service(offer=offer, by=request.user)
+        except ValidationError as error:
+            _show_error(request, error)
+        else:
+            messages.success(request, _(success))
+        return redirect(offer.get_absolute_url())
+
+    return view
+
+
+offer_submit = _action(
+    services.offer_submit, gettext_noop("The offer is submitted. A caseworker will contact you to visit.")
+)
+offer_withdraw = _action(services.offer_withdraw, gettext_noop("The offer is withdrawn."))
+offer_reconfirm = _action(services.offer_reconfirm, gettext_noop("Thank you: the offer is confirmed."))
+offer_reopen = _action(
+    services.offer_reopen, gettext_noop("The offer is a draft again: update its dates and submit it.")
+)

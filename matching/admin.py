@@ -1,0 +1,290 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from matching import services
+from matching.models import FollowUp, MatchProposal, MediationNote, Placement, ProposalTransition, SafeguardingConcern
+from portal.admin_tools import OrganisationScopedAdmin, ServiceErrorsAdminMixin, admin_form_view
+
+S = MatchProposal.Status
+
+
+class ProposalStepForm(forms.Form):
+    to = forms.ChoiceField(label=_("Next step"))
+    decline_reason = forms.ChoiceField(
+        label=_("Reason (when the household declines)"),
+        choices=[("", "—"), *MatchProposal.DeclineReason.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note (required to withdraw)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    move_in_date = forms.DateField(
+        label=_("Move-in date (to confirm)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    agreed_months = forms.IntegerField(label=_("Agreed duration in months (to confirm)"), required=False, min_value=1)
+
+    def __init__(self, *args, proposal: MatchProposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        steps = [
+            (to, S(to).label)
+            for (frm, to), actor in services.TRANSITIONS.items()
+            if frm == proposal.status and actor == "caseworker"
+        ]
+        self.fields["to"].choices = steps
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to") == S.CONFIRMED and not (data.get("move_in_date") and data.get("agreed_months")):
+            raise forms.ValidationError(_("To confirm, give the move-in date and the agreed duration."))
+        return data
+
+
+class TransitionInline(admin.TabularInline):
+    model = ProposalTransition
+    fields = ["at", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class NoteInline(admin.StackedInline):
+    model = MediationNote
+    fields = ["kind", "meeting_at", "text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    extra = 1
+
+
+class NotesFromServiceMixin:
+    """Notes and meetings added inline are recorded through the service (author, visibility)."""
+
+    note_parent = "proposal"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not MediationNote:
+            return super().save_formset(request, form, formset, change)
+        notes = formset.save(commit=False)
+        for note in notes:
+            if note.pk is None:
+                services.mediation_note_add(
+                    by=request.user,
+                    text=note.text,
+                    kind=note.kind,
+                    meeting_at=note.meeting_at,
+                    **{self.note_parent: form.instance},
+                )
+            else:
+                note.save()
+        return None
+
+
+@admin.register(MatchProposal)
+class MatchProposalAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
+    list_display = ["__str__", "status", "score", "awaiting_since", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["household__reference"]
+    autocomplete_fields = ["household", "offer"]
+    readonly_fields = [
+        "status",
+        "step_link",
+        "score",
+        "explanation",
+        "decline_reason",
+        "decline_note",
+        "withdraw_reason",
+        "awaiting_since",
+        "reminded_at",
+        "created_by",
+        "created_at",
+    ]
+    inlines = [NoteInline, TransitionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "household", "offer"] if obj else self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    @admin.display(description=_("Next step"))
+    def step_link(self, obj):
+        if obj.pk is None or not any(frm == obj.status for (frm, _to) in services.TRANSITIONS):
+            return "–"
+        url = reverse("admin:matching_matchproposal_step", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Take the next step"))
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        proposal = services.proposal_create(household=obj.household, offer=obj.offer, by=request.user)
+        obj.pk = proposal.pk
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/step/", self.admin_site.admin_view(self.step_view), name="matching_matchproposal_step"),
+            *super().get_urls(),
+        ]
+
+    def step_view(self, request, pk: int):
+        proposal = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, proposal):
+            raise PermissionDenied
+
+        def take(data):
+            if data["to"] == S.CONFIRMED:
+                services.proposal_confirm(
+                    proposal=proposal,
+                    by=request.user,
+                    move_in_date=data["move_in_date"],
+                    agreed_months=data["agreed_months"],
+                    note=data["note"],
+                )
+            else:
+                services.proposal_transition(
+                    proposal=proposal,
+                    to=data["to"],
+                    by=request.user,
+                    note=data["note"],
+                    decline_reason=data["decline_reason"],
+                )
+
+        return admin_form_view(
+            self,
+            request,
+            obj=proposal,
+            form=ProposalStepForm(request.POST or None, proposal=proposal),
+            title=_("Next step for %(proposal)s") % {"proposal": proposal},
+            template="admin/portal/form_view.html",
+            on_valid=take,
+            success=_("The step is recorded; the people concerned are notified."),
+        )
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    fields = ["due_on", "done_on", "rating", "note", "done_by"]
+    readonly_fields = ["due_on", "done_on", "done_by"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EndPlacementForm(forms.Form):
+    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Placement.Outcome.choices)
+    note = forms.CharField(label=_("About the outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@admin.register(Placement)
+class PlacementAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
+    note_parent = "placement"
+    list_display = ["__str__", "move_in_date", "agreed_months", "end_date", "outcome"]
+    list_filter = ["outcome"]
+    search_fields = ["household__reference"]
+    readonly_fields = [
+        "proposal",
+        "household",
+        "offer",
+        "slot",
+        "move_in_date",
+        "agreed_months",
+        "end_date",
+        "outcome",
+        "outcome_note",
+        "end_link",
+        "created_by",
+        "created_at",
+    ]
+    inlines = [FollowUpInline, NoteInline]
+
+    def has_add_permission(self, request):
+        return False  # placements come from confirmed proposals
+
+    @admin.display(description=_("End"))
+    def end_link(self, obj):
+        if obj.pk is None or obj.end_date:
+            return "–"
+        url = reverse("admin:matching_placement_end", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("End the placement"))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not FollowUp:
+            return super().save_formset(request, form, formset, change)
+        for follow_up in formset.save(commit=False):
+            if follow_up.note or follow_up.rating:
+                services.follow_up_record(
+                    follow_up=follow_up, by=request.user, note=follow_up.note, rating=follow_up.rating
+                )
+        return None
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/end/", self.admin_site.admin_view(self.end_view), name="matching_placement_end"),
+            *super().get_urls(),
+        ]
+
+    def end_view(self, request, pk: int):
+        placement = get_object_or_404(self.get_queryset(request), pk=pk)
+        return admin_form_view(
+            self,
+            request,
+            obj=placement,
+            form=EndPlacementForm(request.POST or None, initial={"end_date": timezone.localdate()}),
+            title=_("End %(placement)s") % {"placement": placement},
+            template="admin/portal/form_view.html",
+            on_valid=lambda data: services.placement_end(placement=placement, by=request.user, **data),
+            success=_("The placement has ended."),
+        )
+
+
+@admin.register(SafeguardingConcern)
+class SafeguardingConcernAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
+    """Any caseworker can raise a concern on a sponsor or a placement."""
+
+    list_display = ["sponsor", "severity", "raised_at", "closed_at"]
+    list_filter = ["severity", ("closed_at", admin.EmptyFieldListFilter)]
+    autocomplete_fields = ["sponsor"]
+    fields = ["sponsor", "placement", "severity", "note", "raised_by", "closed_at", "closed_by", "closing_note"]
+    readonly_fields = ["raised_by", "closed_at", "closed_by"]
+
+    def get_queryset(self, request):
+        # Concerns about a placement belong to the household's organisation; those about a sponsor
+        # alone concern every caseworker who may propose the sponsor's offers.
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            models.Q(placement__isnull=True)
+            | models.Q(placement__household__organisation_id=request.user.organisation_id)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        # A raised concern is only closed (with a note), never rewritten.
+        closed = ["closing_note"] if obj.closed_at else []
+        return [*self.readonly_fields, "sponsor", "placement", "severity", "note", *closed]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "placement" and not request.user.is_superuser:
+            kwargs["queryset"] = Placement.objects.filter(household__organisation_id=request.user.organisation_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            concern = services.concern_raise(
+                sponsor=obj.sponsor, placement=obj.placement, severity=obj.severity, note=obj.note, by=request.user
+            )
+            obj.pk = concern.pk
+        elif obj.closing_note and not obj.closed_at:
+            services.concern_close(concern=obj, by=request.user, note=obj.closing_note)

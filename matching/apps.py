@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchingConfig(AppConfig):
+    name = "matching"
+    verbose_name = _("Matching")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from matching import models
+
+        auditlog.register(models.MatchProposal, exclude_fields=["explanation"])
+        auditlog.register(models.Placement)
+        auditlog.register(models.FollowUp)
+        auditlog.register(models.MediationNote)
+        auditlog.register(models.SafeguardingConcern)

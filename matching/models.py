@@ -1,0 +1,272 @@
+"""Mediation: match proposals, placements, follow-ups, notes and meetings, safeguarding concerns."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchProposal(models.Model):
+    """One household proposed for one housing offer, from proposal to placement."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved by the caseworker")
+        SENT = "sent", _("Sent to the sponsor")
+        SPONSOR_ACCEPTED = "sponsor_accepted", _("Accepted by the sponsor")
+        SPONSOR_DECLINED = "sponsor_declined", _("Declined by the sponsor")
+        BENEFICIARY_ACCEPTED = "beneficiary_accepted", _("Accepted by the household")
+        BENEFICIARY_DECLINED = "beneficiary_declined", _("Declined by the household")
+        MEETING = "meeting", _("Meeting arranged")
+        CONFIRMED = "confirmed", _("Confirmed: placement")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired without an answer")
+
+    class DeclineReason(models.TextChoices):
+        LOCATION = "location", _("Location")
+        SIZE = "size", _("Size or layout of the home")
+        COST = "cost", _("Cost")
+        DATES = "dates", _("Dates do not fit")
+        HOUSEHOLD_NEEDS = "needs", _("Needs cannot be met")
+        FOUND_OTHER = "found_other", _("Found another solution")
+        PERSONAL = "personal", _("Personal reasons")
+        OTHER = "other", _("Other")
+
+    household = models.ForeignKey(
+        "sponsorship.Household", verbose_name=_("household"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    offer = models.ForeignKey(
+        "housing.HousingOffer", verbose_name=_("housing offer"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.PROPOSED)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.TextField(_("details"), blank=True)
+    withdraw_reason = models.TextField(_("reason for withdrawing"), blank=True)
+    awaiting_since = models.DateTimeField(_("waiting for an answer since"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    OPEN = [
+        Status.PROPOSED,
+        Status.APPROVED,
+        Status.SENT,
+        Status.SPONSOR_ACCEPTED,
+        Status.BENEFICIARY_ACCEPTED,
+        Status.MEETING,
+    ]
+    # Statuses in which the proposal waits for someone's answer (reminders and expiry).
+    AWAITING = [Status.SENT, Status.SPONSOR_ACCEPTED]
+
+    class Meta:
+        verbose_name = _("match proposal")
+        verbose_name_plural = _("match proposals")
+        ordering = ["-created_at"]
+        constraints = [
+            # A household is proposed for the same offer only once while a proposal is open.
+            models.UniqueConstraint(
+                fields=["household", "offer"],
+                condition=models.Q(
+                    status__in=["proposed", "approved", "sent", "sponsor_accepted", "beneficiary_accepted", "meeting"]
+                ),
+                name="one_open_proposal_per_household_and_offer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} ↔ {self.offer}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class ProposalTransition(models.Model):
+    proposal = models.ForeignKey(MatchProposal, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=30, choices=MatchProposal.Status.choices)
+    to_status = models.CharField(_("to"), max_length=30, choices=MatchProposal.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposal step")
+        verbose_name_plural = _("proposal steps")
+        ordering = ["proposal", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Placement(models.Model):
+    """A household living in an offered home. `slot` keeps an offer from hosting more households than
+    it is meant to: the database refuses two active placements in the same slot of the same offer."""
+
+    class Outcome(models.TextChoices):
+        OWN_HOUSING = "own_housing", _("Moved to own housing")
+        RETURNED = "returned", _("Returned")
+        CONFLICT = "conflict", _("Conflict")
+        OTHER = "other", _("Other")
+
+    proposal = models.OneToOneField(MatchProposal, on_delete=models.PROTECT, related_name="placement")
+    household = models.ForeignKey(
+        "sponsorship.Household", verbose_name=_("household"), on_delete=models.PROTECT, related_name="placements"
+    )
+    offer = models.ForeignKey(
+        "housing.HousingOffer", verbose_name=_("housing offer"), on_delete=models.PROTECT, related_name="placements"
+    )
+    slot = models.PositiveSmallIntegerField(_("place number"), default=1)
+    move_in_date = models.DateField(_("move-in date"))
+    agreed_months = models.PositiveSmallIntegerField(
+        _("agreed duration (months)"), validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("about the outcome"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["-move_in_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "slot"],
+                condition=models.Q(end_date__isnull=True),
+                name="one_active_placement_per_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(end_date__isnull=True),
+                name="one_active_placement_per_household",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("move_in_date")),
+                name="placement_ends_after_move_in",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} @ {self.offer}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_date is None
+
+
+class FollowUp(models.Model):
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="follow_ups")
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("wellbeing and fit (1–5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["placement", "due_on"]
+
+    def __str__(self) -> str:
+        return f"{self.placement} – {self.due_on}"
+
+
+class MediationNote(models.Model):
+    """A caseworker's note or a meeting, on a proposal or a placement (visible to that organisation only)."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        MEETING = "meeting", _("Meeting")
+
+    proposal = models.ForeignKey(MatchProposal, null=True, blank=True, on_delete=models.CASCADE, related_name="notes")
+    placement = models.ForeignKey(Placement, null=True, blank=True, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    meeting_at = models.DateTimeField(_("meeting time"), null=True, blank=True)
+    text = models.TextField(_("text"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mediation note")
+        verbose_name_plural = _("mediation notes and meetings")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(proposal__isnull=False) | models.Q(placement__isnull=False),
+                name="note_on_proposal_or_placement",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class SafeguardingConcern(models.Model):
+    class Severity(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    sponsor = models.ForeignKey(
+        "sponsorship.SponsorProfile", verbose_name=_("sponsor"), on_delete=models.CASCADE, related_name="concerns"
+    )
+    placement = models.ForeignKey(
+        Placement, verbose_name=_("placement"), null=True, blank=True, on_delete=models.CASCADE, related_name="concerns"
+    )
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    note = models.TextField(_("note"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closing_note = models.TextField(_("closing note"), blank=True)
+
+    class Meta:
+        verbose_name = _("safeguarding concern")
+        verbose_name_plural = _("safeguarding concerns")
+        ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_severity_display()}: {self.sponsor}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

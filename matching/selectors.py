@@ -1,0 +1,85 @@
+"""Read-side queries of mediation."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from housing.models import HousingOffer
+from matching.models import FollowUp, MatchProposal
+from sponsorship.models import Household
+
+# From these steps on (the household said yes), a sponsor may see the household's name and contacts,
+# provided the household consented to share them.
+REVEALED_FROM = [
+    MatchProposal.Status.BENEFICIARY_ACCEPTED,
+    MatchProposal.Status.MEETING,
+    MatchProposal.Status.CONFIRMED,
+]
+SPONSOR_VISIBLE = [
+    MatchProposal.Status.SENT,
+    MatchProposal.Status.SPONSOR_ACCEPTED,
+    MatchProposal.Status.SPONSOR_DECLINED,
+    MatchProposal.Status.BENEFICIARY_ACCEPTED,
+    MatchProposal.Status.BENEFICIARY_DECLINED,
+    MatchProposal.Status.MEETING,
+    MatchProposal.Status.CONFIRMED,
+    MatchProposal.Status.EXPIRED,
+]
+
+
+def proposals_for_sponsor(*, user) -> QuerySet[MatchProposal]:
+    """Proposals sent to this sponsor (never the ones still under caseworkers' review)."""
+    return (
+        MatchProposal.objects.filter(offer__sponsor__user=user, status__in=SPONSOR_VISIBLE)
+        .select_related("offer__municipality", "household")
+        .prefetch_related("household__members")
+    )
+
+
+def household_for_sponsor(*, proposal: MatchProposal) -> dict:
+    """What a sponsor may know of the proposed household: size, composition and needs; the name and
+    contacts only once the household accepted and consented to share them."""
+    household: Household = proposal.household
+    members = list(household.members.all())
+    summary = {
+        "reference": household.reference,
+        "size": len(members),
+        "adults": sorted((m.age for m in members if m.kind == "adult"), reverse=True),
+        "children": sorted((m.age for m in members if m.kind == "child"), reverse=True),
+        "needs_step_free": household.needs_step_free,
+        "has_pets": household.has_pets,
+        "near_school": household.near_school,
+        "near_work": household.near_work,
+        "near_medical_care": household.near_medical_care,
+        "move_in_from": household.move_in_from,
+        "stay_months": household.stay_months,
+        "revealed": False,
+    }
+    offer_live = proposal.offer.status in (HousingOffer.Status.RESERVED, HousingOffer.Status.OCCUPIED)
+    if household.has_consent and proposal.status in REVEALED_FROM and offer_live:
+        summary |= {"revealed": True, "name": household.head_name, "phone": household.phone, "email": household.email}
+    return summary
+
+
+def caseworker_agenda(*, user, today: datetime.date | None = None) -> dict:
+    """What needs a caseworker's action, within their organisation (all, for admins)."""
+    today = today or timezone.localdate()
+    proposals = MatchProposal.objects.select_related("household", "offer__municipality")
+    follow_ups = FollowUp.objects.select_related("placement__household", "placement__offer")
+    if not user.is_superuser:
+        proposals = proposals.filter(household__organisation_id=user.organisation_id)
+        follow_ups = follow_ups.filter(placement__household__organisation_id=user.organisation_id)
+    overdue_since = timezone.now() - datetime.timedelta(hours=settings.PROPOSAL_REMINDER_HOURS)
+    return {
+        "to_review": proposals.filter(status=MatchProposal.Status.PROPOSED),
+        "overdue": proposals.filter(status__in=MatchProposal.AWAITING, awaiting_since__lte=overdue_since),
+        "waiting": proposals.filter(status__in=MatchProposal.AWAITING, awaiting_since__gt=overdue_since),
+        "to_decide": proposals.filter(
+            status__in=[MatchProposal.Status.SPONSOR_ACCEPTED, MatchProposal.Status.BENEFICIARY_ACCEPTED]
+        ),
+        "follow_ups": follow_ups.filter(
+            done_on__isnull=True, due_on__lte=today + datetime.timedelta(days=7), placement__end_date__isnull=True
+        ),
+    }

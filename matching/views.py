@@ -1,0 +1,46 @@
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from matching import selectors, services
+from matching.forms import SponsorAnswerForm
+from matching.models import MatchProposal
+from sponsorship.households import household_access_log
+
+
+@login_required
+def proposal_detail(request, pk: int):
+    """A sponsor reads a proposal for their offer and answers it. Others get a 404."""
+    proposal = get_object_or_404(selectors.proposals_for_sponsor(user=request.user), pk=pk)
+    form = SponsorAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["answer"] == "accept"
+        try:
+            services.proposal_transition(
+                proposal=proposal,
+                to=MatchProposal.Status.SPONSOR_ACCEPTED if accept else MatchProposal.Status.SPONSOR_DECLINED,
+                by=request.user,
+                note=form.cleaned_data["note"],
+                decline_reason="" if accept else form.cleaned_data["decline_reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Thank you: your answer is recorded."))
+            return redirect("matching:proposal-detail", pk=proposal.pk)
+    household_access_log(household=proposal.household, by=request.user)
+    context = {
+        "proposal": proposal,
+        "household": selectors.household_for_sponsor(proposal=proposal),
+        "form": form,
+        "can_answer": proposal.status == MatchProposal.Status.SENT,
+    }
+    return render(request, "matching/proposal_detail.html", context)
+
+
+@staff_member_required
+def caseworker_dashboard(request):
+    return render(request, "matching/caseworker_dashboard.html", selectors.caseworker_agenda(user=request.user))

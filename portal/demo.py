@@ -1,0 +1,117 @@
+"""Demo data for development (`manage.py demo_setup`, run by `make run`). Idempotent."""
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from portal.models import User
+
+CASEWORKERS_GROUP = "Caseworkers"
+SPONSORS_GROUP = "Sponsors"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    email: str
+    is_staff: bool = False
+    is_superuser: bool = False
+    group: str | None = None
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount(role="admin", email="admin@example.org", is_staff=True, is_superuser=True),
+    DemoAccount(role="caseworker", email="caseworker@example.org", is_staff=True, group=CASEWORKERS_GROUP),
+    DemoAccount(role="sponsor", email="sponsor@example.org", group=SPONSORS_GROUP),
+    DemoAccount(role="group", email="group@example.org", group=SPONSORS_GROUP),
+]
+
+
+# What caseworkers may do in the admin (their workplace). Admins (superusers) may do everything.
+CASEWORKER_PERMISSIONS = {
+    "sponsorship": {
+        "sponsorprofile": ["view", "change"],
+        "sponsorperson": ["view", "add", "change"],
+        "sponsorcheck": ["view", "add", "change"],
+        "consenttext": ["view"],
+        "household": ["view", "add", "change"],
+        "householdmember": ["view", "add", "change", "delete"],
+        "municipalitypreference": ["view", "add", "change", "delete"],
+        "householdtransfer": ["view", "add", "change"],
+    },
+    "matching": {
+        "matchproposal": ["view", "add", "change"],
+        "proposaltransition": ["view"],
+        "placement": ["view", "change"],
+        "followup": ["view", "change"],
+        "mediationnote": ["view", "add", "change"],
+        "safeguardingconcern": ["view", "add", "change"],
+    },
+    "housing": {
+        "housingoffer": ["view", "change"],
+        "inspection": ["view", "add"],
+        "offerphoto": ["view"],
+        "offertransition": ["view"],
+    },
+    "projects": {"municipality": ["view"], "language": ["view"], "organisation": ["view"]},
+    "portal": {"user": ["view"]},
+}
+
+
+def roles_ensure() -> None:
+    """The role groups exist with their permissions (run after every migrate, and by demo_setup)."""
+    from django.contrib.auth.models import Permission
+
+    caseworkers, _created = Group.objects.get_or_create(name=CASEWORKERS_GROUP)
+    Group.objects.get_or_create(name=SPONSORS_GROUP)
+    wanted = []
+    for models in CASEWORKER_PERMISSIONS.values():
+        for model, actions in models.items():
+            wanted += [f"{action}_{model}" for action in actions]
+    permissions = Permission.objects.filter(content_type__app_label__in=CASEWORKER_PERMISSIONS, codename__in=wanted)
+    caseworkers.permissions.add(*permissions)
+
+
+@transaction.atomic
+def demo_accounts_ensure(*, password: str) -> list[DemoAccount]:
+    """Create or reset the demo accounts, each with a verified email address and `password`."""
+    roles_ensure()
+    for account in DEMO_ACCOUNTS:
+        user, _ = User.objects.get_or_create(email=account.email)
+        user.is_staff = account.is_staff
+        user.is_superuser = account.is_superuser
+        user.is_active = True
+        user.first_name = account.role.capitalize()
+        user.last_name = "Demo"
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        if account.group:
+            user.groups.add(Group.objects.get(name=account.group))
+        EmailAddress.objects.update_or_create(
+            user=user, email=account.email, defaults={"verified": True, "primary": True}
+        )
+    return DEMO_ACCOUNTS
+
+
+def demo_data_ensure() -> None:
+    """Each feature's demo data, for the demo accounts (after `demo_accounts_ensure`)."""
+    from housing.demo import demo_sponsors_ensure
+    from matching.demo import demo_mediation_ensure, demo_staff_mfa_ensure
+    from training.demo import demo_training_ensure
+
+    users = {user.email: user for user in User.objects.filter(email__in=[a.email for a in DEMO_ACCOUNTS])}
+    demo_sponsors_ensure(
+        sponsor=users["sponsor@example.org"],
+        group_lead=users["group@example.org"],
+        caseworker=users["caseworker@example.org"],
+    )
+    demo_staff_mfa_ensure(users=[users["admin@example.org"], users["caseworker@example.org"]])
+    demo_training_ensure(
+        sponsor=users["sponsor@example.org"],
+        group_lead=users["group@example.org"],
+        caseworker=users["caseworker@example.org"],
+    )
+    demo_mediation_ensure(caseworker=users["caseworker@example.org"], admin=users["admin@example.org"])

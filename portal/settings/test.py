@@ -1,0 +1,33 @@
+"""Test settings: the base settings with fast hashing, locmem mail and cache, and eager Celery.
+
+DATABASE_URL and REDIS_URL are honoured as in production, so `make test` with them set runs on
+PostgreSQL and Redis. Celery stays eager here; tests marked `needs_redis` start a real worker and
+switch eager mode off for their duration.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
+
+from .base import *  # noqa: E402,F403
+from .base import REDIS_URL  # noqa: E402
+
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+WHITENOISE_AUTOREFRESH = True
+
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+# A queue of its own, so that a developer's running `make worker` never takes the tests' tasks.
+CELERY_TASK_DEFAULT_QUEUE = f"portal-test-{os.getpid()}"
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+
+LOGGING = {"version": 1, "disable_existing_loggers": False}

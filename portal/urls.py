@@ -1,0 +1,37 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from portal import views
+from projects.sitemaps import SITEMAPS
+
+# Staff sign in through allauth (verified email, rate limits), never through a weaker admin form.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "RISE"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    # Under the language prefix, so that the switcher can translate the current page's URL.
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("projects.urls")),
+    path("", include("sponsorship.urls")),
+    path("", include("housing.urls")),
+    path("", include("matching.urls")),
+    path("", include("training.urls")),
+    path("accounts/", include("allauth.urls")),
+    path(settings.DJANGO_ADMIN_URL, admin.site.urls),
+    prefix_default_language=True,
+)
+
+# Uploaded files (news images, resources) in development; in production the web server serves MEDIA_ROOT.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,149 @@
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
+
+from projects import selectors
+from projects.filters import GoodPracticeFilter, ProjectFilter, ResourceFilter
+from projects.models import NewsItem, ProjectPartner
+from projects.services import news_rate
+
+PAGE_SIZE = 12
+
+
+class SelectorDetailView(DetailView):
+    """A detail page whose object comes from a selector taking the slug."""
+
+    selector = None
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(type(self).selector(slug=self.kwargs["slug"]))
+
+
+class SelectorFilterView(FilterView):
+    """A filtered, paginated list whose rows come from a selector."""
+
+    selector = None
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return type(self).selector()
+
+
+class ProjectListView(SelectorFilterView):
+    selector = selectors.project_list
+    filterset_class = ProjectFilter
+    template_name = "projects/project_list.html"
+
+
+class ProjectDetailView(SelectorDetailView):
+    selector = selectors.project_get
+    template_name = "projects/project_detail.html"
+    context_object_name = "project"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project = self.object
+        items = list(project.items.all())
+        context |= {
+            "objectives": [item for item in items if item.kind == "objective"],
+            "activities": [item for item in items if item.kind == "activity"],
+            "approach": [item for item in items if item.kind == "approach"],
+            "partner_groups": _group_partners(project.partners.all()),
+        }
+        return context
+
+
+def _group_partners(partners) -> list[tuple[str, list[ProjectPartner]]]:
+    groups: dict[str, list[ProjectPartner]] = {}
+    for partner in partners:
+        groups.setdefault(partner.role, []).append(partner)
+    return [(heading, groups[role]) for role, heading in ProjectPartner.GROUP_HEADINGS.items() if role in groups]
+
+
+class PracticeListView(SelectorFilterView):
+    selector = selectors.practice_list
+    filterset_class = GoodPracticeFilter
+    template_name = "projects/practice_list.html"
+
+
+class PracticeDetailView(SelectorDetailView):
+    selector = selectors.practice_get
+    template_name = "projects/practice_detail.html"
+    context_object_name = "practice"
+
+
+class MunicipalityListView(ListView):
+    template_name = "projects/municipality_list.html"
+    context_object_name = "municipalities"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.municipality_list()
+
+
+class MunicipalityDetailView(SelectorDetailView):
+    selector = selectors.municipality_get
+    template_name = "projects/municipality_detail.html"
+    context_object_name = "municipality"
+
+
+class NewsListView(ListView):
+    template_name = "projects/news_list.html"
+    context_object_name = "news_items"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return selectors.news_list()
+
+
+class NewsDetailView(SelectorDetailView):
+    selector = selectors.news_get
+    template_name = "projects/news_detail.html"
+    context_object_name = "news_item"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["my_rating"] = selectors.news_rating_of(news_item=self.object, user=self.request.user)
+        context["rating_choices"] = range(1, 6)
+        return context
+
+
+@require_POST
+def news_rate_view(request, slug):
+    news_item = get_object_or_404(NewsItem, slug=slug)
+    if not request.user.is_authenticated:
+        messages.info(request, _("Sign in to rate news."))
+        return redirect_to_login(news_item.get_absolute_url())
+    try:
+        news_rate(news_item=news_item, user=request.user, value=request.POST.get("value", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you: your rating is saved."))
+    return redirect(news_item.get_absolute_url() + "#rating")
+
+
+class EventListView(ListView):
+    template_name = "projects/event_list.html"
+    context_object_name = "events"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return selectors.event_list()
+
+
+class EventDetailView(SelectorDetailView):
+    selector = selectors.event_get
+    template_name = "projects/event_detail.html"
+    context_object_name = "event"
+
+
+class ResourceListView(SelectorFilterView):
+    selector = selectors.resource_list
+    filterset_class = ResourceFilter
+    template_name = "projects/resource_list.html"

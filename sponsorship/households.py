@@ -1,0 +1,170 @@
+"""Beneficiary households: recording, visibility by organisation, duplicates, merging, transfers, access log.
+
+Household data is special-category personal data. Only caseworkers of the responsible organisation
+and admins see it (`households_visible_to`); every view is logged (`household_access_log`) and every
+change is recorded by django-auditlog (registered in `apps.py`).
+"""
+
+import secrets
+
+from auditlog.models import LogEntry
+from auditlog.signals import accessed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import User
+from sponsorship.models import Household, HouseholdTransfer
+
+
+class HouseholdError(ValidationError):
+    """A household rule was broken; the message is translated and safe to show."""
+
+
+def households_visible_to(*, user: User) -> QuerySet[Household]:
+    """The households this user may see: all for admins, their organisation's for caseworkers, none else."""
+    if not user.is_authenticated or not user.is_active:
+        return Household.objects.none()
+    if user.is_superuser:
+        return Household.objects.all()
+    if user.is_staff and user.organisation_id:
+        return Household.objects.filter(organisation_id=user.organisation_id)
+    return Household.objects.none()
+
+
+def household_can_see(*, user: User, household: Household) -> bool:
+    return households_visible_to(user=user).filter(pk=household.pk).exists()
+
+
+def household_access_log(*, household: Household, by: User) -> None:
+    """Record that `by` viewed the household (the audit log's "access" entry)."""
+    accessed.send(sender=Household, instance=household)
+
+
+def _new_reference() -> str:
+    while True:
+        reference = "HH-" + secrets.token_hex(3).upper()
+        if not Household.objects.filter(reference=reference).exists():
+            return reference
+
+
+@transaction.atomic
+def household_save(*, household: Household, by: User) -> Household:
+    """Record or update a household. A new one gets a pseudonymous reference, the caseworker's
+    organisation and the caseworker; possible duplicates are flagged."""
+    if not by.is_staff:
+        raise PermissionDenied
+    if household.pk is None:
+        if household.status in (Household.Status.PROPOSED, Household.Status.HOUSED):
+            raise HouseholdError(
+                {"status": _("“Proposed” and “housed” follow the household's proposals and placements.")}
+            )
+        household.reference = _new_reference()
+        if not by.is_superuser:
+            if not by.organisation_id:
+                raise HouseholdError(_("Your account belongs to no organisation: ask an admin to set it."))
+            household.organisation_id = by.organisation_id
+        household.caseworker = household.caseworker or by
+    elif not household_can_see(user=by, household=household):
+        raise PermissionDenied
+    else:
+        before = Household.objects.filter(pk=household.pk).values_list("status", flat=True).first()
+        automatic = {Household.Status.PROPOSED, Household.Status.HOUSED}
+        if before != household.status and (before in automatic or household.status in automatic):
+            raise HouseholdError(
+                {"status": _("“Proposed” and “housed” follow the household's proposals and placements.")}
+            )
+    if household.status == Household.Status.SEEKING and not household.waiting_since:
+        household.waiting_since = timezone.localdate()
+    household.full_clean()
+    household.save()
+    household_flag_duplicates(household=household)
+    return household
+
+
+def household_duplicates(*, household: Household) -> QuerySet[Household]:
+    """Other households with the same head (name and date of birth) or the same document number."""
+    query = Q()
+    if household.head_birth_date and household.head_name.strip():
+        query |= Q(head_name__iexact=household.head_name.strip(), head_birth_date=household.head_birth_date)
+    if household.document_number.strip():
+        query |= Q(document_number__iexact=household.document_number.strip())
+    if not query:
+        return Household.objects.none()
+    return Household.objects.filter(query).exclude(pk=household.pk).filter(merged_into__isnull=True)
+
+
+def household_flag_duplicates(*, household: Household) -> int:
+    duplicates = list(household_duplicates(household=household))
+    if duplicates:
+        household.possible_duplicates.add(*duplicates)
+    return len(duplicates)
+
+
+@transaction.atomic
+def household_merge(*, keep: Household, duplicate: Household, by: User) -> Household:
+    """An admin merges a duplicate into the household to keep: proposals, placements and transfers
+    move over, the duplicate is closed and points to the kept one. The merge is in the audit log."""
+    if not by.is_superuser:
+        raise PermissionDenied
+    if keep.pk == duplicate.pk:
+        raise HouseholdError(_("Choose two different households."))
+    from matching.models import MatchProposal, Placement
+
+    MatchProposal.objects.filter(household=duplicate).update(household=keep)
+    Placement.objects.filter(household=duplicate).update(household=keep)
+    HouseholdTransfer.objects.filter(household=duplicate).update(household=keep)
+    keep.possible_duplicates.remove(duplicate)
+    duplicate.possible_duplicates.clear()
+    duplicate.merged_into = keep
+    duplicate.status = Household.Status.CLOSED
+    duplicate.save(update_fields=["merged_into", "status", "updated_at"])
+    LogEntry.objects.log_create(
+        keep,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        changes={"merged": [duplicate.reference, keep.reference]},
+        actor=by,
+    )
+    return keep
+
+
+def household_transfer_request(*, household: Household, to_organisation, by: User, note: str = "") -> HouseholdTransfer:
+    if not household_can_see(user=by, household=household):
+        raise PermissionDenied
+    if household.organisation_id == to_organisation.pk:
+        raise HouseholdError(_("The household already belongs to this organisation."))
+    if household.transfers.filter(status=HouseholdTransfer.Status.REQUESTED).exists():
+        raise HouseholdError(_("A transfer of this household is already waiting for an answer."))
+    transfer = HouseholdTransfer(
+        household=household,
+        from_organisation_id=household.organisation_id,
+        to_organisation=to_organisation,
+        requested_by=by,
+        note=note,
+    )
+    transfer.full_clean()
+    transfer.save()
+    return transfer
+
+
+@transaction.atomic
+def household_transfer_decide(*, transfer: HouseholdTransfer, by: User, accept: bool) -> HouseholdTransfer:
+    """A caseworker of the receiving organisation accepts (the household becomes theirs) or refuses."""
+    transfer = HouseholdTransfer.objects.select_for_update().get(pk=transfer.pk)
+    if not (by.is_superuser or (by.is_staff and by.organisation_id == transfer.to_organisation_id)):
+        raise PermissionDenied
+    if transfer.status != HouseholdTransfer.Status.REQUESTED:
+        raise HouseholdError(_("This transfer has already been decided."))
+    transfer.status = HouseholdTransfer.Status.ACCEPTED if accept else HouseholdTransfer.Status.REFUSED
+    transfer.decided_by = by
+    transfer.decided_at = timezone.now()
+    transfer.save()
+    if accept:
+        household = transfer.household
+        household.organisation_id = transfer.to_organisation_id
+        household.caseworker = by
+        household.save(update_fields=["organisation", "caseworker", "updated_at"])
+    return transfer

@@ -1,0 +1,165 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from housing.selectors import offer_list_for_user, offer_next_step
+from matching.selectors import proposals_for_sponsor
+from portal.models import Notification
+from portal.notifications import notification_mark_read
+from sponsorship.forms import AccountDeleteForm, GroupMemberInviteForm, SponsorProfileForm
+from sponsorship.models import SponsorProfile
+from sponsorship.selectors import consent_current, sponsor_for_user, sponsor_matching_blockers, sponsor_persons
+from sponsorship.services import (
+    group_invitation_accept,
+    group_member_invite,
+    sponsor_erase,
+    sponsor_export,
+    sponsor_profile_save,
+)
+from training.models import Certificate, Enrolment
+from training.selectors import missing_required_training, next_session
+
+
+def _form_error(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def dashboard(request):
+    sponsor = sponsor_for_user(user=request.user)
+    if sponsor is None:
+        messages.info(request, _("Tell us about yourself first: complete your sponsor profile."))
+        return redirect("sponsorship:profile")
+    offers = list(offer_list_for_user(user=request.user))
+    context = {
+        "sponsor": sponsor,
+        "offers": [(offer, offer_next_step(offer)) for offer in offers],
+        "blockers": sponsor_matching_blockers(sponsor=sponsor),
+        "persons": sponsor_persons(sponsor=sponsor),
+        "proposals": proposals_for_sponsor(user=request.user),
+        "training_missing": [
+            (programme, next_session(programme=programme)) for programme in missing_required_training(user=request.user)
+        ],
+        "enrolments": Enrolment.objects.filter(user=request.user)
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .select_related("session__programme"),
+        "certificates": Certificate.objects.filter(user=request.user).select_related("programme"),
+    }
+    return render(request, "sponsorship/dashboard.html", context)
+
+
+@login_required
+def profile(request):
+    sponsor = sponsor_for_user(user=request.user)
+    consent = consent_current()
+    consent_required = sponsor is None or sponsor.consent_text_id != consent.pk
+    form = SponsorProfileForm(
+        request.POST or None,
+        instance=sponsor,
+        consent_required=consent_required,
+        initial={"municipality": sponsor.municipality.slug} if sponsor else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {key: form.cleaned_data[key] for key in form.Meta.fields if key != "languages"}
+        try:
+            sponsor_profile_save(
+                user=request.user,
+                data=data,
+                languages=list(form.cleaned_data["languages"]),
+                consent=form.cleaned_data["consent"],
+                language_code=get_language(),
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Your sponsor profile is saved."))
+            return redirect("sponsorship:dashboard")
+    return render(
+        request,
+        "sponsorship/profile_form.html",
+        {"form": form, "sponsor": sponsor, "consent": consent, "consent_required": consent_required},
+    )
+
+
+@login_required
+def group(request):
+    sponsor = sponsor_for_user(user=request.user)
+    if sponsor is None or sponsor.kind != SponsorProfile.Kind.COMMUNITY_GROUP:
+        raise PermissionDenied
+    form = GroupMemberInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group_member_invite(sponsor=sponsor, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The invitation has been sent."))
+            return redirect("sponsorship:group")
+    return render(
+        request,
+        "sponsorship/group.html",
+        {"sponsor": sponsor, "form": form, "persons": sponsor_persons(sponsor=sponsor)},
+    )
+
+
+@login_required
+def invitation(request, token: str):
+    if request.method == "POST":
+        try:
+            person = group_invitation_accept(token=token, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("home")
+        messages.success(
+            request, _("You have joined the group %(group)s.") % {"group": person.sponsor.organisation_name}
+        )
+        return redirect("home")
+    return render(request, "sponsorship/invitation.html", {"token": token})
+
+
+@login_required
+def data_export(request):
+    data = sponsor_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-sponsor-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sponsor_erase(user=request.user)
+        logout(request)
+        messages.success(request, _("Your account has been deleted."))
+        return redirect("home")
+    return render(request, "sponsorship/account_delete.html", {"form": form})
+
+
+@login_required
+def notifications(request):
+    items = list(Notification.objects.filter(user=request.user)[:100])
+    return render(request, "sponsorship/notifications.html", {"notifications": items})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    notification_mark_read(user=request.user)
+    return redirect(reverse("sponsorship:notifications"))

@@ -1,0 +1,129 @@
+"""The whole sponsor journey in headless Chromium, with a caseworker inspecting the offer in the admin."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from PIL import Image
+
+from housing.models import HousingOffer, OfferPhoto
+from projects.seeding import content_seed
+from tests.conftest import totp_code
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "a-long-passphrase-42"
+
+
+def _sign_in(page, base: str, email: str, password: str, totp_secret: str | None = None) -> None:
+    page.goto(f"{base}/en/accounts/login/")
+    page.get_by_label("Email:", exact=True).fill(email)
+    page.get_by_label("Password:", exact=True).fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    if totp_secret:
+        # Staff sign in with a second factor: the authenticator app's code.
+        page.wait_for_url("**/accounts/2fa/authenticate/")
+        page.get_by_placeholder("Code").fill(totp_code(totp_secret))
+        page.get_by_role("button", name="Sign In").click()
+        page.wait_for_url(lambda url: "/accounts/" not in url)
+
+
+def test_sponsor_offers_a_home_and_sees_it_become_available(
+    page, chromium, live_server, caseworker, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    content_seed()
+    base = live_server.url
+    photo = tmp_path / "room.jpg"
+    Image.new("RGB", (640, 480), (180, 120, 90)).save(photo)
+
+    # Sign up and verify the email address.
+    page.goto(f"{base}/en/accounts/signup/")
+    page.get_by_label("Email:", exact=True).fill("host@example.org")
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again):", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    page.wait_for_url("**/en/accounts/confirm-email/")
+    link = re.search(r"https?://\S+/en/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm").click()
+    _sign_in(page, base, "host@example.org", PASSWORD)
+
+    # Complete the profile with consent.
+    page.goto(f"{base}/en/sponsor/")
+    page.wait_for_url("**/en/sponsor/profile/")
+    page.get_by_label("Kind of sponsor").select_option("host_family")
+    page.get_by_label("Municipality").select_option("kaunas-city")
+    page.get_by_label("English").check()
+    page.get_by_label("Motivation").fill("We have a spare room and time to help.")
+    page.get_by_label("I agree to the processing of my data").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/en/sponsor/")
+    assert page.get_by_text("Pending verification").first.is_visible()
+
+    # Create an offer, add a photo, submit it.
+    page.get_by_role("link", name="Offer housing", exact=True).last.click()
+    page.get_by_label("Kind of housing").select_option("room")
+    page.get_by_label("Municipality").select_option("kaunas-city")
+    page.get_by_label("Street address").fill("Laisvės al. 1-2, Kaunas")
+    page.get_by_label("Capacity (persons)").fill("2")
+    page.get_by_label("Cost", exact=True).select_option("free")
+    page.get_by_label("Available from").fill((timezone.localdate() + datetime.timedelta(days=7)).isoformat())
+    page.get_by_label("Description").fill("A bright room near the bus station.")
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_url(re.compile(r".*/en/sponsor/offers/\d+/$"))
+    page.get_by_label("Photo (JPEG, PNG or WebP)").set_input_files(str(photo))
+    page.get_by_role("button", name="Upload the photo").click()
+    assert page.locator("#photos img").count() == 1
+    page.get_by_role("button", name="Submit for inspection").click()
+    assert page.locator("#offer-status").inner_text() == "Submitted"
+    offer = HousingOffer.objects.get(sponsor__user__email="host@example.org")
+    assert OfferPhoto.objects.filter(offer=offer).count() == 1
+
+    # A caseworker inspects it in the admin.
+    staff = chromium.new_context(locale="en-US")
+    admin_page = staff.new_page()
+    _sign_in(admin_page, base, caseworker.email, "correct-horse-battery", caseworker.totp_secret)
+    admin_page.goto(f"{base}/en/admin/housing/housingoffer/?status=submitted")
+    admin_page.get_by_role("link", name=re.compile(rf"#{offer.pk}")).first.click()
+    admin_page.get_by_role("link", name="Record an inspection").click()
+    admin_page.get_by_label("Visit date:").fill(timezone.localdate().isoformat())
+    for item in ("Safe", "Heating works", "Water and sanitation", "Smoke detector", "Matches the description"):
+        admin_page.get_by_label(f"{item}:", exact=True).check()
+    admin_page.get_by_label("Pass", exact=True).check()
+    admin_page.get_by_role("button", name="Save the inspection").click()
+    admin_page.wait_for_url(f"{base}/en/admin/housing/housingoffer/{offer.pk}/change/")
+    assert admin_page.get_by_text("The inspection is recorded.").is_visible()
+    staff.close()
+
+    # The sponsor sees the offer available, and a notification.
+    page.reload()
+    assert page.locator("#offer-status").inner_text() == "Available"
+    page.goto(f"{base}/en/notifications/")
+    assert page.get_by_text("Your housing offer is now available").is_visible()
+
+
+@pytest.mark.parametrize("path", ["/lt/sponsor/", "/lt/sponsor/offers/new/", "/bg/sponsor/profile/", "/lt/projects/"])
+def test_sponsor_pages_fit_a_phone_screen(page, live_server, sponsor_factory, path):
+    content_seed()
+    sponsor = sponsor_factory()
+    page.context.add_cookies([_session_cookie(live_server, sponsor.user)])
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{live_server.url}{path}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.get_by_role("heading", level=1).is_visible()
+
+
+def _session_cookie(live_server, user) -> dict:
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": live_server.url,
+    }

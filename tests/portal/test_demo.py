@@ -1,0 +1,65 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+
+from portal.models import User
+
+
+@pytest.mark.django_db
+def test_demo_setup_is_idempotent_and_prints_working_credentials(settings, capsys, client):
+    settings.DEBUG = True
+    call_command("demo_setup")
+    call_command("demo_setup")
+    out = capsys.readouterr().out
+    assert User.objects.count() == 4
+    assert EmailAddress.objects.filter(verified=True, primary=True).count() == 4
+    for email in ("admin@example.org", "caseworker@example.org", "sponsor@example.org", "group@example.org"):
+        assert email in out
+        assert client.login(email=email, password=settings.DEMO_PASSWORD)
+    assert User.objects.get(email="admin@example.org").is_superuser
+    caseworker = User.objects.get(email="caseworker@example.org")
+    assert caseworker.is_staff and not caseworker.is_superuser
+    assert caseworker.groups.filter(name="Caseworkers").exists()
+    sponsor = User.objects.get(email="sponsor@example.org")
+    assert not sponsor.is_staff and sponsor.groups.filter(name="Sponsors").exists()
+
+
+@pytest.mark.django_db
+def test_demo_setup_refuses_to_run_outside_development(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("demo_setup")
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_setup_populates_sponsors_and_offers_once(settings, tmp_path, capsys):
+    from housing.models import HousingOffer
+    from projects.seeding import content_seed
+    from sponsorship.models import SponsorProfile
+
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    content_seed()
+    call_command("demo_setup")
+    call_command("demo_setup")
+    statuses = sorted(
+        HousingOffer.objects.filter(sponsor__user__email="sponsor@example.org").values_list("status", flat=True)
+    )
+    assert statuses == ["draft", "reserved", "submitted"]
+    assert SponsorProfile.objects.get(user__email="sponsor@example.org").status == "verified"
+    group = SponsorProfile.objects.get(user__email="group@example.org")
+    assert group.status == "pending" and group.persons.filter(accepted_at__isnull=True).count() == 1
+    proposed = HousingOffer.objects.get(sponsor__user__email="sponsor@example.org", status="reserved")
+    assert proposed.photos.count() == 1
+    # Mediation: the caseworker's households, one proposed to the sponsor; another organisation's one.
+    from allauth.mfa.utils import is_mfa_enabled
+
+    from matching.models import MatchProposal
+    from sponsorship.models import Household
+
+    caseworker = User.objects.get(email="caseworker@example.org")
+    assert caseworker.organisation.slug == "iom-lithuania" and is_mfa_enabled(caseworker)
+    assert Household.objects.count() == 3
+    assert Household.objects.filter(organisation=caseworker.organisation).count() == 2
+    assert MatchProposal.objects.get().status == "sent"

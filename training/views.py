@@ -1,0 +1,134 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from training import selectors, services
+from training.calendar import ical_response
+from training.forms import EventRegistrationForm
+from training.models import Enrolment, Programme, RecruitmentEvent, Session
+
+
+def programme_list(request):
+    return render(
+        request,
+        "training/programme_list.html",
+        {"programmes": selectors.programme_list(), "events": selectors.event_list()[:5]},
+    )
+
+
+def programme_detail(request, slug: str):
+    programme = get_object_or_404(
+        Programme.objects.filter(is_published=True).prefetch_related(
+            Prefetch("modules__materials"),
+        ),
+        slug=slug,
+    )
+    sessions = selectors.session_list().filter(programme=programme)
+    return render(request, "training/programme_detail.html", {"programme": programme, "sessions": sessions})
+
+
+def session_detail(request, pk: int):
+    session = get_object_or_404(selectors.session_list(upcoming=False).select_related("trainer"), pk=pk)
+    mine = None
+    if request.user.is_authenticated:
+        mine = Enrolment.objects.filter(session=session, user=request.user).exclude(status="cancelled").first()
+    return render(request, "training/session_detail.html", {"session": session, "enrolment": mine})
+
+
+@login_required
+@require_POST
+def session_enrol(request, pk: int):
+    session = get_object_or_404(Session, pk=pk)
+    try:
+        enrolment = services.session_enrol(session=session, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if enrolment.status == Enrolment.Status.ENROLLED:
+            messages.success(request, _("You are enrolled."))
+        else:
+            messages.info(
+                request, _("The session is full: you are on the waiting list and will be told when a seat is free.")
+            )
+    return redirect(session.get_absolute_url())
+
+
+@login_required
+@require_POST
+def enrolment_cancel(request, pk: int):
+    enrolment = get_object_or_404(Enrolment, pk=pk, user=request.user)
+    try:
+        services.enrolment_cancel(enrolment=enrolment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your enrolment is cancelled."))
+    return redirect(enrolment.session.get_absolute_url())
+
+
+@login_required
+def attendance(request, pk: int):
+    """The trainer of the session (or staff) marks who attended."""
+    session = get_object_or_404(Session.objects.select_related("programme"), pk=pk)
+    if not (request.user.is_staff or session.trainer_id == request.user.pk):
+        raise PermissionDenied
+    enrolments = session.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related("user")
+    if request.method == "POST":
+        present = set(request.POST.getlist("attended"))
+        for enrolment in enrolments:
+            try:
+                services.attendance_record(enrolment=enrolment, attended=str(enrolment.pk) in present, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                break
+        else:
+            messages.success(request, _("Attendance is saved."))
+        return redirect("training:attendance", pk=session.pk)
+    return render(request, "training/attendance.html", {"session": session, "enrolments": enrolments})
+
+
+def certificate(request, code: str):
+    """Public verification: anyone with the code can check a certificate; unknown codes are "not found"."""
+    found = selectors.certificate_verify(code=code)
+    if found is None:
+        return render(request, "training/certificate_not_found.html", {"code": code[:40]}, status=404)
+    return render(request, "training/certificate.html", {"certificate": found})
+
+
+def event_list(request):
+    return render(request, "training/event_list.html", {"events": selectors.event_list()})
+
+
+def event_detail(request, slug: str):
+    event = get_object_or_404(RecruitmentEvent.objects.filter(is_published=True), slug=slug)
+    form = EventRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_register(event=event, language=get_language(), **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("You are registered. A confirmation email is on its way."))
+            return redirect(event.get_absolute_url())
+    return render(request, "training/event_detail.html", {"event": event, "form": form})
+
+
+def sessions_ical(request):
+    return ical_response(selectors.session_list(), filename="rise-training-sessions.ics")
+
+
+def events_ical(request):
+    return ical_response(selectors.event_list(), filename="rise-events.ics")
+
+
+def session_ical(request, pk: int):
+    session = Session.objects.filter(pk=pk).select_related("programme").first()
+    if session is None:
+        raise Http404
+    return ical_response([session], filename=f"rise-session-{pk}.ics")
