@@ -107,7 +107,19 @@ class HousingOfferAdmin(admin.ModelAdmin):
         (_("Place"), {"fields": ["kind", "municipality", "street_address", "capacity", "bedrooms", "floor"]}),
         (
             _("Suitability"),
-            {"fields": ["step_free", "lift", "children_welcome", "pets_allowed", "smoking_allowed", "host_languages"]},
+            {
+                "fields": [
+                    "step_free",
+                    "lift",
+                    "children_welcome",
+                    "pets_allowed",
+                    "smoking_allowed",
+                    "near_school",
+                    "near_work",
+                    "near_medical_care",
+                    "host_languages",
+                ]
+            },
         ),
         (_("Cost"), {"fields": ["cost", "monthly_rent", "utilities_included", "monthly_utilities"]}),
         (

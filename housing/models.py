@@ -74,6 +74,11 @@ class HousingOffer(models.Model):
     children_welcome = models.BooleanField(_("suitable for children"), default=False)
     pets_allowed = models.BooleanField(_("pets allowed"), default=False)
     smoking_allowed = models.BooleanField(_("smoking allowed"), default=False)
+    # What is within easy reach (walking or a short trip by public transport): matching favours homes
+    # near what a household needs.
+    near_school = models.BooleanField(_("near a school"), default=False)
+    near_work = models.BooleanField(_("near jobs or public transport to them"), default=False)
+    near_medical_care = models.BooleanField(_("near medical care"), default=False)
     host_languages = models.ManyToManyField(
         "projects.Language", verbose_name=_("languages spoken by the host"), blank=True, related_name="offers"
     )

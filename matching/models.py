@@ -6,6 +6,165 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class MatchingPolicy(models.Model):
+    """The weights of the soft criteria. Versioned: a change saves a new version, and each run records the
+    version it used, so a run can always be explained with the weights it had."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
+    is_active = models.BooleanField(_("in use"), default=False, editable=False)
+    weight_municipality = models.FloatField(
+        _("weight: preferred municipality"), default=3.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    weight_language = models.FloatField(
+        _("weight: shared language"), default=2.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    weight_rent = models.FloatField(
+        _("weight: lower rent"), default=2.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    weight_size = models.FloatField(
+        _("weight: size fit"), default=3.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    weight_duration = models.FloatField(
+        _("weight: duration fit"), default=1.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    weight_needs = models.FloatField(
+        _("weight: near the needs named"), default=2.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    weight_waiting = models.FloatField(
+        _("weight: time waiting"), default=2.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    waiting_full_days = models.PositiveSmallIntegerField(
+        _("days of waiting that count fully"),
+        default=180,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("A household waiting this long or longer gets the full score for time waiting."),
+    )
+    reference_rent = models.PositiveIntegerField(
+        _("reference rent (EUR a month)"),
+        default=600,
+        validators=[MinValueValidator(1), MaxValueValidator(100000)],
+        help_text=_("Rent scores are relative to the household's maximum rent, or to this when it named none."),
+    )
+    note = models.TextField(_("what changed"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    CRITERIA = ["municipality", "language", "rent", "size", "duration", "needs", "waiting"]
+
+    class Meta:
+        verbose_name = _("matching policy")
+        verbose_name_plural = _("matching policies")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=models.Q(is_active=True), name="one_active_policy"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Policy version %(version)s") % {"version": self.version}
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {name: float(getattr(self, f"weight_{name}")) for name in self.CRITERIA}
+
+
+class MatchingRun(models.Model):
+    """One run of the matching engine over all households seeking housing and all available offers."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Trigger(models.TextChoices):
+        MANUAL = "manual", _("Started by hand")
+        NIGHTLY = "nightly", _("Nightly")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    trigger = models.CharField(_("started"), max_length=10, choices=Trigger.choices, default=Trigger.MANUAL)
+    # The nightly run of a day exists once, however often beat fires or the task is delivered.
+    nightly_for = models.DateField(_("nightly run of"), null=True, blank=True, unique=True)
+    policy = models.ForeignKey(
+        MatchingPolicy, verbose_name=_("policy"), null=True, on_delete=models.PROTECT, related_name="runs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("households seeking"), default=0)
+    offers = models.PositiveIntegerField(_("offers available"), default=0)
+    feasible_pairs = models.PositiveIntegerField(_("possible pairs"), default=0)
+    kept = models.PositiveIntegerField(_("proposals kept in mediation"), default=0)
+    proposals_created = models.PositiveIntegerField(_("new proposals"), default=0)
+    total_score = models.FloatField(_("total score"), null=True, blank=True)
+    greedy_score = models.FloatField(_("first-come-first-served score"), null=True, blank=True)
+    greedy_matched = models.PositiveIntegerField(_("households first-come-first-served would house"), default=0)
+    phase_seconds = models.JSONField(_("seconds per phase"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+        ordering = ["-requested_at", "-pk"]
+        permissions = [("run_matching", _("Can run matching"))]
+
+    def __str__(self) -> str:
+        return _("Matching run %(number)s") % {"number": self.pk}
+
+    @property
+    def score_ratio(self) -> float | None:
+        if self.total_score is None or not self.greedy_score:
+            return None
+        return self.total_score / self.greedy_score
+
+
+class UnmatchedHousehold(models.Model):
+    """Why a run found no home for a household: the hard constraint that ruled out most offers."""
+
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="unmatched")
+    household = models.ForeignKey(
+        "sponsorship.Household", verbose_name=_("household"), on_delete=models.CASCADE, related_name="unmatched_in"
+    )
+    reason = models.CharField(_("main reason"), max_length=20)
+    offers_ruled_out = models.PositiveIntegerField(_("offers it ruled out"), default=0)
+    # Offers ruled out by each constraint (an offer can fail several).
+    counts = models.JSONField(_("offers ruled out per constraint"), default=dict)
+
+    class Meta:
+        verbose_name = _("household without a proposal")
+        verbose_name_plural = _("households without a proposal")
+        ordering = ["run", "household"]
+        constraints = [models.UniqueConstraint(fields=["run", "household"], name="one_reason_per_run_and_household")]
+
+    def __str__(self) -> str:
+        return f"{self.household} – {self.reason}"
+
+
+class RunNotice(models.Model):
+    """A caseworker was told of a run's proposals: once per recipient and run, whatever the redeliveries."""
+
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    proposals = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "recipient"], name="one_notice_per_run_and_recipient")]
+
+
 class MatchProposal(models.Model):
     """One household proposed for one housing offer, from proposal to placement."""
 
@@ -50,6 +209,14 @@ class MatchProposal(models.Model):
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    run = models.ForeignKey(
+        MatchingRun,
+        verbose_name=_("matching run"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -1,7 +1,9 @@
 """Thin Celery tasks for mediation."""
 
 from celery import shared_task
+from django.db import OperationalError
 
+from matching.runs import MatchingConflict, matching_run_execute, matching_run_nightly, matching_run_notify
 from matching.services import proposal_step_notify, proposals_expire, proposals_remind
 
 
@@ -20,3 +22,39 @@ def proposals_remind_task() -> int:
 def proposals_expire_task() -> int:
     """Periodic (beat): proposals without an answer in time expire and free the offer."""
     return proposals_expire()
+
+
+@shared_task(
+    name="matching.tasks.matching_run_task",
+    acks_late=True,
+    autoretry_for=(MatchingConflict,),
+    retry_backoff=5,
+    max_retries=5,
+)
+def matching_run_task(run_id: int) -> int:
+    """Execute a requested run (idempotent: a run already done writes nothing)."""
+    return matching_run_execute(run_id=run_id).proposals_created
+
+
+@shared_task(
+    name="matching.tasks.matching_nightly_task",
+    acks_late=True,
+    autoretry_for=(MatchingConflict,),
+    retry_backoff=5,
+    max_retries=5,
+)
+def matching_nightly_task() -> int:
+    """Periodic (beat, nightly): today's run, once."""
+    return matching_run_nightly().proposals_created
+
+
+@shared_task(
+    name="matching.tasks.matching_run_notify_task",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=5,
+    max_retries=5,
+)
+def matching_run_notify_task(run_id: int) -> int:
+    """Tell caseworkers about a run's proposals, once per recipient and run."""
+    return matching_run_notify(run_id=run_id)

@@ -8,6 +8,7 @@ and result backend. Every variable is documented in the README and in ``.env.exa
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
@@ -111,7 +112,16 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "portal_cache",
-    }
+    },
+    # Progress of matching runs, written by workers while the run's transaction is still open, so it
+    # cannot live in the database. In Redis when there is one; else in the process (eager mode).
+    "progress": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache"
+        if env_str("REDIS_URL", "")
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": env_str("REDIS_URL", "") or "matching-progress",
+        "KEY_PREFIX": "portal",
+    },
 }
 
 # --- Accounts -------------------------------------------------------------------------------
@@ -238,6 +248,12 @@ CELERY_BEAT_SCHEDULE = {
     "proposals-remind": {"task": "matching.tasks.proposals_remind_task", "schedule": 15 * 60.0},
     "proposals-expire": {"task": "matching.tasks.proposals_expire_task", "schedule": 15 * 60.0},
     "events-remind": {"task": "training.tasks.events_remind_task", "schedule": 15 * 60.0},
+    # Matching runs every night (at MATCHING_NIGHTLY_HOUR, local time); one run per day, however often
+    # beat fires.
+    "matching-nightly": {
+        "task": "matching.tasks.matching_nightly_task",
+        "schedule": crontab(hour=env_int("MATCHING_NIGHTLY_HOUR", 2), minute=0),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

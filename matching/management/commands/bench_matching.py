@@ -1,0 +1,94 @@
+"""Benchmark the matching engine end to end on synthetic data (rolled back afterwards)."""
+
+import json
+import resource
+import time
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from matching.benchmark import synthetic_data_create
+from matching.models import MatchingRun
+from matching.runs import matching_run_execute
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _peak_reset() -> bool:
+    """Reset the process's peak resident memory (Linux), so the peak measured is the run's."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _peak_mb() -> float:
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Command(BaseCommand):
+    help = "Generate synthetic households and offers, run the real matching engine on them, print the figures."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--households", type=int, default=10000)
+        parser.add_argument("--offers", type=int, default=10000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--json", action="store_true", help="Print one JSON object.")
+        parser.add_argument("--keep", action="store_true", help="Keep the synthetic data (default: roll back).")
+
+    def handle(self, *args, households: int, offers: int, seed: int, keep: bool, **options):
+        report = {}
+        try:
+            with transaction.atomic():
+                started = time.perf_counter()
+                synthetic_data_create(households=households, offers=offers, seed=seed)
+                generate_seconds = time.perf_counter() - started
+                run = MatchingRun.objects.create(trigger=MatchingRun.Trigger.MANUAL)
+                _peak_reset()
+                run = matching_run_execute(run_id=run.pk)
+                report = {
+                    "households": run.households,
+                    "offers": run.offers,
+                    "feasible_pairs": run.feasible_pairs,
+                    "feasible_per_household": round(run.feasible_pairs / max(1, run.households), 1),
+                    "seconds": run.phase_seconds,
+                    "generate_seconds": round(generate_seconds, 2),
+                    "peak_memory_mb": round(_peak_mb(), 1),
+                    "optimal_score": run.total_score,
+                    "greedy_score": run.greedy_score,
+                    "score_ratio": round(run.score_ratio, 4) if run.score_ratio else None,
+                    "optimal_matched": run.proposals_created,
+                    "greedy_matched": run.greedy_matched,
+                    "policy_version": run.policy.version,
+                }
+                if not keep:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        if options["json"]:
+            self.stdout.write(json.dumps(report))
+            return
+        seconds = report["seconds"]
+        lines = [
+            f"households {report['households']}, offers {report['offers']}, feasible pairs {report['feasible_pairs']}"
+            f" ({report['feasible_per_household']} per household)",
+            "seconds: " + ", ".join(f"{phase} {value:.3f}" for phase, value in seconds.items()),
+            f"peak memory: {report['peak_memory_mb']} MB",
+            f"optimal: score {report['optimal_score']:.2f}, housed {report['optimal_matched']}"
+            f" ({report['optimal_matched'] / max(1, report['households']):.1%})",
+            f"greedy (first come, first served): score {report['greedy_score']:.2f}, housed {report['greedy_matched']}"
+            f" ({report['greedy_matched'] / max(1, report['households']):.1%})",
+            f"ratio optimal / greedy: {report['score_ratio']}",
+        ]
+        self.stdout.write("\n".join(lines))

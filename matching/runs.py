@@ -1,0 +1,318 @@
+"""Matching runs: the policy in use, requesting a run, executing it (snapshot → constraints → scores →
+optimum → proposals, in one transaction) and telling caseworkers about its proposals.
+
+The arithmetic is in `matching.engine`, the loading in `matching.snapshot`; this module holds the rules
+around them: which policy, what a run records, idempotency, and notifications.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.cache import caches
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, Max
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from matching import engine
+from matching.explain import explanation_build
+from matching.models import MatchingPolicy, MatchingRun, MatchProposal, RunNotice, UnmatchedHousehold
+from matching.snapshot import Snapshot, snapshot_load
+from portal.models import User
+from portal.notifications import user_notify
+from portal.services import task_enqueue
+from sponsorship.models import Household
+
+logger = logging.getLogger(__name__)
+PHASES = ["load", "filter", "score", "solve", "greedy", "write"]
+
+
+class MatchingConflict(Exception):
+    """The data changed under a run (a concurrent update); the task retries with a fresh snapshot."""
+
+
+# --- Policy -----------------------------------------------------------------------------------------
+
+
+def policy_current() -> MatchingPolicy:
+    """The policy in use; the first one (default weights) is created when none exists."""
+    policy = MatchingPolicy.objects.filter(is_active=True).first()
+    if policy is None:
+        with transaction.atomic():
+            policy = MatchingPolicy.objects.select_for_update().filter(is_active=True).first()
+            if policy is None:
+                policy = policy_publish(policy=MatchingPolicy(), by=None)
+    return policy
+
+
+@transaction.atomic
+def policy_publish(*, policy: MatchingPolicy, by: User | None) -> MatchingPolicy:
+    """Save the weights as a new version and put it in use. Versions are never changed once saved, so each
+    run keeps the weights it used."""
+    if by is not None and not by.has_perm("matching.change_matchingpolicy"):
+        raise PermissionDenied
+    policy.pk = None
+    policy._state.adding = True
+    policy.version = (MatchingPolicy.objects.aggregate(last=Max("version"))["last"] or 0) + 1
+    policy.is_active = True
+    policy.created_by = by
+    policy.full_clean(exclude=["is_active"], validate_constraints=False)
+    MatchingPolicy.objects.filter(is_active=True).update(is_active=False)
+    policy.save()
+    return policy
+
+
+# --- Requesting runs --------------------------------------------------------------------------------
+
+
+def matching_run_request(*, by: User) -> MatchingRun:
+    """A caseworker or admin asks for a run now; a worker executes it (after commit)."""
+    if not by.has_perm("matching.run_matching"):
+        raise PermissionDenied
+    active = MatchingRun.objects.filter(status__in=[MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING]).first()
+    if active is not None:
+        raise ValidationError(_("A matching run is already queued or running: wait for it to finish."))
+    run = MatchingRun.objects.create(trigger=MatchingRun.Trigger.MANUAL, requested_by=by)
+    from matching.tasks import matching_run_task
+
+    task_enqueue(task=matching_run_task, args=[run.pk])
+    progress_set(run.pk, "queued", 0)
+    return run
+
+
+def matching_run_nightly(*, today: datetime.date | None = None) -> MatchingRun:
+    """Beat's nightly run: one per day, however many times beat fires or the task is delivered."""
+    today = today or timezone.localdate()
+    run, _created = MatchingRun.objects.get_or_create(
+        nightly_for=today, defaults={"trigger": MatchingRun.Trigger.NIGHTLY}
+    )
+    return matching_run_execute(run_id=run.pk, today=today)
+
+
+# --- Progress (visible while the run's transaction is still open) -----------------------------------
+
+
+def _progress_key(run_id: int) -> str:
+    return f"matching-run-progress:{run_id}"
+
+
+def progress_set(run_id: int, phase: str, percent: int) -> None:
+    caches["progress"].set(_progress_key(run_id), {"phase": phase, "percent": percent}, timeout=24 * 3600)
+
+
+def progress_get(run_id: int) -> dict | None:
+    return caches["progress"].get(_progress_key(run_id))
+
+
+# --- Executing a run --------------------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    """What the engine decided, before it is written (also what the benchmark reports)."""
+
+    snapshot: Snapshot
+    pairs: engine.Pairs
+    scores: engine.Scores
+    optimal: engine.Assignment
+    greedy: engine.Assignment
+    seconds: dict[str, float]
+
+
+def matching_compute(*, policy: MatchingPolicy, today: datetime.date | None = None, run_id: int | None = None):
+    """Load the snapshot, filter, score, solve and compute the greedy baseline, timing each phase."""
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str, percent: int) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[name] = round(now - clock, 4)
+        clock = now
+        if run_id is not None:
+            progress_set(run_id, name, percent)
+
+    snapshot = snapshot_load(today=today)
+    lap("load", 25)
+    pairs = engine.feasible_pairs(snapshot.households, snapshot.offers, snapshot.declined)
+    lap("filter", 45)
+    scores = engine.score_pairs(
+        snapshot.households,
+        snapshot.offers,
+        pairs,
+        policy.weights,
+        waiting_full_days=policy.waiting_full_days,
+        reference_rent=policy.reference_rent,
+    )
+    lap("score", 60)
+    optimal = engine.solve_optimal(len(snapshot.households), snapshot.offers, pairs, scores.points, scores.total)
+    lap("solve", 75)
+    greedy = engine.solve_greedy(snapshot.households, snapshot.offers, pairs, scores.points, scores.total)
+    lap("greedy", 80)
+    return RunResult(snapshot=snapshot, pairs=pairs, scores=scores, optimal=optimal, greedy=greedy, seconds=seconds)
+
+
+def matching_run_execute(*, run_id: int, today: datetime.date | None = None) -> MatchingRun:
+    """Execute a run: snapshot, solve and write its proposals in one transaction (a repeatable-read
+    snapshot on PostgreSQL). A run already done is left as it is, so a retried or redelivered task
+    writes nothing twice; a concurrent change makes the transaction fail as a whole (MatchingConflict),
+    and the task retries it on fresh data."""
+    started = time.perf_counter()
+    # Inside a caller's transaction (a test's, say) the isolation level is the caller's.
+    outermost = not connection.in_atomic_block
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql" and outermost:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            run = MatchingRun.objects.select_for_update().get(pk=run_id)
+            if run.status == MatchingRun.Status.DONE:
+                return run
+            progress_set(run.pk, "load", 5)
+            run.policy = policy_current()
+            result = matching_compute(policy=run.policy, today=today, run_id=run.pk)
+            clock = time.perf_counter()
+            created = _proposals_write(run=run, result=result)
+            _unmatched_write(run=run, result=result)
+            result.seconds["write"] = round(time.perf_counter() - clock, 4)
+            result.seconds["total"] = round(time.perf_counter() - started, 4)
+            snapshot = result.snapshot
+            run.status = MatchingRun.Status.DONE
+            run.finished_at = timezone.now()
+            run.households = len(snapshot.households)
+            run.offers = len(snapshot.offers)
+            run.feasible_pairs = len(result.pairs)
+            run.kept = snapshot.kept
+            run.proposals_created = created
+            run.total_score = round(result.optimal.total_score, 6)
+            run.greedy_score = round(result.greedy.total_score, 6)
+            run.greedy_matched = result.greedy.matched
+            run.phase_seconds = result.seconds
+            run.error = ""
+            run.save()
+            if created:
+                from matching.tasks import matching_run_notify_task
+
+                task_enqueue(task=matching_run_notify_task, args=[run.pk])
+    except (OperationalError, IntegrityError) as exc:
+        # A serialization failure or a proposal someone created meanwhile: nothing was written.
+        logger.warning("Matching run %s rolled back: %s", run_id, type(exc).__name__)
+        progress_set(run_id, "retrying", 0)
+        raise MatchingConflict(str(type(exc).__name__)) from exc
+    except Exception as exc:
+        MatchingRun.objects.filter(pk=run_id).exclude(status=MatchingRun.Status.DONE).update(
+            status=MatchingRun.Status.FAILED, error=type(exc).__name__, finished_at=timezone.now()
+        )
+        progress_set(run_id, "failed", 100)
+        raise
+    progress_set(run.pk, "done", 100)
+    return run
+
+
+def _proposals_write(*, run: MatchingRun, result: RunResult) -> int:
+    snapshot, pairs, scores = result.snapshot, result.pairs, result.scores
+    chosen = result.optimal.chosen
+    if not len(chosen):
+        return 0
+    hi = pairs.household[chosen]
+    oi = pairs.offer[chosen]
+    household_ids = snapshot.households.ids[hi]
+    offer_ids = snapshot.offers.ids[oi]
+    proposals = [
+        MatchProposal(
+            household_id=int(household_ids[k]),
+            offer_id=int(offer_ids[k]),
+            status=MatchProposal.Status.PROPOSED,
+            score=round(float(scores.total[index]), 4),
+            explanation=explanation_build(snapshot=snapshot, result=result, pair=int(index), policy=run.policy),
+            run=run,
+        )
+        for k, index in enumerate(chosen.tolist())
+    ]
+    MatchProposal.objects.bulk_create(proposals, batch_size=2000)
+    Household.objects.filter(pk__in=[int(pk) for pk in household_ids], status=Household.Status.SEEKING).update(
+        status=Household.Status.PROPOSED, updated_at=timezone.now()
+    )
+    return len(proposals)
+
+
+def _unmatched_write(*, run: MatchingRun, result: RunResult) -> int:
+    """For each household without a proposal: the constraint that ruled out most offers, or "taken" when
+    its possible homes went to households they suited better."""
+    snapshot, pairs = result.snapshot, result.pairs
+    matched = np.zeros(len(snapshot.households), dtype=bool)
+    matched[pairs.household[result.optimal.chosen]] = True
+    rows = np.nonzero(~matched)[0]
+    if not len(rows):
+        return 0
+    counts = engine.ruled_out_counts(snapshot.households, snapshot.offers, rows, snapshot.declined)
+    has_pairs = np.zeros(len(snapshot.households), dtype=bool)
+    has_pairs[pairs.household] = True
+    reasons = []
+    for k, row in enumerate(rows.tolist()):
+        by_constraint = {name: int(counts[k, j]) for j, name in enumerate(engine.CONSTRAINTS) if counts[k, j]}
+        if not len(snapshot.offers):
+            reason, ruled_out = "no_offers", 0
+        elif has_pairs[row]:
+            reason, ruled_out = "taken", 0
+        else:
+            j = int(np.argmax(counts[k]))
+            reason, ruled_out = engine.CONSTRAINTS[j], int(counts[k, j])
+        reasons.append(
+            UnmatchedHousehold(
+                run=run,
+                household_id=int(snapshot.households.ids[row]),
+                reason=reason,
+                offers_ruled_out=ruled_out,
+                counts=by_constraint,
+            )
+        )
+    UnmatchedHousehold.objects.bulk_create(reasons, batch_size=2000)
+    return len(reasons)
+
+
+# --- Notifications ----------------------------------------------------------------------------------
+
+
+def matching_run_notify(*, run_id: int) -> int:
+    """Tell each caseworker whose households got proposals in the run, once per caseworker and run, in
+    their language. Returns how many were told now (0 on a redelivery)."""
+    run = MatchingRun.objects.get(pk=run_id)
+    per_caseworker = dict(
+        MatchProposal.objects.filter(run=run, household__caseworker__isnull=False)
+        .values("household__caseworker")
+        .annotate(n=Count("pk"))
+        .values_list("household__caseworker", "n")
+    )
+    told = 0
+    for user in User.objects.filter(pk__in=per_caseworker, is_active=True).order_by("pk"):
+        with transaction.atomic():
+            notice, created = RunNotice.objects.get_or_create(
+                run=run, recipient=user, defaults={"proposals": per_caseworker[user.pk]}
+            )
+            if not created:
+                continue
+            count = per_caseworker[user.pk]
+            with translation.override(user.language):
+                user_notify(
+                    user=user,
+                    title=_("New housing proposals to review"),
+                    body=ngettext(
+                        "Matching proposed a home for %(count)s household you follow. Please review the proposal.",
+                        "Matching proposed homes for %(count)s households you follow. Please review the proposals.",
+                        count,
+                    )
+                    % {"count": count},
+                    link=reverse("admin:matching_matchproposal_changelist")
+                    + f"?run__id__exact={run.pk}&status__exact=proposed",
+                )
+            told += 1
+    return told
