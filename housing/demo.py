@@ -32,6 +32,27 @@ def _photo(colour: tuple[int, int, int], label: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{label}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+def demo_offer_available(*, profile: SponsorProfile, data: dict, host_languages, caseworker: User) -> HousingOffer:
+    """An offer of the demo sponsor taken through its real lifecycle: saved, photographed, submitted,
+    inspected and passed, so it is available."""
+    sponsor = profile.user
+    offer = offer_save(sponsor=profile, data=data, host_languages=host_languages, language_code="en", by=sponsor)
+    offer_photo_add(offer=offer, upload=_photo((90, 140, 170), str(data["kind"])), by=sponsor)
+    offer_submit(offer=offer, by=sponsor)
+    offer_inspect(
+        offer=offer,
+        inspector=caseworker,
+        visited_on=timezone.localdate(),
+        checklist=dict.fromkeys(
+            ["safety", "heating", "water_sanitation", "smoke_detector", "matches_description"], True
+        ),
+        result="pass",
+        notes="Demo inspection.",
+    )
+    offer.refresh_from_db()
+    return offer
+
+
 @transaction.atomic
 def demo_sponsors_ensure(*, sponsor: User, group_lead: User, caseworker: User) -> None:
     """A verified host family with offers in several states, and a pending community group."""
@@ -72,8 +93,8 @@ def demo_sponsors_ensure(*, sponsor: User, group_lead: User, caseworker: User) -
             "minimum_stay_months": 6,
             "children_welcome": True,
         }
-        available = offer_save(
-            sponsor=profile,
+        demo_offer_available(
+            profile=profile,
             data={
                 **base,
                 "kind": HousingOffer.Kind.ROOM,
@@ -84,20 +105,7 @@ def demo_sponsors_ensure(*, sponsor: User, group_lead: User, caseworker: User) -
                 "description": "A quiet room with its own desk, ten minutes from the bus station.",
             },
             host_languages=languages,
-            language_code="en",
-            by=sponsor,
-        )
-        offer_photo_add(offer=available, upload=_photo((90, 140, 170), "room"), by=sponsor)
-        offer_submit(offer=available, by=sponsor)
-        offer_inspect(
-            offer=available,
-            inspector=caseworker,
-            visited_on=today,
-            checklist=dict.fromkeys(
-                ["safety", "heating", "water_sanitation", "smoke_detector", "matches_description"], True
-            ),
-            result="pass",
-            notes="Demo inspection.",
+            caseworker=caseworker,
         )
         submitted = offer_save(
             sponsor=profile,

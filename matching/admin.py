@@ -1,15 +1,27 @@
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from matching import services
-from matching.models import FollowUp, MatchProposal, MediationNote, Placement, ProposalTransition, SafeguardingConcern
+from matching import runs, services
+from matching.explain import explanation_lines, explanation_lookups, unmatched_reason_text
+from matching.models import (
+    FollowUp,
+    MatchingPolicy,
+    MatchingRun,
+    MatchProposal,
+    MediationNote,
+    Placement,
+    ProposalTransition,
+    SafeguardingConcern,
+    UnmatchedHousehold,
+)
 from portal.admin_tools import OrganisationScopedAdmin, ServiceErrorsAdminMixin, admin_form_view
 
 S = MatchProposal.Status
@@ -89,15 +101,16 @@ class NotesFromServiceMixin:
 
 @admin.register(MatchProposal)
 class MatchProposalAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
-    list_display = ["__str__", "status", "score", "awaiting_since", "created_at"]
-    list_filter = ["status"]
+    list_display = ["__str__", "status", "score", "run", "awaiting_since", "created_at"]
+    list_filter = ["status", "run"]
     search_fields = ["household__reference"]
     autocomplete_fields = ["household", "offer"]
     readonly_fields = [
         "status",
         "step_link",
         "score",
-        "explanation",
+        "why",
+        "run",
         "decline_reason",
         "decline_note",
         "withdraw_reason",
@@ -113,6 +126,13 @@ class MatchProposalAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj else []
+
+    @admin.display(description=_("Why this match"))
+    def why(self, obj):
+        breakdown = explanation_lines(obj.explanation)
+        if not breakdown:
+            return _("Proposed by hand: no automatic explanation.")
+        return render_to_string("admin/matching/explanation.html", {"breakdown": breakdown})
 
     @admin.display(description=_("Next step"))
     def step_link(self, obj):
@@ -288,3 +308,160 @@ class SafeguardingConcernAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
             obj.pk = concern.pk
         elif obj.closing_note and not obj.closed_at:
             services.concern_close(concern=obj, by=request.user, note=obj.closing_note)
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = MatchingPolicy
+        fields = [
+            "weight_municipality",
+            "weight_language",
+            "weight_rent",
+            "weight_size",
+            "weight_duration",
+            "weight_needs",
+            "weight_waiting",
+            "waiting_full_days",
+            "reference_rent",
+            "note",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        weights = [data.get(f"weight_{name}") or 0 for name in MatchingPolicy.CRITERIA]
+        if not any(weight > 0 for weight in weights):
+            raise forms.ValidationError(_("Give at least one criterion a weight above zero."))
+        return data
+
+
+@admin.register(MatchingPolicy)
+class MatchingPolicyAdmin(admin.ModelAdmin):
+    """Saving the weights always makes a new version (the one in use); old versions stay as they were, so
+    every run keeps the weights it used."""
+
+    form = PolicyForm
+    list_display = ["__str__", "is_active", *[f"weight_{name}" for name in MatchingPolicy.CRITERIA], "created_at"]
+    readonly_fields = ["version", "is_active", "created_by", "created_at"]
+
+    def get_fields(self, request, obj=None):
+        return [*PolicyForm.Meta.fields, *(self.readonly_fields if obj else [])]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        published = runs.policy_publish(policy=obj, by=request.user)
+        obj.pk = published.pk
+
+    def response_change(self, request, obj):
+        self.message_user(
+            request, _("The weights are saved as version %(version)s, now in use.") % {"version": obj.version}
+        )
+        return redirect("admin:matching_matchingpolicy_changelist")
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self.response_change(request, obj)
+
+
+@admin.register(MatchingRun)
+class MatchingRunAdmin(admin.ModelAdmin):
+    """Runs, with a "run matching now" button; a run's page shows its progress while it runs, then its
+    figures, and the proposals and unmatched households of the reader's organisation with their reasons."""
+
+    change_list_template = "admin/matching/matchingrun/change_list.html"
+    change_form_template = "admin/matching/matchingrun/change_form.html"
+    list_display = [
+        "__str__",
+        "requested_at",
+        "trigger",
+        "status",
+        "policy",
+        "households",
+        "offers",
+        "proposals_created",
+        "total_score",
+        "greedy_score",
+        "ratio",
+    ]
+    list_filter = ["status", "trigger"]
+    fields = [
+        "status",
+        "trigger",
+        "policy",
+        "requested_by",
+        "requested_at",
+        "finished_at",
+        "households",
+        "offers",
+        "feasible_pairs",
+        "kept",
+        "proposals_created",
+        "total_score",
+        "greedy_score",
+        "greedy_matched",
+        "ratio",
+        "error",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("optimal ÷ first-come-first-served"))
+    def ratio(self, obj):
+        return f"{obj.score_ratio:.2f}" if obj.score_ratio else "–"
+
+    def has_add_permission(self, request):
+        return False  # runs are requested with the button
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"can_run": request.user.has_perm("matching.add_matchingrun")}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+    def get_urls(self):
+        return [
+            path("run/", self.admin_site.admin_view(self.run_view), name="matching_matchingrun_run"),
+            *super().get_urls(),
+        ]
+
+    def run_view(self, request):
+        if request.method != "POST":
+            return redirect("admin:matching_matchingrun_changelist")
+        try:
+            run = runs.matching_run_request(by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.WARNING)
+            return redirect("admin:matching_matchingrun_changelist")
+        self.message_user(request, _("Matching has started."), messages.SUCCESS)
+        return redirect("admin:matching_matchingrun_change", run.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = get_object_or_404(MatchingRun, pk=object_id)
+        proposals = MatchProposal.objects.filter(run=run).select_related("household", "offer__municipality")
+        unmatched = UnmatchedHousehold.objects.filter(run=run).select_related("household")
+        if not request.user.is_superuser:
+            proposals = proposals.filter(household__organisation_id=request.user.organisation_id)
+            unmatched = unmatched.filter(household__organisation_id=request.user.organisation_id)
+        proposals = list(proposals.order_by("-score", "pk")[:200])
+        progress = runs.progress_get(run.pk) or {"phase": run.status, "percent": 0}
+        lookups = explanation_lookups([proposal.explanation for proposal in proposals])
+        unmatched = list(unmatched.order_by("household__reference")[:200])
+        extra = {
+            "run": run,
+            "in_progress": run.status in (MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING),
+            "progress": progress,
+            "progress_label": runs.PHASE_LABELS.get(progress["phase"], progress["phase"]),
+            "phases": [
+                (runs.PHASE_LABELS[phase], run.phase_seconds.get(phase))
+                for phase in [*runs.PHASES, "total"]
+                if phase in run.phase_seconds
+            ],
+            "proposals": [(proposal, explanation_lines(proposal.explanation, lookups)) for proposal in proposals],
+            "unmatched": [
+                (row, unmatched_reason_text(row.reason, row.offers_ruled_out, run.offers)) for row in unmatched
+            ],
+        }
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})

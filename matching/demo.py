@@ -94,3 +94,94 @@ def demo_mediation_ensure(*, caseworker: User, admin: User) -> None:
         proposal = proposal_create(household=family, offer=offer, by=caseworker, score=0.82)
         proposal = proposal_transition(proposal=proposal, to=MatchProposal.Status.APPROVED, by=caseworker)
         proposal_transition(proposal=proposal, to=MatchProposal.Status.SENT, by=caseworker)
+
+
+@transaction.atomic
+def demo_matching_ensure(*, caseworker: User, admin: User) -> None:
+    """More homes and households, then one matching run, so the caseworker finds proposals with their
+    explanations, a household the run could not help (and why), and the run's figures in the admin."""
+    from housing.demo import demo_offer_available
+    from matching.models import MatchingRun
+    from matching.runs import matching_run_execute, policy_current
+    from projects.models import Language
+    from sponsorship.models import SponsorProfile
+
+    iom = Organisation.objects.filter(slug="iom-lithuania").first()
+    profile = SponsorProfile.objects.filter(user__email="sponsor@example.org").first()
+    if iom is None or profile is None or MatchingRun.objects.exists():
+        return
+    today = timezone.localdate()
+    vilnius = Municipality.objects.filter(slug="vilnius-city").first()
+    kaunas = Municipality.objects.filter(slug="kaunas-city").first()
+    languages = {language.code: language for language in Language.objects.all()}
+    hosts = [languages[code] for code in ("lt", "en", "ru") if code in languages]
+    demo_offer_available(
+        profile=profile,
+        data={
+            "kind": HousingOffer.Kind.FLAT,
+            "municipality": vilnius,
+            "street_address": "Demo pr. 10-4, Vilnius",
+            "capacity": 5,
+            "bedrooms": 3,
+            "children_welcome": True,
+            "near_school": True,
+            "near_medical_care": True,
+            "cost": HousingOffer.Cost.REDUCED,
+            "monthly_rent": 250,
+            "available_from": today,
+            "description": "A three-bedroom flat next to a primary school and a clinic.",
+        },
+        host_languages=hosts,
+        caseworker=caseworker,
+    )
+    demo_offer_available(
+        profile=profile,
+        data={
+            "kind": HousingOffer.Kind.ROOM,
+            "municipality": kaunas,
+            "street_address": "Demo g. 3-1, Kaunas",
+            "capacity": 1,
+            "near_work": True,
+            "cost": HousingOffer.Cost.FREE,
+            "available_from": today,
+            "minimum_stay_months": 3,
+            "description": "A room on the second floor, near the industrial park.",
+        },
+        host_languages=hosts,
+        caseworker=caseworker,
+    )
+    consent = {"consent_version": "2026-11", "consent_given_on": today, "consent_recorded_by": caseworker}
+    family = _household(
+        by=caseworker,
+        organisation=iom,
+        head="Iryna Demo",
+        members=[("adult", 39), ("adult", 41), ("child", 12), ("child", 7)],
+        protection_status=Household.ProtectionStatus.TEMPORARY,
+        status=Household.Status.SEEKING,
+        nationalities=["UA"],
+        move_in_from=today + datetime.timedelta(days=10),
+        stay_months=12,
+        max_monthly_rent=300,
+        near_school=True,
+        **consent,
+    )
+    if vilnius:
+        MunicipalityPreference.objects.create(household=family, municipality=vilnius, rank=1)
+    if kaunas:
+        MunicipalityPreference.objects.create(household=family, municipality=kaunas, rank=2)
+    family.languages.set([languages[code] for code in ("uk", "ru") if code in languages])
+    _household(
+        by=caseworker,
+        organisation=iom,
+        head="Yusuf Demo",
+        members=[("adult", 63)],
+        protection_status=Household.ProtectionStatus.REFUGEE,
+        status=Household.Status.SEEKING,
+        nationalities=["SY"],
+        needs_step_free=True,
+        near_medical_care=True,
+        **consent,
+    )
+    policy_current()
+    run = MatchingRun.objects.create(trigger=MatchingRun.Trigger.MANUAL, requested_by=admin)
+    matching_run_execute(run_id=run.pk)

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from matching import engine
 from projects.models import Language, Municipality
@@ -135,18 +135,29 @@ def _detail(name: str, details: dict, lookups: dict) -> str:
             "limit": f"{d['limit']:.0f}",
         }
     if name == "size":
-        return _("%(size)s persons, room for %(capacity)s") % d
+        return (
+            ngettext(
+                "%(size)s person, room for %(capacity)s", "%(size)s persons, room for %(capacity)s", d.get("size", 0)
+            )
+            % d
+        )
     if name == "duration":
         wanted = d.get("wanted_months")
         available = d.get("available_months")
         parts = [
-            _("stay wanted: %(months)s months") % {"months": wanted} if wanted else _("stay wanted: not said"),
-            _("available: %(months)s months") % {"months": available}
+            ngettext("stay wanted: %(months)s month", "stay wanted: %(months)s months", wanted) % {"months": wanted}
+            if wanted
+            else _("stay wanted: not said"),
+            ngettext("available: %(months)s month", "available: %(months)s months", available) % {"months": available}
             if available is not None
             else _("available: open-ended"),
         ]
         if d.get("minimum_stay_months"):
-            parts.append(_("minimum stay: %(months)s months") % {"months": d["minimum_stay_months"]})
+            months = d["minimum_stay_months"]
+            parts.append(
+                ngettext("minimum stay: %(months)s month", "minimum stay: %(months)s months", months)
+                % {"months": months}
+            )
         return "; ".join(parts)
     if name == "needs":
         named = d.get("named") or []
@@ -159,7 +170,8 @@ def _detail(name: str, details: dict, lookups: dict) -> str:
             "names": ", ".join(str(NEED_LABELS[n]) for n in met) or "–",
         }
     if name == "waiting":
-        return _("waiting for %(days)s days") % {"days": d.get("days", 0)}
+        days = d.get("days", 0)
+        return ngettext("waiting for %(days)s day", "waiting for %(days)s days", days) % {"days": days}
     return ""
 
 

@@ -119,7 +119,6 @@ class MatchingRun(models.Model):
         verbose_name = _("matching run")
         verbose_name_plural = _("matching runs")
         ordering = ["-requested_at", "-pk"]
-        permissions = [("run_matching", _("Can run matching"))]
 
     def __str__(self) -> str:
         return _("Matching run %(number)s") % {"number": self.pk}
@@ -163,6 +162,9 @@ class RunNotice(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "recipient"], name="one_notice_per_run_and_recipient")]
+
+    def __str__(self) -> str:
+        return f"{self.run} → {self.recipient}"
 
 
 class MatchProposal(models.Model):

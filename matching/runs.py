@@ -20,7 +20,7 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from matching import engine
 from matching.explain import explanation_build
@@ -33,6 +33,19 @@ from sponsorship.models import Household
 
 logger = logging.getLogger(__name__)
 PHASES = ["load", "filter", "score", "solve", "greedy", "write"]
+PHASE_LABELS = {
+    "queued": gettext_lazy("Waiting for a worker"),
+    "load": gettext_lazy("Reading households and offers"),
+    "filter": gettext_lazy("Checking the hard constraints"),
+    "score": gettext_lazy("Scoring the possible pairs"),
+    "solve": gettext_lazy("Finding the best assignment"),
+    "greedy": gettext_lazy("Comparing with first come, first served"),
+    "write": gettext_lazy("Writing the proposals"),
+    "retrying": gettext_lazy("The data changed meanwhile: starting again"),
+    "done": gettext_lazy("Done"),
+    "failed": gettext_lazy("Failed"),
+    "total": gettext_lazy("Total"),
+}
 
 
 class MatchingConflict(Exception):
@@ -75,7 +88,7 @@ def policy_publish(*, policy: MatchingPolicy, by: User | None) -> MatchingPolicy
 
 def matching_run_request(*, by: User) -> MatchingRun:
     """A caseworker or admin asks for a run now; a worker executes it (after commit)."""
-    if not by.has_perm("matching.run_matching"):
+    if not by.has_perm("matching.add_matchingrun"):
         raise PermissionDenied
     active = MatchingRun.objects.filter(status__in=[MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING]).first()
     if active is not None:

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from housing.models import HousingOffer
 from matching.models import FollowUp, MatchProposal
@@ -83,3 +84,24 @@ def caseworker_agenda(*, user, today: datetime.date | None = None) -> dict:
             done_on__isnull=True, due_on__lte=today + datetime.timedelta(days=7), placement__end_date__isnull=True
         ),
     }
+
+
+def household_matching_result(*, household: Household) -> str:
+    """What the latest finished matching run did for a household, in words (empty before any run)."""
+    from matching.explain import unmatched_reason_text
+    from matching.models import MatchingRun, UnmatchedHousehold
+
+    if household.pk is None:
+        return ""
+    run = MatchingRun.objects.filter(status=MatchingRun.Status.DONE).order_by("-finished_at", "-pk").first()
+    if run is None:
+        return ""
+    unmatched = UnmatchedHousehold.objects.filter(run=run, household=household).first()
+    if unmatched is not None:
+        return _("%(run)s: no proposal. %(reason)s.") % {
+            "run": run,
+            "reason": unmatched_reason_text(unmatched.reason, unmatched.offers_ruled_out, run.offers),
+        }
+    if MatchProposal.objects.filter(run=run, household=household).exists():
+        return _("%(run)s: a home was proposed.") % {"run": run}
+    return _("%(run)s: not considered (not seeking housing, or already in mediation).") % {"run": run}

@@ -48,6 +48,10 @@ CASEWORKER_PERMISSIONS = {
         "followup": ["view", "change"],
         "mediationnote": ["view", "add", "change"],
         "safeguardingconcern": ["view", "add", "change"],
+        # Caseworkers start matching runs and read their results; admins change the policy.
+        "matchingrun": ["view", "add"],
+        "matchingpolicy": ["view"],
+        "unmatchedhousehold": ["view"],
     },
     "housing": {
         "housingoffer": ["view", "change"],
@@ -99,7 +103,7 @@ def demo_accounts_ensure(*, password: str) -> list[DemoAccount]:
 def demo_data_ensure() -> None:
     """Each feature's demo data, for the demo accounts (after `demo_accounts_ensure`)."""
     from housing.demo import demo_sponsors_ensure
-    from matching.demo import demo_mediation_ensure, demo_staff_mfa_ensure
+    from matching.demo import demo_matching_ensure, demo_mediation_ensure, demo_staff_mfa_ensure
     from training.demo import demo_training_ensure
 
     users = {user.email: user for user in User.objects.filter(email__in=[a.email for a in DEMO_ACCOUNTS])}
@@ -115,3 +119,4 @@ def demo_data_ensure() -> None:
         caseworker=users["caseworker@example.org"],
     )
     demo_mediation_ensure(caseworker=users["caseworker@example.org"], admin=users["admin@example.org"])
+    demo_matching_ensure(caseworker=users["caseworker@example.org"], admin=users["admin@example.org"])

@@ -257,6 +257,7 @@ class HouseholdAdmin(OrganisationScopedAdmin):
         "waiting_since",
         "consent_recorded_by",
         "duplicates_warning",
+        "matching_result",
         "merged_into",
         "created_at",
         "updated_at",
@@ -264,7 +265,10 @@ class HouseholdAdmin(OrganisationScopedAdmin):
     inlines = [HouseholdMemberInline, MunicipalityPreferenceInline]
     actions = ["export_selected", "merge_selected"]
     fieldsets = [
-        (None, {"fields": ["reference", "status", "organisation", "caseworker", "duplicates_warning"]}),
+        (
+            None,
+            {"fields": ["reference", "status", "organisation", "caseworker", "duplicates_warning", "matching_result"]},
+        ),
         (_("Head of household"), {"fields": ["head_name", "head_birth_date", "document_number", "phone", "email"]}),
         (
             _("Background"),
@@ -292,6 +296,12 @@ class HouseholdAdmin(OrganisationScopedAdmin):
         ),
         (None, {"fields": ["waiting_since", "merged_into", "created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=_("Latest matching run"))
+    def matching_result(self, obj):
+        from matching.selectors import household_matching_result
+
+        return household_matching_result(household=obj) or "–"
 
     @admin.display(description=_("Possible duplicates"))
     def duplicates_warning(self, obj):
