@@ -156,8 +156,9 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
             "confirmed_at",
         )
     )
-    taken = _count_by_offer(MatchProposal.objects.filter(status__in=MatchProposal.OPEN, offer__in=matchable))
-    taken_by_placements = _count_by_offer(Placement.objects.filter(end_date__isnull=True, offer__in=matchable))
+    # Places already taken: open proposals and active placements (few rows: counted over all offers).
+    taken = _count_by_offer(MatchProposal.objects.filter(status__in=MatchProposal.OPEN))
+    taken_by_placements = _count_by_offer(Placement.objects.filter(end_date__isnull=True))
     sponsors_ok = sponsors_matchable_ids(sponsor_ids={row[1] for row in offer_rows}, today=today)
     offer_rows = [
         row
