@@ -6,33 +6,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def _weight(label, default: float) -> models.FloatField:
+    return models.FloatField(label, default=default, validators=[MinValueValidator(0), MaxValueValidator(10)])
+
+
 class MatchingPolicy(models.Model):
     """The weights of the soft criteria. Versioned: a change saves a new version, and each run records the
     version it used, so a run can always be explained with the weights it had."""
 
     version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
     is_active = models.BooleanField(_("in use"), default=False, editable=False)
-    weight_municipality = models.FloatField(
-        _("weight: preferred municipality"), default=3.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
-    )
-    weight_language = models.FloatField(
-        _("weight: shared language"), default=2.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
-    )
-    weight_rent = models.FloatField(
-        _("weight: lower rent"), default=2.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
-    )
-    weight_size = models.FloatField(
-        _("weight: size fit"), default=3.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
-    )
-    weight_duration = models.FloatField(
-        _("weight: duration fit"), default=1.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
-    )
-    weight_needs = models.FloatField(
-        _("weight: near the needs named"), default=2.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
-    )
-    weight_waiting = models.FloatField(
-        _("weight: time waiting"), default=2.0, validators=[MinValueValidator(0), MaxValueValidator(10)]
-    )
+    weight_municipality = _weight(_("weight: preferred municipality"), 3.0)
+    weight_language = _weight(_("weight: shared language"), 2.0)
+    weight_rent = _weight(_("weight: lower rent"), 2.0)
+    weight_size = _weight(_("weight: size fit"), 3.0)
+    weight_duration = _weight(_("weight: duration fit"), 1.0)
+    weight_needs = _weight(_("weight: near the needs named"), 2.0)
+    weight_waiting = _weight(_("weight: time waiting"), 2.0)
     waiting_full_days = models.PositiveSmallIntegerField(
         _("days of waiting that count fully"),
         default=180,

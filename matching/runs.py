@@ -90,7 +90,11 @@ def matching_run_request(*, by: User) -> MatchingRun:
     """A caseworker or admin asks for a run now; a worker executes it (after commit)."""
     if not by.has_perm("matching.add_matchingrun"):
         raise PermissionDenied
-    active = MatchingRun.objects.filter(status__in=[MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING]).first()
+    # One run at a time; a run queued long ago whose task was lost does not block new ones.
+    recent = timezone.now() - datetime.timedelta(hours=1)
+    active = MatchingRun.objects.filter(
+        status__in=[MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING], requested_at__gte=recent
+    ).first()
     if active is not None:
         raise ValidationError(_("A matching run is already queued or running: wait for it to finish."))
     run = MatchingRun.objects.create(trigger=MatchingRun.Trigger.MANUAL, requested_by=by)

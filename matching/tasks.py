@@ -24,37 +24,24 @@ def proposals_expire_task() -> int:
     return proposals_expire()
 
 
-@shared_task(
-    name="matching.tasks.matching_run_task",
-    acks_late=True,
-    autoretry_for=(MatchingConflict,),
-    retry_backoff=5,
-    max_retries=5,
-)
+# Runs and their notices are idempotent, so a redelivery (acks_late: a worker lost mid-run) or a retry
+# after a transient failure is harmless.
+RETRIED = {"acks_late": True, "retry_backoff": 5, "max_retries": 5}
+
+
+@shared_task(name="matching.tasks.matching_run_task", autoretry_for=(MatchingConflict,), **RETRIED)
 def matching_run_task(run_id: int) -> int:
     """Execute a requested run (idempotent: a run already done writes nothing)."""
     return matching_run_execute(run_id=run_id).proposals_created
 
 
-@shared_task(
-    name="matching.tasks.matching_nightly_task",
-    acks_late=True,
-    autoretry_for=(MatchingConflict,),
-    retry_backoff=5,
-    max_retries=5,
-)
+@shared_task(name="matching.tasks.matching_nightly_task", autoretry_for=(MatchingConflict,), **RETRIED)
 def matching_nightly_task() -> int:
     """Periodic (beat, nightly): today's run, once."""
     return matching_run_nightly().proposals_created
 
 
-@shared_task(
-    name="matching.tasks.matching_run_notify_task",
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=5,
-    max_retries=5,
-)
+@shared_task(name="matching.tasks.matching_run_notify_task", autoretry_for=(OperationalError,), **RETRIED)
 def matching_run_notify_task(run_id: int) -> int:
     """Tell caseworkers about a run's proposals, once per recipient and run."""
     return matching_run_notify(run_id=run_id)

@@ -164,12 +164,12 @@ def instances(draw) -> Instance:
         has_prefs=(pref_rank > 0).any(axis=1),
     )
 
-    available_from = draw(st.lists(st.integers(0, 30), min_size=n_o, max_size=n_o))
+    available_from = draw(st.lists(st.integers(0, 20), min_size=n_o, max_size=n_o))
     available_until = [start + draw(st.integers(0, 700)) if draw(rarely) else int(NO_END) for start in available_from]
     listed = draw(st.one_of(st.none(), st.permutations(range(n_o))))
     o = Offers(
         ids=np.array(sorted(draw(st.sets(st.integers(1, 10**6), min_size=n_o, max_size=n_o))), dtype=np.int64),
-        capacity=column(draw, st.integers(1, 6), n_o, np.int16),
+        capacity=column(draw, st.sampled_from([1, 2, 3, 4, 4, 5, 6, 6]), n_o, np.int16),
         slots=column(draw, st.integers(1, 2), n_o, np.int16),
         step_free=column(draw, st.booleans(), n_o, bool),
         children_welcome=column(draw, st.sampled_from([True, True, True, True, False]), n_o, bool),

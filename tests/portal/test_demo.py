@@ -33,7 +33,7 @@ def test_demo_setup_refuses_to_run_outside_development(settings):
 
 
 @pytest.mark.django_db
-def test_demo_setup_populates_sponsors_and_offers_once(settings, tmp_path, capsys):
+def test_demo_setup_populates_sponsors_and_offers_once(settings, tmp_path, capsys, django_capture_on_commit_callbacks):
     from housing.models import HousingOffer
     from projects.seeding import content_seed
     from sponsorship.models import SponsorProfile
@@ -41,12 +41,14 @@ def test_demo_setup_populates_sponsors_and_offers_once(settings, tmp_path, capsy
     settings.DEBUG = True
     settings.MEDIA_ROOT = tmp_path
     content_seed()
-    call_command("demo_setup")
-    call_command("demo_setup")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo_setup")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo_setup")
     statuses = sorted(
         HousingOffer.objects.filter(sponsor__user__email="sponsor@example.org").values_list("status", flat=True)
     )
-    assert statuses == ["draft", "reserved", "submitted"]
+    assert statuses == ["available", "available", "draft", "reserved", "submitted"]
     assert SponsorProfile.objects.get(user__email="sponsor@example.org").status == "verified"
     group = SponsorProfile.objects.get(user__email="group@example.org")
     assert group.status == "pending" and group.persons.filter(accepted_at__isnull=True).count() == 1
@@ -60,6 +62,16 @@ def test_demo_setup_populates_sponsors_and_offers_once(settings, tmp_path, capsy
 
     caseworker = User.objects.get(email="caseworker@example.org")
     assert caseworker.organisation.slug == "iom-lithuania" and is_mfa_enabled(caseworker)
-    assert Household.objects.count() == 3
-    assert Household.objects.filter(organisation=caseworker.organisation).count() == 2
-    assert MatchProposal.objects.get().status == "sent"
+    assert Household.objects.count() == 5
+    assert Household.objects.filter(organisation=caseworker.organisation).count() == 4
+    assert MatchProposal.objects.get(run__isnull=True).status == "sent"
+    # Matching: one run (not repeated by the second demo_setup) proposed homes with explanations, said
+    # why the household needing step-free access got none, and told the caseworker.
+    from matching.models import MatchingRun, UnmatchedHousehold
+    from portal.models import Notification
+
+    run = MatchingRun.objects.get()
+    assert run.status == "done" and run.proposals_created == 2
+    assert all(p.explanation["criteria"] for p in MatchProposal.objects.filter(run=run))
+    assert UnmatchedHousehold.objects.get(run=run, household__head_name="Yusuf Demo").reason == "step_free"
+    assert Notification.objects.filter(user=caseworker, link__contains=f"run__id__exact={run.pk}").count() == 1
