@@ -326,13 +326,6 @@ class PolicyForm(forms.ModelForm):
             "note",
         ]
 
-    def clean(self):
-        data = super().clean()
-        weights = [data.get(f"weight_{name}") or 0 for name in MatchingPolicy.CRITERIA]
-        if not any(weight > 0 for weight in weights):
-            raise forms.ValidationError(_("Give at least one criterion a weight above zero."))
-        return data
-
 
 @admin.register(MatchingPolicy)
 class MatchingPolicyAdmin(admin.ModelAdmin):

@@ -32,6 +32,7 @@ from training.selectors import missing_required_training
 # Places grow with the data (60 Lithuanian municipalities for a thousand offers; across the three RISE
 # countries for more), so that a household keeps about fifty feasible offers at any size.
 OFFERS_PER_PLACE = 16
+BASE_LANGUAGES = ["lt", "en", "ru", "uk"]  # from the seed content; created when missing
 EXTRA_LANGUAGES = ["ar", "fa", "ps", "tr", "so", "ti", "fr", "de", "pl", "be", "ka", "hy"]
 
 
@@ -68,7 +69,7 @@ def synthetic_data_create(
     municipalities = municipalities[:places]
     # A few large cities draw most preferences and offers (a Zipf-like share).
     place_share = 1.0 / np.arange(1, len(municipalities) + 1) ** 0.7
-    for code in EXTRA_LANGUAGES:
+    for code in BASE_LANGUAGES + EXTRA_LANGUAGES:
         Language.objects.get_or_create(code=code, defaults={"name": code})
     languages = {language.code: language for language in Language.objects.all()}
     refugee_languages = [

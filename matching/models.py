@@ -1,6 +1,7 @@
 """Mediation: match proposals, placements, follow-ups, notes and meetings, safeguarding concerns."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +59,10 @@ class MatchingPolicy(models.Model):
 
     def __str__(self) -> str:
         return _("Policy version %(version)s") % {"version": self.version}
+
+    def clean(self) -> None:
+        if not any((getattr(self, f"weight_{name}") or 0) > 0 for name in self.CRITERIA):
+            raise ValidationError(_("Give at least one criterion a weight above zero."))
 
     @property
     def weights(self) -> dict[str, float]:

@@ -161,6 +161,8 @@ def celery_worker_process(tmp_path_factory, django_db_setup):
         "SECRET_KEY": "worker-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
+        # Tasks the worker queues itself (follow-ups, notifications) stay on the test run's queue.
+        "CELERY_QUEUE": queue,
     }
     if postgres_available():
         # The worker uses the test database that pytest-django created.

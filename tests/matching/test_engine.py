@@ -377,6 +377,12 @@ def test_dates_need_the_minimum_stay_and_at_least_a_month():
     assert len(feasible_pairs(h, later)) == 0
     assert len(feasible_pairs(h, month)) == 1
     assert len(feasible_pairs(h, under_a_month)) == 0
+    # Sixteen months are exactly 487 days: a window of exactly the minimum stay is enough.
+    assert 16 * MONTH_DAYS == 487
+    exact = make_offers(1, available_until=[10 + 487], minimum_stay_months=[16])
+    a_day_short = make_offers(1, available_until=[10 + 486], minimum_stay_months=[16])
+    assert len(feasible_pairs(h, exact)) == 1
+    assert len(feasible_pairs(h, a_day_short)) == 0
 
 
 def test_no_households_or_no_offers_give_no_pairs():
