@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def _weight(label, default: float) -> models.FloatField:
@@ -76,7 +77,7 @@ class MatchingRun(models.Model):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("matching run", "Failed")
 
     class Trigger(models.TextChoices):
         MANUAL = "manual", _("Started by hand")

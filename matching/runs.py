@@ -20,7 +20,7 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from matching import engine
 from matching.explain import explanation_build
@@ -43,7 +43,7 @@ PHASE_LABELS = {
     "write": gettext_lazy("Writing the proposals"),
     "retrying": gettext_lazy("The data changed meanwhile: starting again"),
     "done": gettext_lazy("Done"),
-    "failed": gettext_lazy("Failed"),
+    "failed": pgettext_lazy("matching run", "Failed"),
     "total": gettext_lazy("Total"),
 }
 
