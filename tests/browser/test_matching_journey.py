@@ -64,7 +64,7 @@ def test_caseworker_runs_matching_and_reads_the_explanations(
     # Eager Celery in the test server: the run is done when the page opens.
     run = MatchingRun.objects.get()
     assert run.status == MatchingRun.Status.DONE
-    assert page.get_by_text("Matching has started.").is_visible()
+    page.get_by_text("Matching has started.").wait_for()
 
     proposals = page.locator("#run-proposals")
     assert family.reference in proposals.inner_text()
@@ -81,7 +81,8 @@ def test_caseworker_runs_matching_and_reads_the_explanations(
     page.goto(f"{base}/en/notifications/")
     page.get_by_role("link", name=re.compile("New housing proposals to review")).first.click()
     page.get_by_role("link", name=re.compile(family.reference)).first.click()
-    assert page.get_by_text("Why this match").is_visible()
+    page.wait_for_url(re.compile(r".*/admin/matching/matchproposal/\d+/change/.*"))
+    page.get_by_text("Why this match").wait_for()
     assert MatchProposal.objects.get(run=run).household == family
 
     # The same page in Lithuanian.

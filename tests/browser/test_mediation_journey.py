@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from housing.services import offer_inspect, offer_submit
 from matching.models import MatchProposal, Placement
@@ -72,11 +73,11 @@ def test_proposal_to_placement_to_follow_up_and_end(
     _sign_in(page, base, sponsor.user.email, "correct-horse-battery")
     page.goto(f"{base}/en/sponsor/")
     page.get_by_role("link", name=re.compile(household.reference)).click()
+    page.get_by_text("Adults (ages)").wait_for()
     assert "Olena" not in page.content()
-    assert page.get_by_text("Adults (ages)").is_visible()
     page.get_by_label("Yes, I can host this household").check()
     page.get_by_role("button", name="Send my answer").click()
-    assert page.locator("#proposal-status").inner_text() == "Accepted by the sponsor"
+    expect(page.locator("#proposal-status")).to_have_text("Accepted by the sponsor")
 
     # The caseworker records the household's answer, the meeting, and confirms the placement.
     cw.reload()

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from housing.models import HousingOffer, OfferPhoto
 from projects.seeding import content_seed
@@ -78,7 +79,7 @@ def test_sponsor_offers_a_home_and_sees_it_become_available(
     page.get_by_role("button", name="Upload the photo").click()
     assert page.locator("#photos img").count() == 1
     page.get_by_role("button", name="Submit for inspection").click()
-    assert page.locator("#offer-status").inner_text() == "Submitted"
+    expect(page.locator("#offer-status")).to_have_text("Submitted")
     offer = HousingOffer.objects.get(sponsor__user__email="host@example.org")
     assert OfferPhoto.objects.filter(offer=offer).count() == 1
 

@@ -39,7 +39,7 @@ def test_enrol_wait_and_get_promoted(page, live_server, user_factory):
     page.goto(f"{live_server.url}/en/training/sessions/{session.pk}/")
     assert page.locator("#seats").inner_text() == "1 of 1 seats taken"
     page.get_by_role("button", name="Enrol").click()
-    assert page.get_by_text("you are on the waiting list").is_visible()
+    page.get_by_text("you are on the waiting list").wait_for()
     assert page.locator("#enrolment-status").inner_text() == "On the waiting list"
 
     enrolment_cancel(enrolment=Enrolment.objects.get(user=first), by=first)
