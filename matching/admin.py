@@ -102,7 +102,7 @@ class NotesFromServiceMixin:
 @admin.register(MatchProposal)
 class MatchProposalAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
     list_display = ["__str__", "status", "score", "run", "awaiting_since", "created_at"]
-    list_filter = ["status", "run"]
+    list_filter = ["status"]
     search_fields = ["household__reference"]
     autocomplete_fields = ["household", "offer"]
     readonly_fields = [
@@ -123,6 +123,11 @@ class MatchProposalAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "household", "offer"] if obj else self.readonly_fields
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A run's proposals (the link in the caseworkers' notification), without a sidebar filter that
+        # would list every nightly run.
+        return lookup == "run__id__exact" or super().lookup_allowed(lookup, value, request)
 
     def get_inlines(self, request, obj):
         return self.inlines if obj else []
@@ -432,7 +437,10 @@ class MatchingRunAdmin(admin.ModelAdmin):
         return redirect("admin:matching_matchingrun_change", run.pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        run = get_object_or_404(MatchingRun, pk=object_id)
+        run = self.get_object(request, object_id)
+        if run is None:
+            # A missing or malformed id: the admin's own "does not exist" message and redirect.
+            return super().change_view(request, object_id, form_url, extra_context)
         proposals = MatchProposal.objects.filter(run=run).select_related("household", "offer__municipality")
         unmatched = UnmatchedHousehold.objects.filter(run=run).select_related("household")
         if not request.user.is_superuser:

@@ -25,11 +25,11 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from matching import engine
 from matching.explain import explanation_build
 from matching.models import MatchingPolicy, MatchingRun, MatchProposal, RunNotice, UnmatchedHousehold
+from matching.services import households_mark_proposed
 from matching.snapshot import Snapshot, snapshot_load
 from portal.models import User
 from portal.notifications import user_notify
 from portal.services import task_enqueue
-from sponsorship.models import Household
 
 logger = logging.getLogger(__name__)
 PHASES = ["load", "filter", "score", "solve", "greedy", "write"]
@@ -255,9 +255,7 @@ def _proposals_write(*, run: MatchingRun, result: RunResult) -> int:
         for k, index in enumerate(chosen.tolist())
     ]
     MatchProposal.objects.bulk_create(proposals, batch_size=2000)
-    Household.objects.filter(pk__in=[int(pk) for pk in household_ids], status=Household.Status.SEEKING).update(
-        status=Household.Status.PROPOSED, updated_at=timezone.now()
-    )
+    households_mark_proposed(household_ids=[int(pk) for pk in household_ids])
     return len(proposals)
 
 

@@ -28,6 +28,8 @@ from sponsorship.selectors import sponsor_matching_blockers
 
 S = MatchProposal.Status
 FOLLOW_UP_MONTHS = [1, 3, 6]
+# Households that may receive a proposal (by hand or from the matching engine).
+PROPOSABLE = [Household.Status.SEEKING, Household.Status.REGISTERED, Household.Status.PROPOSED]
 
 
 class ProposalError(ValidationError):
@@ -74,7 +76,7 @@ def proposal_create(
     offer.refresh_from_db(fields=["status"])
     if not household.has_consent:
         raise ProposalError(_("Record the household's consent before proposing housing."))
-    if household.status not in (Household.Status.SEEKING, Household.Status.REGISTERED, Household.Status.PROPOSED):
+    if household.status not in PROPOSABLE:
         raise ProposalError(_("This household is not seeking housing."))
     if offer.status != HousingOffer.Status.AVAILABLE:
         raise ProposalError(_("Only an available offer can be proposed."))
@@ -92,8 +94,16 @@ def proposal_create(
                 proposal.save()
         except IntegrityError as exc:
             raise ProposalError(_("This household already has an open proposal for this offer.")) from exc
-        Household.objects.filter(pk=household.pk).update(status=Household.Status.PROPOSED)
+        households_mark_proposed(household_ids=[household.pk])
     return proposal
+
+
+def households_mark_proposed(*, household_ids) -> int:
+    """Households that just got an open proposal are "proposed" (one rule for proposals made by hand and
+    by the matching engine)."""
+    return Household.objects.filter(pk__in=household_ids, status__in=PROPOSABLE).update(
+        status=Household.Status.PROPOSED, updated_at=timezone.now()
+    )
 
 
 def proposal_transition(

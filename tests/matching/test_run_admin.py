@@ -395,3 +395,35 @@ def test_a_run_page_runs_the_same_number_of_queries_whatever_its_proposals(
     large_queries = _queries(client, _run_page(large))
 
     assert large_queries == small_queries
+
+
+# --- Bad input -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("object_id", ["999999", "not-a-number"])
+def test_a_missing_or_malformed_run_id_redirects_with_a_message(organisation_caseworker, object_id):
+    client = _client_of(organisation_caseworker)
+    response = client.get(f"/en/admin/matching/matchingrun/{object_id}/change/")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].endswith(reverse("admin:index"))
+    assert any("doesn’t exist" in message for message in _messages(response))
+
+
+def test_the_notification_link_lists_the_proposals_of_that_run_only(organisation_caseworker, two_organisations, home):
+    first = _run()
+    home()
+    # A second run proposes the new offer to the household left without a home by the first one (if any):
+    # whatever it finds, the link of the first run lists exactly the first run's proposals.
+    second = _run()
+    client = _client_of(organisation_caseworker)
+    url = reverse("admin:matching_matchproposal_changelist") + f"?run__id__exact={first.pk}&status__exact=proposed"
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    shown = {proposal.pk for proposal in response.context["cl"].result_list}
+    expected = set(
+        MatchProposal.objects.filter(
+            run=first, household__organisation_id=organisation_caseworker.organisation_id
+        ).values_list("pk", flat=True)
+    )
+    assert shown == expected and expected
+    assert not shown & set(MatchProposal.objects.filter(run=second).values_list("pk", flat=True))

@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -636,3 +636,9 @@ def test_synthetic_data_is_created_on_a_database_without_languages():
     assert (data.households, data.offers) == (20, 20)
     assert Household.objects.count() == 20
     assert Language.objects.filter(code="lt").exists()
+
+
+@pytest.mark.parametrize("households, offers", [(0, 10), (10, -1), (300_000, 10)])
+def test_bench_matching_refuses_sizes_out_of_range(households, offers):
+    with pytest.raises(CommandError, match="between 1 and 200000"):
+        call_command("bench_matching", households=households, offers=offers, seed=1, json=True, stdout=io.StringIO())

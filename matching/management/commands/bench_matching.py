@@ -4,7 +4,7 @@ import json
 import resource
 import time
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from matching.benchmark import synthetic_data_create
@@ -48,6 +48,8 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="Keep the synthetic data (default: roll back).")
 
     def handle(self, *args, households: int, offers: int, seed: int, keep: bool, **options):
+        if not (1 <= households <= 200_000 and 1 <= offers <= 200_000):
+            raise CommandError("--households and --offers must be between 1 and 200000.")
         report = {}
         try:
             with transaction.atomic():
