@@ -10,7 +10,7 @@ MANAGE := $(PY) manage.py
 LANGS := lt en bg
 
 .DEFAULT_GOAL := help
-.PHONY: help install run setup worker beat test lint fmt messages compilemessages check up down clean
+.PHONY: help install run setup worker beat test reliability lint fmt messages compilemessages check up down clean
 
 help:
 	@echo "make run      set up everything (venv, deps, migrations, translations, demo data) and serve on 127.0.0.1:$(PORT)"
@@ -50,6 +50,10 @@ beat: install
 
 test: install compilemessages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The reliability and data-protection figures (issue #10): faults, junk input, access, erasure, photos.
+reliability: install compilemessages
+	$(BIN)/pytest -m reliability -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -57,6 +57,30 @@ def _require(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+_FIGURES: list[tuple[str, str]] = []
+
+
+@pytest.fixture
+def figure():
+    """Record a measured figure of the reliability report: `figure("Junk inputs: server errors", 0)`.
+
+    Figures are printed at the end of the run (`make reliability` runs the tests marked `reliability`).
+    """
+
+    def record(name: str, value) -> None:
+        _FIGURES.append((name, str(value)))
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _FIGURES:
+        return
+    terminalreporter.section("reliability figures")
+    for name, value in _FIGURES:
+        terminalreporter.write_line(f"{name}: {value}")
+
+
 def pytest_runtest_setup(item):
     for marker, (available, reason) in _SERVICES.items():
         if item.get_closest_marker(marker):
