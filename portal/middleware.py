@@ -54,3 +54,41 @@ class StaffMFAMiddleware:
         from allauth.mfa.utils import is_mfa_enabled
 
         return not is_mfa_enabled(user)
+
+
+class PrivatePagesNoStoreMiddleware:
+    """Pages that show personal data are kept by no cache: `Cache-Control: no-store, private`.
+
+    That is every response to a signed-in person, and every response under the admin, the sponsor's
+    and the caseworker's areas, notifications, accounts (sign-in, password reset links) and the
+    certificate pages (the holder's name), signed in or not. `Vary: Cookie` tells shared caches that
+    the page depends on who asks. Public pages seen anonymously stay cacheable.
+    """
+
+    PRIVATE_PREFIXES = ("sponsor/", "caseworker/", "notifications/", "accounts/", "training/certificates/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self._is_private(request):
+            from django.utils.cache import patch_vary_headers
+
+            response["Cache-Control"] = "no-store, private"
+            response.headers.pop("Expires", None)
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
+    def _is_private(self, request) -> bool:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return True
+        from django.conf import settings
+
+        # "/lt/sponsor/..." → "sponsor/...": the part after the language prefix, if there is one.
+        rest = request.path_info.lstrip("/")
+        head, _, tail = rest.partition("/")
+        if head in {code for code, _name in settings.LANGUAGES}:
+            rest = tail
+        return rest.startswith((settings.DJANGO_ADMIN_URL, *self.PRIVATE_PREFIXES))

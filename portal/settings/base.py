@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "auditlog",
+    "csp",
     "portal",
     "sponsorship",
     "housing",
@@ -60,12 +62,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the policy too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication, so that it sees every page a signed-in person gets (redirects included).
+    "portal.middleware.PrivatePagesNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -151,7 +157,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = env_str("ACCOUNT_EMAIL_SUBJECT_PREFIX", "[RISE] ")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http" if DEBUG else "https")
-# allauth's own rate limits (its defaults, spelled out): they use the database cache above.
+# allauth's own rate limits: they use the database cache above. allauth counts failed logins per
+# address and per "key"; portal.adapters.AccountAdapter makes the key the account *and* the client's
+# address, so failures from one address never lock the account out at another (a stranger cannot lock
+# anyone out). Wrong second-factor codes count per user (allauth's key): only someone who has the
+# password gets that far, and a per-user limit is what stops a spread-out guess of a 6-digit code.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -161,6 +171,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+# Against guessing spread over many addresses: failed logins per account from all the addresses where
+# it has not signed in before. An address where the right password was given in the last
+# LOGIN_KNOWN_ADDRESS_DAYS days is never held back by it, so a person keeps signing in from home or
+# office; a password reset clears it.
+LOGIN_FAILED_ACCOUNT_RATE = env_str("LOGIN_FAILED_ACCOUNT_RATE", "50/h/key")
+LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 90)
 
 # Staff who can see beneficiary households sign in with a second factor (authenticator app codes,
 # recovery codes); see portal.middleware.StaffMFAMiddleware.
@@ -259,8 +275,17 @@ CELERY_BEAT_SCHEDULE = {
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# Production (DEBUG off) redirects to HTTPS and sends HSTS for a year, subdomains included; each can
+# be turned off (SECURE_SSL_REDIRECT=0, SECURE_HSTS_SECONDS=0, SECURE_HSTS_INCLUDE_SUBDOMAINS=0).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading puts the whole registrable domain (e.g. the organisation's, of which the portal may be one
+# subdomain) into browsers' built-in HTTPS-only lists, which is hard to undo: only the domain's owner
+# can decide it, so it is off unless SECURE_HSTS_PRELOAD=1, and the deploy check's reminder (W021) is
+# silenced while it is off.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 # Behind a proxy, allauth's rate limits must key on the client's address, not the proxy's.
@@ -271,6 +296,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp) on every response, the admin's and allauth's included: scripts
+# and styles only from the portal's own static files (no inline script, no eval, no inline <style> or
+# style attribute), images also as data: URIs (allauth's authenticator QR code), nothing may frame
+# the portal, and forms post only to it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 DJANGO_ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/")
 

@@ -21,6 +21,8 @@ CACHES = {
     "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "progress"},
 }
 SESSION_COOKIE_SECURE = False
+# The test client and the live server speak plain HTTP (production redirects to HTTPS).
+SECURE_SSL_REDIRECT = False
 CSRF_COOKIE_SECURE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 WHITENOISE_AUTOREFRESH = True
