@@ -163,3 +163,16 @@ def test_wrong_second_factor_codes_stay_limited_per_person(client, user_factory)
     )
     assert response.status_code == HTTPStatus.OK
     assert LOCKED["en"] in response.content.decode()
+
+
+def test_bulgarian_says_too_many_requests_not_too_much_traffic():
+    # allauth's own Bulgarian for its general limit (e.g. authenticator set-up codes) is corrected in locale/.
+    from django.utils import translation
+
+    with translation.override("bg"):
+        message = translation.gettext("Be patient, you are sending too many requests.")
+    assert message == "Моля, изчакайте: изпращате твърде много заявки."
+    with translation.override("lt"):
+        assert translation.gettext("Be patient, you are sending too many requests.") == (
+            "Būkite kantrūs, siunčiate per daug užklausų."
+        )
