@@ -36,7 +36,9 @@ def proposals_expire_task() -> int:
 RETRIED = {"acks_late": True, "reject_on_worker_lost": True, "retry_backoff": 5, "max_retries": 5}
 
 
-@shared_task(name="matching.tasks.matching_run_task", autoretry_for=(MatchingConflict,), **RETRIED)
+# A run's result (how many proposals it created) is kept for callers that wait for it (bench, tests);
+# queued through the outbox it is not stored.
+@shared_task(name="matching.tasks.matching_run_task", autoretry_for=(MatchingConflict,), ignore_result=False, **RETRIED)
 def matching_run_task(run_id: int) -> int:
     """Execute a requested run (idempotent: a run already done writes nothing)."""
     return matching_run_execute(run_id=run_id).proposals_created
