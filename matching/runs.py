@@ -183,9 +183,9 @@ def matching_runs_recover(*, now: datetime.datetime | None = None, grace: dateti
             run.status = MatchingRun.Status.QUEUED
             run.dispatched_at = now
             run.save(update_fields=["status", "dispatched_at"])
+            progress_set(run.pk, "queued", 0)
             task_enqueue(task=matching_run_task, args=[run.pk])
             requeued += 1
-        progress_set(run_id, "queued", 0)
     return requeued
 
 
