@@ -110,6 +110,11 @@ class MatchingRun(models.Model):
     greedy_matched = models.PositiveIntegerField(_("households first-come-first-served would house"), default=0)
     phase_seconds = models.JSONField(_("seconds per phase"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The lease (see matching.runs): when the run was last handed to the broker, when a worker last
+    # started executing it, and how many times one did.
+    dispatched_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("matching run")

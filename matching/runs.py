@@ -13,10 +13,11 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -45,6 +46,7 @@ PHASE_LABELS = {
     "done": gettext_lazy("Done"),
     "failed": pgettext_lazy("matching run", "Failed"),
     "total": gettext_lazy("Total"),
+    "unavailable": gettext_lazy("Progress unavailable"),
 }
 
 
@@ -86,21 +88,31 @@ def policy_publish(*, policy: MatchingPolicy, by: User | None) -> MatchingPolicy
 # --- Requesting runs --------------------------------------------------------------------------------
 
 
+ACTIVE = [MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING]
+
+
 def matching_run_request(*, by: User) -> MatchingRun:
-    """A caseworker or admin asks for a run now; a worker executes it (after commit)."""
+    """A caseworker or admin asks for a run now; a worker executes it (after commit).
+
+    One run at a time: a run being executed, or queued and waiting for a worker, refuses a new one. A
+    run whose worker died (see `matching_run_is_lost`) does not: it ends as failed and the new run
+    replaces it."""
     if not by.has_perm("matching.add_matchingrun"):
         raise PermissionDenied
-    # One run at a time; a run queued long ago whose task was lost does not block new ones.
-    recent = timezone.now() - datetime.timedelta(hours=1)
-    active = MatchingRun.objects.filter(
-        status__in=[MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING], requested_at__gte=recent
-    ).first()
-    if active is not None:
-        raise ValidationError(_("A matching run is already queued or running: wait for it to finish."))
-    run = MatchingRun.objects.create(trigger=MatchingRun.Trigger.MANUAL, requested_by=by)
-    from matching.tasks import matching_run_task
+    now = timezone.now()
+    with transaction.atomic():
+        for active in MatchingRun.objects.filter(status__in=ACTIVE).order_by("pk"):
+            lost = _run_lock_if_lost(active.pk, now=now)
+            if lost is None:
+                raise ValidationError(_("A matching run is already queued or running: wait for it to finish."))
+            lost.status = MatchingRun.Status.FAILED
+            lost.error = "WorkerLost"
+            lost.finished_at = now
+            lost.save(update_fields=["status", "error", "finished_at"])
+        run = MatchingRun.objects.create(trigger=MatchingRun.Trigger.MANUAL, requested_by=by, dispatched_at=now)
+        from matching.tasks import matching_run_task
 
-    task_enqueue(task=matching_run_task, args=[run.pk])
+        task_enqueue(task=matching_run_task, args=[run.pk])
     progress_set(run.pk, "queued", 0)
     return run
 
@@ -109,12 +121,78 @@ def matching_run_nightly(*, today: datetime.date | None = None) -> MatchingRun:
     """Beat's nightly run: one per day, however many times beat fires or the task is delivered."""
     today = today or timezone.localdate()
     run, _created = MatchingRun.objects.get_or_create(
-        nightly_for=today, defaults={"trigger": MatchingRun.Trigger.NIGHTLY}
+        nightly_for=today, defaults={"trigger": MatchingRun.Trigger.NIGHTLY, "dispatched_at": timezone.now()}
     )
     return matching_run_execute(run_id=run.pk, today=today)
 
 
+# --- Lost runs --------------------------------------------------------------------------------------
+#
+# The lease on a run is the row lock its executing transaction holds (`matching_run_execute`): PostgreSQL
+# releases it the moment the worker's connection dies (kill -9, a lost container), without waiting for
+# the broker's visibility timeout (an hour). A run that is "running" but whose row nobody holds, for
+# longer than MATCHING_RUN_LEASE_SECONDS, lost its worker; a run still "queued" ten leases after it was
+# queued lost its message. Beat queues both again every minute; executing a run twice writes once.
+
+
+def _lease() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.MATCHING_RUN_LEASE_SECONDS)
+
+
+def matching_run_is_lost(run: MatchingRun, *, now: datetime.datetime, grace: datetime.timedelta | None = None) -> bool:
+    """Whether an active run has been left alone too long (the caller checks that no worker holds it)."""
+    grace = _lease() if grace is None else grace
+    if run.status == MatchingRun.Status.RUNNING:
+        return (run.started_at or run.requested_at) <= now - grace
+    if run.status == MatchingRun.Status.QUEUED:
+        return (run.dispatched_at or run.requested_at) <= now - 10 * grace
+    return False
+
+
+def _run_lock_if_lost(
+    run_id: int, *, now: datetime.datetime, grace: datetime.timedelta | None = None
+) -> MatchingRun | None:
+    """Lock the run (inside the caller's transaction) if it is lost: active, not held by a worker, and
+    left alone too long; else None."""
+    run = MatchingRun.objects.select_for_update(skip_locked=True).filter(pk=run_id, status__in=ACTIVE).first()
+    if run is None or not matching_run_is_lost(run, now=now, grace=grace):
+        return None
+    return run
+
+
+def matching_runs_recover(*, now: datetime.datetime | None = None, grace: datetime.timedelta | None = None) -> int:
+    """Beat (every minute): queue again each lost run; one that lost its worker MATCHING_RUN_MAX_ATTEMPTS
+    times ends as failed (it may be what kills the worker). Returns how many were queued again."""
+    now = now or timezone.now()
+    requeued = 0
+    from matching.tasks import matching_run_task
+
+    for run_id in MatchingRun.objects.filter(status__in=ACTIVE).order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            run = _run_lock_if_lost(run_id, now=now, grace=grace)
+            if run is None:
+                continue
+            if run.attempts >= settings.MATCHING_RUN_MAX_ATTEMPTS:
+                run.status = MatchingRun.Status.FAILED
+                run.error = "WorkerLost"
+                run.finished_at = now
+                run.save(update_fields=["status", "error", "finished_at"])
+                logger.error("Matching run %s failed: its worker was lost %s times", run.pk, run.attempts)
+                continue
+            logger.warning("Matching run %s lost its worker or its message: queued again", run.pk)
+            run.status = MatchingRun.Status.QUEUED
+            run.dispatched_at = now
+            run.save(update_fields=["status", "dispatched_at"])
+            progress_set(run.pk, "queued", 0)
+            task_enqueue(task=matching_run_task, args=[run.pk])
+            requeued += 1
+    return requeued
+
+
 # --- Progress (visible while the run's transaction is still open) -----------------------------------
+
+# What the run page shows when the progress cache (Redis) cannot be read.
+PROGRESS_UNAVAILABLE = {"phase": "unavailable", "percent": 0}
 
 
 def _progress_key(run_id: int) -> str:
@@ -122,11 +200,21 @@ def _progress_key(run_id: int) -> str:
 
 
 def progress_set(run_id: int, phase: str, percent: int) -> None:
-    caches["progress"].set(_progress_key(run_id), {"phase": phase, "percent": percent}, timeout=24 * 3600)
+    """Record a run's progress; best effort: a Redis outage never stops a run or a request (the cache
+    gives up after PROGRESS_CACHE_TIMEOUT)."""
+    try:
+        caches["progress"].set(_progress_key(run_id), {"phase": phase, "percent": percent}, timeout=24 * 3600)
+    except Exception as exc:
+        logger.warning("Progress of matching run %s not recorded: %s", run_id, type(exc).__name__)
 
 
 def progress_get(run_id: int) -> dict | None:
-    return caches["progress"].get(_progress_key(run_id))
+    """A run's progress; None when none was recorded, PROGRESS_UNAVAILABLE when it cannot be read."""
+    try:
+        return caches["progress"].get(_progress_key(run_id))
+    except Exception as exc:
+        logger.warning("Progress of matching run %s unavailable: %s", run_id, type(exc).__name__)
+        return dict(PROGRESS_UNAVAILABLE)
 
 
 # --- Executing a run --------------------------------------------------------------------------------
@@ -179,19 +267,29 @@ def matching_compute(*, policy: MatchingPolicy, today: datetime.date | None = No
 
 def matching_run_execute(*, run_id: int, today: datetime.date | None = None) -> MatchingRun:
     """Execute a run: snapshot, solve and write its proposals in one transaction (a repeatable-read
-    snapshot on PostgreSQL). A run already done is left as it is, so a retried or redelivered task
-    writes nothing twice; a concurrent change makes the transaction fail as a whole (MatchingConflict),
-    and the task retries it on fresh data."""
+    snapshot on PostgreSQL). A run already done (or failed) is left as it is, so a retried, redelivered
+    or recovered task writes nothing twice, and two executions racing write once (the row lock). A
+    concurrent change makes the transaction fail as a whole (MatchingConflict), and the task retries it
+    on fresh data."""
     started = time.perf_counter()
     # Inside a caller's transaction (a test's, say) the isolation level is the caller's.
     outermost = not connection.in_atomic_block
+    # Claim the run, visibly (committed at once): "running", one more attempt. A racing execution that
+    # holds the run waits here until it is done, then finds nothing to claim.
+    claimed = MatchingRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
+        status=MatchingRun.Status.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now()
+    )
+    if not claimed:
+        return MatchingRun.objects.get(pk=run_id)  # done or failed: never executed again
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql" and outermost:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            # The row lock is the run's lease: held until the run's writes commit, released by
+            # PostgreSQL if the worker dies.
             run = MatchingRun.objects.select_for_update().get(pk=run_id)
-            if run.status == MatchingRun.Status.DONE:
+            if run.status != MatchingRun.Status.RUNNING:
                 return run
             progress_set(run.pk, "load", 5)
             run.policy = policy_current()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -206,11 +206,28 @@ def _offer_free(offer: HousingOffer, by: User | None) -> None:
 def proposal_confirm(
     *, proposal: MatchProposal, by: User, move_in_date: datetime.date, agreed_months: int, note: str = ""
 ) -> Placement:
-    """Confirm the placement. The offer row is locked and the database refuses a second active
-    placement in the same slot, so two caseworkers confirming at once get exactly one placement."""
+    """Confirm the placement. The database refuses a second active placement in the same slot, so two
+    caseworkers confirming at once get exactly one placement.
+
+    Rows are locked in one fixed order, so concurrent confirmations never deadlock: the household, then
+    every offer the step touches (this one and those of the household's other open proposals, which it
+    withdraws) by primary key, then the proposals. A confirmation that loses the race to another of the
+    same household's proposals gets a clear error."""
     try:
         with transaction.atomic():
-            offer = HousingOffer.objects.select_for_update().get(pk=proposal.offer_id)
+            Household.objects.select_for_update().filter(pk=proposal.household_id).first()
+            if Placement.objects.filter(household_id=proposal.household_id, end_date__isnull=True).exists():
+                raise ProposalError(_("This household has just been placed in another home."))
+            offer_ids = {proposal.offer_id} | set(
+                MatchProposal.objects.filter(
+                    household_id=proposal.household_id, status__in=MatchProposal.OPEN
+                ).values_list("offer_id", flat=True)
+            )
+            offers = {
+                offer.pk: offer
+                for offer in HousingOffer.objects.select_for_update().filter(pk__in=offer_ids).order_by("pk")
+            }
+            offer = offers[proposal.offer_id]
             proposal = proposal_transition(proposal=proposal, to=S.CONFIRMED, by=by, note=note)
             taken = set(Placement.objects.filter(offer=offer, end_date__isnull=True).values_list("slot", flat=True))
             free = [slot for slot in range(1, offer.max_households + 1) if slot not in taken]
@@ -232,8 +249,10 @@ def proposal_confirm(
                 for months in FOLLOW_UP_MONTHS
             )
             Household.objects.filter(pk=proposal.household_id).update(status=Household.Status.HOUSED)
-            for other in MatchProposal.objects.select_for_update(of=("self",)).filter(
-                household_id=proposal.household_id, status__in=MatchProposal.OPEN
+            for other in (
+                MatchProposal.objects.select_for_update(of=("self",))
+                .filter(household_id=proposal.household_id, status__in=MatchProposal.OPEN)
+                .order_by("pk")
             ):
                 other.withdraw_reason = _("The household was placed in another home.")
                 _proposal_apply(proposal=other, to=S.WITHDRAWN, by=by, note=other.withdraw_reason)
@@ -243,7 +262,17 @@ def proposal_confirm(
                 offer_transition(offer=offer, to=HousingOffer.Status.AVAILABLE, by=by)
     except IntegrityError as exc:
         raise ProposalError(_("This home is already taken: another placement was confirmed first.")) from exc
+    except OperationalError as exc:
+        # A lock conflict with another kind of step (e.g. the sponsor withdrawing the offer at that very
+        # moment): nothing was written; the caseworker can try again.
+        if getattr(getattr(exc, "__cause__", None), "sqlstate", None) not in DEADLOCK_SQLSTATES:
+            raise
+        raise ProposalError(_("Someone changed this proposal at the same moment. Please try again.")) from exc
     return placement
+
+
+# PostgreSQL's deadlock_detected and serialization_failure.
+DEADLOCK_SQLSTATES = {"40P01", "40001"}
 
 
 def follow_up_record(*, follow_up: FollowUp, by: User, note: str, rating: int | None) -> FollowUp:

@@ -3,7 +3,13 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from matching.runs import MatchingConflict, matching_run_execute, matching_run_nightly, matching_run_notify
+from matching.runs import (
+    MatchingConflict,
+    matching_run_execute,
+    matching_run_nightly,
+    matching_run_notify,
+    matching_runs_recover,
+)
 from matching.services import proposal_step_notify, proposals_expire, proposals_remind
 
 
@@ -24,12 +30,15 @@ def proposals_expire_task() -> int:
     return proposals_expire()
 
 
-# Runs and their notices are idempotent, so a redelivery (acks_late: a worker lost mid-run) or a retry
-# after a transient failure is harmless.
-RETRIED = {"acks_late": True, "retry_backoff": 5, "max_retries": 5}
+# Runs and their notices are idempotent, so a redelivery (acks_late, reject_on_worker_lost: a worker lost
+# mid-run), a run queued again by `matching_runs_recover_task`, or a retry after a transient failure is
+# harmless.
+RETRIED = {"acks_late": True, "reject_on_worker_lost": True, "retry_backoff": 5, "max_retries": 5}
 
 
-@shared_task(name="matching.tasks.matching_run_task", autoretry_for=(MatchingConflict,), **RETRIED)
+# A run's result (how many proposals it created) is kept for callers that wait for it (bench, tests);
+# queued through the outbox it is not stored.
+@shared_task(name="matching.tasks.matching_run_task", autoretry_for=(MatchingConflict,), ignore_result=False, **RETRIED)
 def matching_run_task(run_id: int) -> int:
     """Execute a requested run (idempotent: a run already done writes nothing)."""
     return matching_run_execute(run_id=run_id).proposals_created
@@ -45,3 +54,9 @@ def matching_nightly_task() -> int:
 def matching_run_notify_task(run_id: int) -> int:
     """Tell caseworkers about a run's proposals, once per recipient and run."""
     return matching_run_notify(run_id=run_id)
+
+
+@shared_task(name="matching.tasks.matching_runs_recover_task", ignore_result=True)
+def matching_runs_recover_task() -> int:
+    """Periodic (beat, every minute): queue again the runs whose worker died."""
+    return matching_runs_recover()

@@ -1,10 +1,9 @@
 """Core read-side functions."""
 
+import redis
 from celery import current_app
 from django.conf import settings
 from django.db import DatabaseError, connections
-
-from portal.services import BROKER_ERRORS
 
 
 def health_status() -> dict[str, str]:
@@ -26,13 +25,22 @@ def _database_status() -> str:
 
 
 def _broker_status() -> str:
+    """Redis answers a PING within TASK_PUBLISH_TIMEOUT (a frozen Redis accepts connections but never
+    answers, so connecting is not enough); other brokers: a connection can be made."""
     if current_app.conf.task_always_eager:
         return "eager"
+    url = str(current_app.conf.broker_url or "")
+    timeout = float(getattr(settings, "TASK_PUBLISH_TIMEOUT", 0.5))
     try:
-        with current_app.connection_for_write() as conn:
-            conn.ensure_connection(
-                max_retries=1, interval_start=0, interval_step=0, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT
-            )
-    except BROKER_ERRORS:
+        if url.startswith(("redis://", "rediss://", "unix://")):
+            client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+            try:
+                client.ping()
+            finally:
+                client.close()
+        else:
+            with current_app.connection_for_write(connect_timeout=timeout) as conn:
+                conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
+    except Exception:
         return "error"
     return "ok"

@@ -2,11 +2,13 @@
 
 import datetime
 import logging
+import time
 from functools import partial
 from typing import Any
 
 from celery import Task, current_app
 from celery.exceptions import Retry
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +19,14 @@ from portal.models import QueuedTask
 
 logger = logging.getLogger(__name__)
 
-# What a failed publish raises when the broker (or the result backend) cannot be reached.
+# What a failed publish raises when the broker (or the result backend) cannot be reached. Publishing
+# itself falls back to the outbox on *any* exception (see `_task_send`); this list is for callers that
+# retry (the outbox flush task) and for the health check.
 BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuOperationalError, RedisError, ConnectionError, TimeoutError)
+
+# After a failed publish, this process sends straight to the outbox for `TASK_PUBLISH_PAUSE` seconds,
+# so that a request queuing several tasks while Redis hangs waits at most once.
+_publish_paused_until: dict[str, float] = {}
 
 
 def task_enqueue(*, task: Task, args: list[Any] | None = None, kwargs: dict[str, Any] | None = None) -> None:
@@ -26,9 +34,11 @@ def task_enqueue(*, task: Task, args: list[Any] | None = None, kwargs: dict[str,
 
     A transactional outbox: the call is written to `QueuedTask` in the caller's transaction, so it
     exists exactly when the data it is about was committed, and it is deleted once the broker took it.
-    If the broker cannot be reached, or the process dies before sending, the row stays and
-    `outbox_flush` sends it later: never dropped. Arguments must be JSON (primary keys, plain data).
-    In eager mode (no REDIS_URL) the task runs in this process.
+    If the broker cannot be reached, fails in any way, or hangs (connect and send are bounded by
+    `TASK_PUBLISH_TIMEOUT`), or the process dies before sending, the row stays and `outbox_flush`
+    sends it later: never dropped, and the request never fails or waits because of the broker.
+    Arguments must be JSON (primary keys, plain data). In eager mode (no REDIS_URL) the task runs in
+    this process.
     """
     queued = QueuedTask.objects.create(
         task_name=task.name, args=list(args or []), kwargs=dict(kwargs or {}), attempts=0
@@ -40,26 +50,97 @@ def _task_send(queued_pk: int) -> bool:
     queued = QueuedTask.objects.filter(pk=queued_pk).first()
     if queued is None:
         return False  # already sent by a flush
-    task = current_app.tasks[queued.task_name]
     try:
-        task.apply_async(args=queued.args, kwargs=queued.kwargs)
+        paused = _publish_paused()
+        if paused:
+            raise paused
+        _publish(queued)
     except _send_errors() as exc:
+        _publish_failed(exc)
         # Log the task name and the error only: arguments may hold personal data.
         logger.warning("Task %s not sent, kept in the outbox: %s", queued.task_name, type(exc).__name__)
         QueuedTask.objects.filter(pk=queued_pk).update(
-            attempts=queued.attempts + 1, last_error=str(exc)[:2000], updated_at=timezone.now()
+            attempts=queued.attempts + 1, last_error=_error_text(exc), updated_at=timezone.now()
         )
         return False
     QueuedTask.objects.filter(pk=queued_pk).delete()
     return True
 
 
+class PublishPaused(Exception):
+    """A publish failed moments ago in this process: the task goes straight to the outbox."""
+
+
+def _publish(queued: QueuedTask) -> None:
+    """Hand one outbox row to the broker, bounded in time.
+
+    Results are never subscribed to (`ignore_result`): the Redis result backend would otherwise
+    subscribe to the result's channel before publishing, with its own long retry policy (what made
+    requests hang about 19 s with Redis down). The publish uses a connection of its own with short
+    connect and socket timeouts and no retries (`TASK_PUBLISH_TIMEOUT`): the outbox is the retry. The
+    worker's own connection keeps the longer timeouts its blocking reads need.
+    """
+    app = current_app
+    task = app.tasks[queued.task_name]
+    if app.conf.task_always_eager:
+        task.apply_async(args=queued.args, kwargs=queued.kwargs)
+        return
+    timeout = float(getattr(settings, "TASK_PUBLISH_TIMEOUT", 0.5))
+    options = {
+        **(app.conf.broker_transport_options or {}),
+        "socket_connect_timeout": timeout,
+        "socket_timeout": timeout,
+        "max_retries": 0,
+    }
+    with app.connection_for_write(connect_timeout=timeout, transport_options=options) as connection:
+        task.apply_async(args=queued.args, kwargs=queued.kwargs, connection=connection, retry=False, ignore_result=True)
+
+
+def _publish_key() -> str:
+    return str(current_app.conf.broker_url)
+
+
+def _publish_paused() -> PublishPaused | None:
+    if current_app.conf.task_always_eager:
+        return None
+    until = _publish_paused_until.get(_publish_key(), 0.0)
+    if time.monotonic() < until:
+        return PublishPaused("The broker failed moments ago; kept in the outbox.")
+    return None
+
+
+def _publish_failed(exc: BaseException) -> None:
+    if current_app.conf.task_always_eager or isinstance(exc, PublishPaused):
+        return
+    pause = float(getattr(settings, "TASK_PUBLISH_PAUSE", 5))
+    _publish_paused_until[_publish_key()] = time.monotonic() + pause
+
+
+def _error_text(exc: BaseException) -> str:
+    return (f"{type(exc).__name__}: {exc}")[:2000]
+
+
 def _send_errors() -> tuple[type[BaseException], ...]:
-    """Failures that keep a task for later: the broker is down, or, when tasks run eagerly in the web
-    process, a transient failure of the task itself (e.g. the mail server is unreachable)."""
+    """Failures that keep a task for later. With a broker: any failure of the publish (broker, result
+    backend, serialisation, a hang cut by the timeout). When tasks run eagerly in the web process: the
+    broker errors and transient failures of the task itself (e.g. the mail server is unreachable);
+    other errors of an eager task propagate, as a worker would report them."""
     if current_app.conf.task_always_eager:
         return (*BROKER_ERRORS, OSError, Retry)
-    return BROKER_ERRORS
+    return (Exception,)
+
+
+def tasks_load() -> None:
+    """Register every app's tasks in this process (once). Celery's autodiscovery is lazy: a worker
+    imports the `tasks` modules on start, a web process when views import them, but a management
+    command (cron's `outbox_flush`) would otherwise know none of them."""
+    global _tasks_loaded
+    if not _tasks_loaded:
+        current_app.loader.import_default_modules()
+        _tasks_loaded = True
+
+
+_tasks_loaded = False
 
 
 def outbox_flush(*, limit: int = 500, min_age: datetime.timedelta = datetime.timedelta(seconds=60)) -> int:
@@ -68,8 +149,10 @@ def outbox_flush(*, limit: int = 500, min_age: datetime.timedelta = datetime.tim
     Only rows older than `min_age` are taken, so that a request still sending its own task is not
     raced. Each row is locked while it is sent and deleted in the same transaction, so two flushes
     never send the same task twice. Rows of unknown tasks (renamed or removed) are skipped and keep
-    their error; they never hold back the others.
+    their error; they never hold back the others. The same from the command line, beat and a worker:
+    every app's tasks are registered first.
     """
+    tasks_load()
     sent = 0
     known = list(current_app.tasks.keys())
     cutoff = timezone.now() - min_age
@@ -85,15 +168,17 @@ def outbox_flush(*, limit: int = 500, min_age: datetime.timedelta = datetime.tim
             if queued is None:
                 continue
             try:
-                current_app.tasks[queued.task_name].apply_async(args=queued.args, kwargs=queued.kwargs)
+                _publish(queued)
             except _send_errors() as exc:
                 queued.attempts += 1
-                queued.last_error = str(exc)[:2000]
+                queued.last_error = _error_text(exc)
                 queued.save(update_fields=["attempts", "last_error", "updated_at"])
                 logger.warning("Tasks still not sent; %s left in the outbox", len(pks) - sent)
                 break
             queued.delete()
             sent += 1
+    if sent:
+        _publish_paused_until.pop(_publish_key(), None)  # the broker is back
     return sent
 
 

@@ -7,7 +7,7 @@ from celery import shared_task
 from portal.services import BROKER_ERRORS, email_message_from_dict, outbox_flush
 
 
-@shared_task(name="portal.tasks.ping")
+@shared_task(name="portal.tasks.ping", ignore_result=False)
 def ping() -> str:
     """Answers "pong": used by health checks and tests to prove a worker round-trip."""
     return "pong"

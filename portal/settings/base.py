@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
-from portal.env import env_bool, env_int, env_list, env_str
+from portal.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -121,13 +121,19 @@ CACHES = {
     },
     # Progress of matching runs, written by workers while the run's transaction is still open, so it
     # cannot live in the database. In Redis when there is one; else in the process (eager mode).
+    # Reads and writes give up after PROGRESS_CACHE_TIMEOUT seconds (the page then says the progress
+    # is unavailable), so a stopped or frozen Redis never holds a page.
     "progress": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache"
-        if env_str("REDIS_URL", "")
-        else "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": env_str("REDIS_URL", "") or "matching-progress",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("REDIS_URL", ""),
         "KEY_PREFIX": "portal",
-    },
+        "OPTIONS": {
+            "socket_connect_timeout": env_float("PROGRESS_CACHE_TIMEOUT", 0.5),
+            "socket_timeout": env_float("PROGRESS_CACHE_TIMEOUT", 0.5),
+        },
+    }
+    if env_str("REDIS_URL", "")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "matching-progress"},
 }
 
 # --- Accounts -------------------------------------------------------------------------------
@@ -256,9 +262,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# Nobody waits for a task's result (tasks write to the database), and subscribing to it before each
+# publish is what made requests hang with Redis down. Tasks that do return a result to a caller
+# (`portal.tasks.ping`) say so themselves.
+CELERY_TASK_IGNORE_RESULT = True
+# Queuing a task from a request (portal.services.task_enqueue) uses its own connection: connect and
+# send each give up after TASK_PUBLISH_TIMEOUT seconds, without retries, and the task waits in the
+# outbox (QueuedTask) instead. After a failure the process sends straight to the outbox for
+# TASK_PUBLISH_PAUSE seconds, so a request queuing several tasks waits at most once.
+TASK_PUBLISH_TIMEOUT = env_float("TASK_PUBLISH_TIMEOUT", 0.5)
+TASK_PUBLISH_PAUSE = env_float("TASK_PUBLISH_PAUSE", 5)
+# Matching runs whose worker died (kill -9, lost machine) are queued again by beat
+# (`matching_runs_recover_task`, every minute) once they have been left alone this many seconds.
+MATCHING_RUN_LEASE_SECONDS = env_int("MATCHING_RUN_LEASE_SECONDS", 60)
+MATCHING_RUN_MAX_ATTEMPTS = env_int("MATCHING_RUN_MAX_ATTEMPTS", 5)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "portal.tasks.outbox_flush_task", "schedule": 60.0},
+    "matching-runs-recover": {"task": "matching.tasks.matching_runs_recover_task", "schedule": 60.0},
     "offers-expire": {"task": "housing.tasks.offers_expire_task", "schedule": 60 * 60.0},
     "offers-reconfirmation": {"task": "housing.tasks.offers_reconfirmation_request_task", "schedule": 60 * 60.0},
     "proposals-remind": {"task": "matching.tasks.proposals_remind_task", "schedule": 15 * 60.0},
