@@ -267,6 +267,10 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+# auditlog's actions, by stable names for the download.
+AUDIT_ACTIONS = {0: "create", 1: "update", 2: "delete", 3: "access"}
+
+
 def _audit_trail(*, user: User, profile: SponsorProfile | None) -> list[dict[str, Any]]:
     """Audit entries the user made, and admin log entries about their own records (staff by role)."""
     from auditlog.models import LogEntry as AuditEntry
@@ -279,7 +283,7 @@ def _audit_trail(*, user: User, profile: SponsorProfile | None) -> list[dict[str
         {
             "at": entry.timestamp.isoformat(),
             "by": "you",
-            "action": dict(AuditEntry.Action.choices).get(entry.action, entry.action),
+            "action": AUDIT_ACTIONS.get(entry.action, str(entry.action)),
             "record": f"{entry.content_type.app_label}.{entry.content_type.model}",
             "label": entry.object_repr,
             "changes": entry.changes if entry.action != AuditEntry.Action.ACCESS else None,
