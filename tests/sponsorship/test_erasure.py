@@ -509,3 +509,43 @@ def test_audit_pseudonymise_by_content_type_and_pks_of_deleted_records(world):
     entry = AuditEntry.objects.get_for_object(concern).first()
     assert entry.object_repr == "P-9"
     assert not re.search(MARKERS["last name"], json.dumps(entry.changes))
+
+
+def _database_text() -> str:
+    """Every value of every row of every table, as one text to search."""
+    from django.apps import apps
+
+    values = []
+    for model in apps.get_models(include_auto_created=True):
+        names = [field.attname for field in model._meta.concrete_fields]
+        for row in model._base_manager.values_list(*names):
+            values.extend(str(value) for value in row)
+    return "\n".join(values)
+
+
+@pytest.mark.django_db
+def test_erasing_a_group_deletes_its_members_invitations_and_their_names_everywhere(
+    sponsor_factory, caseworker, django_capture_on_commit_callbacks
+):
+    from sponsorship.services import group_member_invite, sponsor_erase
+
+    group = sponsor_factory(email="lead.groupxq@example.org", kind=SponsorProfile.Kind.COMMUNITY_GROUP)
+    with django_capture_on_commit_callbacks(execute=True):
+        invited = group_member_invite(
+            sponsor=group, by=group.user, full_name="Memberxq Narytė", email="memberxq@example.org", role="mentoring"
+        )
+    admin = Client()
+    admin.force_login(caseworker)
+    response = admin.post(
+        reverse("admin:sponsorship_sponsorcheck_add"),
+        {"person": invited.pk, "kind": "identity", "result": "passed", "checked_on": TODAY().isoformat()},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert "Memberxq" in _database_text()
+
+    sponsor_erase(user=group.user)
+
+    text = _database_text()
+    for marker in ["Memberxq", "memberxq@example.org", "lead.groupxq@example.org", "Kaunas Neighbours"]:
+        assert marker.lower() not in text.lower(), marker
+    assert not group.persons.exists()
