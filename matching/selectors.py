@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from housing.models import HousingOffer
-from matching.models import FollowUp, MatchProposal
+from matching.models import FollowUp, MatchProposal, Placement
 from sponsorship.models import Household
 
 # From these steps on (the household said yes), a sponsor may see the household's name and contacts,
@@ -105,3 +105,68 @@ def household_matching_result(*, household: Household) -> str:
     if MatchProposal.objects.filter(run=run, household=household).exists():
         return _("%(run)s: a home was proposed.") % {"run": run}
     return _("%(run)s: not considered (not seeking housing, or already in mediation).") % {"run": run}
+
+
+def sponsor_mediation_export(*, user) -> dict:
+    """For a sponsor's data download: the proposals that reached them (a step to "sent" happened), with
+    every step's status and time, their own answers and notes, and the placements they host. A household
+    appears by its pseudonymous reference and size only; staff by role, never by name."""
+    proposals = (
+        MatchProposal.objects.filter(offer__sponsor__user=user, transitions__to_status=MatchProposal.Status.SENT)
+        .distinct()
+        .select_related("household")
+        .prefetch_related("transitions", "household__members")
+        .order_by("created_at", "pk")
+    )
+    data = {"proposals": [], "placements": []}
+    for proposal in proposals:
+        steps = list(proposal.transitions.all())
+        declined_by_sponsor = any(
+            step.to_status == MatchProposal.Status.SPONSOR_DECLINED and step.by_id == user.pk for step in steps
+        )
+        data["proposals"].append(
+            {
+                "id": proposal.pk,
+                "offer": proposal.offer_id,
+                "household": {"reference": proposal.household.reference, "size": len(proposal.household.members.all())},
+                "status": proposal.status,
+                "created_at": proposal.created_at.isoformat(),
+                "steps": [
+                    {
+                        "from": step.from_status,
+                        "to": step.to_status,
+                        "at": step.at.isoformat(),
+                        "by": "you" if step.by_id == user.pk else ("staff" if step.by_id else "system"),
+                        # Only the notes the sponsor wrote: staff notes concern the household.
+                        "note": step.note if step.by_id == user.pk else None,
+                    }
+                    for step in steps
+                ],
+                "your_answer": {
+                    "declined": declined_by_sponsor,
+                    "decline_reason": proposal.decline_reason if declined_by_sponsor else None,
+                    "decline_note": proposal.decline_note if declined_by_sponsor else None,
+                },
+            }
+        )
+    placements = (
+        Placement.objects.filter(offer__sponsor__user=user)
+        .select_related("household")
+        .prefetch_related("household__members")
+        .order_by("move_in_date", "pk")
+    )
+    for placement in placements:
+        data["placements"].append(
+            {
+                "offer": placement.offer_id,
+                "household": {
+                    "reference": placement.household.reference,
+                    "size": len(placement.household.members.all()),
+                },
+                "move_in_date": placement.move_in_date.isoformat(),
+                "agreed_months": placement.agreed_months,
+                "end_date": placement.end_date.isoformat() if placement.end_date else None,
+                "outcome": placement.outcome or None,
+            }
+        )
+    return data

@@ -21,6 +21,7 @@ from housing.services import offer_transition
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement, ProposalTransition, SafeguardingConcern
 from portal.models import User
 from portal.notifications import user_notify
+from portal.privacy import ErasureResult, fields_pseudonymise
 from portal.services import task_enqueue
 from sponsorship.households import household_can_see
 from sponsorship.models import Household, SponsorProfile
@@ -480,3 +481,47 @@ def proposal_step_notify(*, step_id: int) -> int:
 def sponsors_with_open_high_concerns() -> Q:
     """A filter on sponsors: those with an open high-severity safeguarding concern."""
     return Q(concerns__severity=SafeguardingConcern.Severity.HIGH, concerns__closed_at__isnull=True)
+
+
+# --- Erasure ------------------------------------------------------------------------------------------
+
+
+def mediation_sponsor_erase(
+    *, sponsor: SponsorProfile, user: User | None, pseudonym: str, values: list[str]
+) -> ErasureResult:
+    """For a sponsor's account deletion (after their offers were withdrawn, which ended open proposals).
+
+    What the sponsor wrote goes: their decline notes and the notes of the steps they took. What staff
+    wrote about the sponsor's proposals, placements and safeguarding concerns is kept for the
+    households' cases, with the sponsor's personal `values` (and the text they wrote) replaced by the
+    pseudonym; a concern's label names the sponsor by their erased label only. Statuses, reasons
+    (as categories), dates and scores stay: anonymised statistics.
+    """
+    proposals = MatchProposal.objects.filter(offer__sponsor=sponsor)
+    result = ErasureResult(records=list(proposals))
+    own_steps = ProposalTransition.objects.filter(proposal__in=proposals, by=user) if user else None
+    declined = proposals.filter(transitions__to_status=S.SPONSOR_DECLINED).distinct()
+    written = list(declined.values_list("decline_note", flat=True))
+    if own_steps is not None:
+        written += list(own_steps.exclude(note="").values_list("note", flat=True))
+        own_steps.update(note="")
+    MatchProposal.objects.filter(pk__in=declined.values("pk")).update(decline_note="")
+    result.values += written
+    scrub = [*values, *written]
+    steps = ProposalTransition.objects.filter(proposal__in=proposals)
+    placements = Placement.objects.filter(offer__sponsor=sponsor)
+    follow_ups = FollowUp.objects.filter(placement__in=placements)
+    notes = MediationNote.objects.filter(Q(proposal__in=proposals) | Q(placement__in=placements))
+    concerns = SafeguardingConcern.objects.filter(sponsor=sponsor)
+    for queryset, fields in [
+        (proposals, ["decline_note", "withdraw_reason"]),
+        (steps, ["note"]),
+        (placements, ["outcome_note"]),
+        (follow_ups, ["note"]),
+        (notes, ["text"]),
+        (concerns, ["note", "closing_note"]),
+    ]:
+        fields_pseudonymise(queryset=queryset, fields=fields, pseudonym=pseudonym, values=scrub)
+        if queryset.model is not ProposalTransition:
+            result.records += list(queryset)
+    return result

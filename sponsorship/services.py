@@ -1,17 +1,20 @@
 """Sponsor rules: profile and consent, members and invitations, checks, verification, export and erasure."""
 
 import datetime
+import json
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.models import Notification, User
 from portal.notifications import user_notify
+from portal.privacy import ErasureResult, audit_pseudonymise, personal_values, staff_label
 from portal.services import task_enqueue
 from sponsorship.models import ConsentText, SponsorCheck, SponsorPerson, SponsorProfile
 from sponsorship.selectors import consent_current
@@ -231,11 +234,119 @@ def sponsor_check_record(
 # --- Export and erasure -----------------------------------------------------------------------------
 
 
-def sponsor_export(*, user: User) -> dict[str, Any]:
-    """Everything the portal holds about this user as a sponsor, as JSON-ready data."""
-    from housing.selectors import offer_list_for_user
+def _user_emails(user: User) -> list[str]:
+    return personal_values(user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True))
 
-    profile = SponsorProfile.objects.filter(user=user).prefetch_related("languages", "persons__checks").first()
+
+def _person_export(person: SponsorPerson, *, user: User) -> dict[str, Any]:
+    """The user's own entry in full; other people of a group by role and dates only (their data is theirs)."""
+    if person.user_id != user.pk:
+        return {"role": person.role, "invited_at": _iso(person.invited_at), "accepted": bool(person.accepted_at)}
+    return {
+        "full_name": person.full_name,
+        "email": person.email,
+        "role": person.role,
+        "group": person.sponsor.organisation_name if person.sponsor.user_id != user.pk else None,
+        "invited_at": _iso(person.invited_at),
+        "accepted_at": _iso(person.accepted_at),
+        "checks": [
+            {
+                "kind": check.kind,
+                "result": check.result,
+                "checked_on": check.checked_on.isoformat(),
+                "expires_on": _iso(check.expires_on),
+                "checked_by": staff_label(check.checked_by),
+                "recorded_at": check.created_at.isoformat(),
+            }
+            for check in person.checks.all()
+        ],
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+# auditlog's actions, by stable names for the download.
+AUDIT_ACTIONS = {0: "create", 1: "update", 2: "delete", 3: "access"}
+
+
+def _audit_trail(*, user: User, profile: SponsorProfile | None) -> list[dict[str, Any]]:
+    """Audit entries the user made, and admin log entries about their own records (staff by role)."""
+    from auditlog.models import LogEntry as AuditEntry
+    from django.contrib.admin.models import LogEntry as AdminEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from housing.models import HousingOffer
+
+    trail = [
+        {
+            "at": entry.timestamp.isoformat(),
+            "by": "you",
+            "action": AUDIT_ACTIONS.get(entry.action, str(entry.action)),
+            "record": f"{entry.content_type.app_label}.{entry.content_type.model}",
+            "label": entry.object_repr,
+            "changes": entry.changes if entry.action != AuditEntry.Action.ACCESS else None,
+        }
+        for entry in AuditEntry.objects.filter(actor=user).select_related("content_type").order_by("timestamp", "pk")
+    ]
+    records = [(User, [user.pk])]
+    if profile is not None:
+        records += [
+            (SponsorProfile, [profile.pk]),
+            (SponsorPerson, list(profile.persons.values_list("pk", flat=True))),
+            (SponsorCheck, list(SponsorCheck.objects.filter(person__sponsor=profile).values_list("pk", flat=True))),
+            (HousingOffer, list(HousingOffer.objects.filter(sponsor=profile).values_list("pk", flat=True))),
+        ]
+    records.append((SponsorPerson, list(SponsorPerson.objects.filter(user=user).values_list("pk", flat=True))))
+    about = Q(pk__in=[])
+    for model, pks in records:
+        about |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks])
+    for entry in AdminEntry.objects.filter(about).select_related("content_type", "user__organisation"):
+        trail.append(
+            {
+                "at": entry.action_time.isoformat(),
+                "by": "you" if entry.user_id == user.pk else staff_label(entry.user),
+                "action": {1: "create", 2: "update", 3: "delete"}.get(entry.action_flag, entry.action_flag),
+                "record": f"{entry.content_type.app_label}.{entry.content_type.model}",
+                "label": entry.object_repr,
+                "changes": _admin_changes(entry.change_message),
+            }
+        )
+    return sorted(trail, key=lambda item: item["at"])
+
+
+def _admin_changes(message: str) -> list[dict[str, Any]]:
+    """What an admin log entry says changed: field names and kinds of records, never other records' labels."""
+    try:
+        items = json.loads(message) if message else []
+    except ValueError:
+        return []
+    changes = []
+    for item in items if isinstance(items, list) else []:
+        for action, detail in item.items() if isinstance(item, dict) else []:
+            changes.append({"action": action, "record": detail.get("name"), "fields": detail.get("fields", [])})
+    return changes
+
+
+def sponsor_export(*, user: User) -> dict[str, Any]:
+    """Everything the portal holds about this user as a sponsor (GDPR Arts. 15 and 20), as JSON-ready data:
+    account, profile, their own checks, consents, offers with inspections and history, the proposals that
+    reached them with their answers, the placements they host, training, event registrations,
+    notifications and their audit trail. Nothing about anyone else: households by pseudonymous reference
+    and size, staff by role and organisation, other group members by role.
+    """
+    from housing.selectors import offer_list_for_user
+    from matching.selectors import sponsor_mediation_export
+    from training.selectors import training_export
+
+    profile = (
+        SponsorProfile.objects.filter(user=user, erased_at__isnull=True)
+        .select_related("municipality", "consent_text", "decided_by__organisation")
+        .prefetch_related("languages", "persons__checks__checked_by__organisation")
+        .first()
+    )
+    emails = _user_emails(user)
     data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -244,14 +355,31 @@ def sponsor_export(*, user: User) -> dict[str, Any]:
             "last_name": user.last_name,
             "language": user.language,
             "date_joined": user.date_joined.isoformat(),
+            "last_login": _iso(user.last_login),
             "email_addresses": list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary")),
         },
         "notifications": [
-            {"title": n.title, "body": n.body, "created_at": n.created_at.isoformat(), "read": bool(n.read_at)}
+            {
+                "title": n.title,
+                "body": n.body,
+                "link": n.link,
+                "created_at": n.created_at.isoformat(),
+                "read": bool(n.read_at),
+            }
             for n in Notification.objects.filter(user=user)
         ],
         "sponsor": None,
+        "memberships": [
+            _person_export(person, user=user)
+            for person in SponsorPerson.objects.filter(user=user)
+            .exclude(sponsor__user=user)
+            .select_related("sponsor")
+            .prefetch_related("checks__checked_by__organisation")
+        ],
         "offers": [],
+        **training_export(user=user, emails=emails),
+        **sponsor_mediation_export(user=user),
+        "audit_trail": _audit_trail(user=user, profile=profile),
     }
     if profile is None:
         return data
@@ -265,30 +393,18 @@ def sponsor_export(*, user: User) -> dict[str, Any]:
         "motivation": profile.motivation,
         "motivation_language": profile.motivation_language,
         "consent_version": profile.consent_text.version if profile.consent_text else None,
-        "consented_at": profile.consented_at.isoformat() if profile.consented_at else None,
+        "consented_at": _iso(profile.consented_at),
         "status": profile.status,
-        "decided_at": profile.decided_at.isoformat() if profile.decided_at else None,
+        "decided_at": _iso(profile.decided_at),
+        "decided_by": staff_label(profile.decided_by) if profile.decided_by_id else None,
         "rejection_reason": profile.rejection_reason,
         "created_at": profile.created_at.isoformat(),
-        "people": [
-            {
-                "full_name": person.full_name,
-                "email": person.email,
-                "role": person.role,
-                "checks": [
-                    {
-                        "kind": check.kind,
-                        "result": check.result,
-                        "checked_on": check.checked_on.isoformat(),
-                        "expires_on": check.expires_on.isoformat() if check.expires_on else None,
-                    }
-                    for check in person.checks.all()
-                ],
-            }
-            for person in profile.persons.all()
-        ],
+        "people": [_person_export(person, user=user) for person in profile.persons.all()],
     }
-    for offer in offer_list_for_user(user=user).prefetch_related("transitions", "photos", "inspections"):
+    offers = offer_list_for_user(user=user).prefetch_related(
+        "transitions__by__organisation", "inspections__inspector__organisation"
+    )
+    for offer in offers:
         data["offers"].append(
             {
                 "id": offer.pk,
@@ -297,6 +413,7 @@ def sponsor_export(*, user: User) -> dict[str, Any]:
                 "municipality": offer.municipality.name if offer.municipality else None,
                 "street_address": offer.street_address,
                 "capacity": offer.capacity,
+                "max_households": offer.max_households,
                 "bedrooms": offer.bedrooms,
                 "step_free": offer.step_free,
                 "lift": offer.lift,
@@ -304,22 +421,40 @@ def sponsor_export(*, user: User) -> dict[str, Any]:
                 "children_welcome": offer.children_welcome,
                 "pets_allowed": offer.pets_allowed,
                 "smoking_allowed": offer.smoking_allowed,
+                "near_school": offer.near_school,
+                "near_work": offer.near_work,
+                "near_medical_care": offer.near_medical_care,
                 "host_languages": [language.code for language in offer.host_languages.all()],
                 "cost": offer.cost,
                 "monthly_rent": str(offer.monthly_rent) if offer.monthly_rent is not None else None,
                 "utilities_included": offer.utilities_included,
                 "monthly_utilities": str(offer.monthly_utilities) if offer.monthly_utilities is not None else None,
-                "available_from": offer.available_from.isoformat() if offer.available_from else None,
-                "available_until": offer.available_until.isoformat() if offer.available_until else None,
+                "available_from": _iso(offer.available_from),
+                "available_until": _iso(offer.available_until),
                 "minimum_stay_months": offer.minimum_stay_months,
                 "description": offer.description,
+                "description_language": offer.description_language,
+                "confirmed_at": _iso(offer.confirmed_at),
+                "created_at": offer.created_at.isoformat(),
                 "photos": [photo.image.url for photo in offer.photos.all()],
                 "history": [
-                    {"from": t.from_status, "to": t.to_status, "at": t.at.isoformat(), "note": t.note}
+                    {
+                        "from": t.from_status,
+                        "to": t.to_status,
+                        "at": t.at.isoformat(),
+                        "by": "you" if t.by_id == user.pk else staff_label(t.by),
+                        "note": t.note,
+                    }
                     for t in offer.transitions.all()
                 ],
                 "inspections": [
-                    {"visited_on": i.visited_on.isoformat(), "result": i.result, "notes": i.notes}
+                    {
+                        "visited_on": i.visited_on.isoformat(),
+                        "result": i.result,
+                        "checklist": {name: getattr(i, name) for name in i.CHECKLIST},
+                        "notes": i.notes,
+                        "inspector": staff_label(i.inspector),
+                    }
                     for i in offer.inspections.all()
                 ],
             }
@@ -327,20 +462,72 @@ def sponsor_export(*, user: User) -> dict[str, Any]:
     return data
 
 
-@transaction.atomic
-def sponsor_erase(*, user: User) -> None:
-    """Delete the account: offers are withdrawn, personal data erased, anonymised records kept for statistics.
+def _sponsor_pseudonym(*, user: User, profile: SponsorProfile | None) -> str:
+    return f"erased-sponsor-{profile.pk}" if profile is not None else f"erased-user-{user.pk}"
 
-    What stays: the sponsor's kind, municipality, status and dates, and each offer's kind,
-    municipality, capacity, status and history (without notes), none of which identifies a person.
+
+@transaction.atomic
+def sponsor_erase(*, user: User) -> str:
+    """Delete the account (GDPR Art. 17): no name, email, phone, address or text of the person stays.
+
+    - Offers are withdrawn (open proposals end with them), their addresses, descriptions and notes
+      blanked, their photos deleted from storage.
+    - The profile keeps kind, municipality, status and dates; its people (group members and their
+      pending invitations included) and their checks are deleted; so is the person's entry in anyone
+      else's group.
+    - Decline notes and the notes of the steps they took are erased; staff notes on their proposals,
+      placements and safeguarding concerns are kept with the person's values replaced by the pseudonym.
+    - Certificates are revoked (the public page says "revoked") and lose the holder's name; event
+      registrations under their addresses lose name and email; upcoming enrolments are cancelled.
+    - Notifications, email addresses and second factors are deleted; the account is deactivated and
+      keeps only a placeholder address.
+    - Both audit logs keep every entry, with the person's values and labels replaced by the pseudonym
+      (`portal.privacy.audit_pseudonymise`).
+
+    Returns the pseudonym (``erased-sponsor-<profile id>``, or ``erased-user-<id>`` without a profile).
     """
+    from allauth.mfa.models import Authenticator
+
+    from housing.models import HousingOffer, Inspection, OfferTransition
     from housing.services import offers_withdraw_and_erase
+    from matching.services import mediation_sponsor_erase
+    from training.services import training_person_erase
 
     profile = SponsorProfile.objects.select_for_update().filter(user=user).first()
+    pseudonym = _sponsor_pseudonym(user=user, profile=profile)
+    emails = _user_emails(user)
+    memberships = list(SponsorPerson.objects.filter(user=user))
+    persons = list(profile.persons.all()) if profile is not None else []
+    erased = ErasureResult(records=[*persons, *memberships], own=[user, *persons, *memberships])
+    # Values that identify the person wherever they appear in the audit log.
+    identifiers = [
+        *emails,
+        user.get_full_name(),
+        *(value for p in [*persons, *memberships] for value in (p.full_name, p.email)),
+    ]
+    # Values that are theirs in the records about them (names alone would match other people elsewhere).
+    about = [user.first_name, user.last_name]
     if profile is not None:
+        offers = list(HousingOffer.objects.filter(sponsor=profile))
+        erased.own.append(profile)
+        erased.records += offers
+        erased.records += [
+            *Inspection.objects.filter(offer__in=offers),
+            *OfferTransition.objects.filter(offer__in=offers),
+            *SponsorCheck.objects.filter(person__sponsor=profile),
+        ]
+        identifiers += [profile.phone, profile.organisation_name, *(offer.street_address for offer in offers)]
+        about += [
+            profile.motivation,
+            profile.verification_notes,
+            profile.rejection_reason,
+            *(offer.description for offer in offers),
+            *SponsorCheck.objects.filter(person__sponsor=profile).values_list("notes", flat=True),
+        ]
         offers_withdraw_and_erase(sponsor=profile, by=user)
-        for person in profile.persons.all():
-            person.checks.update(notes="")
+        erased.add(
+            mediation_sponsor_erase(sponsor=profile, user=user, pseudonym=pseudonym, values=[*identifiers, *about])
+        )
         profile.persons.all().delete()
         profile.organisation_name = ""
         profile.phone = ""
@@ -353,8 +540,15 @@ def sponsor_erase(*, user: User) -> None:
         profile.languages.clear()
     # As a member of someone else's group, the person's entry (name, email, checks) goes too.
     SponsorPerson.objects.filter(user=user).delete()
-    _admin_log_anonymise(user=user, profile=profile)
+    training = training_person_erase(user=user, emails=emails)
+    erased.add(training)
+    identifiers += training.values
+    values = personal_values(*identifiers, *about, *erased.values)
+    audit_pseudonymise(pseudonym=pseudonym, values=values, instances=erased.records, actor=user, relabel=False)
+    audit_pseudonymise(pseudonym=pseudonym, values=values, instances=erased.own, relabel=True)
+    audit_pseudonymise(pseudonym=pseudonym, values=personal_values(*identifiers), everywhere=True)
     EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()
     user.email = f"erased-{user.pk}@invalid.invalid"
     user.first_name = ""
@@ -362,25 +556,7 @@ def sponsor_erase(*, user: User) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
-
-
-def _admin_log_anonymise(*, user: User, profile: SponsorProfile | None) -> None:
-    """The admin's change history names objects by their text: keep the history, drop the names."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    from housing.models import HousingOffer
-
-    targets = [(User, [user.pk])]
-    if profile is not None:
-        targets += [
-            (SponsorProfile, [profile.pk]),
-            (HousingOffer, list(HousingOffer.objects.filter(sponsor=profile).values_list("pk", flat=True))),
-        ]
-    for model, pks in targets:
-        LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks]
-        ).update(object_repr="–", change_message="")
+    return pseudonym
 
 
 def consent_text_publish(*, version: str, texts: dict[str, str]) -> ConsentText:

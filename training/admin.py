@@ -50,9 +50,10 @@ class SessionAdmin(admin.ModelAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
-    list_display = ["code", "holder_name", "programme", "issued_at"]
+    list_display = ["code", "holder_name", "programme", "issued_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["code", "holder_name"]
-    readonly_fields = ["user", "holder_name", "programme", "code", "issued_at"]
+    readonly_fields = ["user", "holder_name", "programme", "code", "issued_at", "revoked_at"]
 
     def has_add_permission(self, request):
         return False  # issued by the service when every module is completed

@@ -176,6 +176,9 @@ class Certificate(models.Model):
     programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+")
     code = models.CharField(_("verification code"), max_length=20, unique=True, default=_certificate_code)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    # A revoked certificate keeps its code (the public page then says "revoked") but no holder: set when
+    # the holder's personal data is erased.
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("certificate")
@@ -188,6 +191,10 @@ class Certificate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("training:certificate", kwargs={"code": self.code})
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
 
 
 class RecruitmentEvent(models.Model):

@@ -3,7 +3,15 @@
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from training.models import Certificate, Enrolment, Programme, RecruitmentEvent, Session
+from training.models import (
+    Certificate,
+    Enrolment,
+    EventRegistration,
+    ModuleCompletion,
+    Programme,
+    RecruitmentEvent,
+    Session,
+)
 
 
 def programme_list() -> QuerySet[Programme]:
@@ -30,7 +38,7 @@ def missing_required_training(*, user) -> list[Programme]:
     )
     if user is None:
         return list(required)
-    certified = Certificate.objects.filter(user=user).values_list("programme", flat=True)
+    certified = Certificate.objects.filter(user=user, revoked_at__isnull=True).values_list("programme", flat=True)
     return list(required.exclude(pk__in=certified))
 
 
@@ -44,4 +52,57 @@ def next_session(*, programme: Programme) -> Session | None:
 
 
 def certificate_verify(*, code: str) -> Certificate | None:
+    """The certificate with this code, revoked ones included (their page says so)."""
     return Certificate.objects.select_related("programme").filter(code=code.strip().upper()).first()
+
+
+def training_export(*, user, emails: list[str]) -> dict:
+    """For the person's data download: their certificates, enrolments, completed modules and event
+    registrations (under any of their addresses), as JSON-ready data. Nothing about other participants."""
+    addresses = {email.strip().lower() for email in emails if email}
+    return {
+        "certificates": [
+            {
+                "programme": certificate.programme.title,
+                "holder_name": certificate.holder_name,
+                "code": certificate.code,
+                "issued_at": certificate.issued_at.isoformat(),
+                "revoked": certificate.is_revoked,
+            }
+            for certificate in Certificate.objects.filter(user=user).select_related("programme")
+        ],
+        "enrolments": [
+            {
+                "programme": enrolment.session.programme.title,
+                "session_starts_at": enrolment.session.starts_at.isoformat(),
+                "status": enrolment.status,
+                "attended": enrolment.attended,
+                "enrolled_at": enrolment.created_at.isoformat(),
+            }
+            for enrolment in Enrolment.objects.filter(user=user).select_related("session__programme")
+        ],
+        "completed_modules": [
+            {
+                "programme": completion.module.programme.title,
+                "module": completion.module.title,
+                "completed_at": completion.completed_at.isoformat(),
+            }
+            for completion in ModuleCompletion.objects.filter(user=user).select_related("module__programme")
+        ],
+        "event_registrations": [
+            {
+                "event": registration.event.title,
+                "event_starts_at": registration.event.starts_at.isoformat(),
+                "name": registration.name,
+                "email": registration.email,
+                "municipality": registration.municipality.name if registration.municipality else None,
+                "language": registration.language,
+                "consent_version": registration.consent_text.version if registration.consent_text else None,
+                "consented_at": registration.consented_at.isoformat(),
+                "registered_at": registration.created_at.isoformat(),
+            }
+            for registration in EventRegistration.objects.filter(email__in=addresses).select_related(
+                "event", "municipality", "consent_text"
+            )
+        ],
+    }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import User
 from portal.notifications import user_notify
+from portal.privacy import ErasureResult
 from portal.services import email_send
 from sponsorship.selectors import consent_current
 from training.models import Certificate, Enrolment, EventRegistration, ModuleCompletion, RecruitmentEvent, Session
@@ -197,3 +198,35 @@ def events_remind(*, now: datetime.datetime | None = None) -> int:
             registration.save(update_fields=["reminder_sent_at"])
             sent += 1
     return sent
+
+
+# --- Erasure ------------------------------------------------------------------------------------------
+
+
+def training_person_erase(*, user: User, emails: list[str]) -> ErasureResult:
+    """For account deletion: the person's certificates are revoked and lose the holder's name (the public
+    verification page then says "revoked"); event registrations under any of their addresses lose the
+    name and address (event, municipality, language and dates stay, for statistics; no reminder goes
+    out); enrolments in sessions not started yet are cancelled, so the seat goes to the waiting list.
+    Enrolments and completed modules stay linked to the anonymised account (attendance statistics).
+    """
+    now = timezone.now()
+    result = ErasureResult()
+    for enrolment in Enrolment.objects.filter(user=user, session__starts_at__gt=now).exclude(status=E.CANCELLED):
+        enrolment_cancel(enrolment=enrolment, by=user)
+    result.records += list(Enrolment.objects.filter(user=user))
+    certificates = list(Certificate.objects.filter(user=user))
+    result.own += certificates
+    result.values += [certificate.holder_name for certificate in certificates]
+    Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(holder_name="", user=None, revoked_at=now)
+    addresses = {email.strip().lower() for email in emails if email}
+    registrations = list(EventRegistration.objects.filter(email__in=addresses))
+    result.own += registrations
+    result.values += [value for registration in registrations for value in (registration.name, registration.email)]
+    for registration in registrations:
+        EventRegistration.objects.filter(pk=registration.pk).update(
+            name="",
+            email=f"erased-{registration.pk}@invalid.invalid",
+            reminder_sent_at=registration.reminder_sent_at or now,
+        )
+    return result

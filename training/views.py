@@ -98,6 +98,9 @@ def certificate(request, code: str):
     found = selectors.certificate_verify(code=code)
     if found is None:
         return render(request, "training/certificate_not_found.html", {"code": code[:40]}, status=404)
+    if found.is_revoked:
+        # The code was real but the certificate no longer vouches for anyone (its holder's data was erased).
+        return render(request, "training/certificate_revoked.html", {"certificate": found}, status=410)
     return render(request, "training/certificate.html", {"certificate": found})
 
 

@@ -513,7 +513,7 @@ def test_sponsor_export_contains_everything_about_the_sponsor_and_is_json(
     assert offers[draft.pk]["photos"][0].endswith(".jpg")
     assert offers[submitted.pk]["street_address"] == "Kauno g. 2"
     assert offers[submitted.pk]["history"] == [
-        {"from": "draft", "to": "submitted", "at": offers[submitted.pk]["history"][0]["at"], "note": ""}
+        {"from": "draft", "to": "submitted", "at": offers[submitted.pk]["history"][0]["at"], "by": "you", "note": ""}
     ]
     assert json.loads(text)["account"]["email"] == "export@example.org"
 
