@@ -40,7 +40,8 @@ DOCUMENT_TYPES = {
 # A served file is never a page: no scripts, no styles, no plugins, even when opened on its own.
 FILE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
-SAFE_PATH = re.compile(r"^[A-Za-z0-9._/-]+$")
+# Names stored before PrivateStorage may hold letters of any script (Django's own valid names).
+SAFE_PATH = re.compile(r"^[\w./-]+$")
 
 
 @dataclass(frozen=True)

@@ -216,6 +216,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Set (e.g. "/_protected_media/") behind nginx: the view answers with X-Accel-Redirect to this
 # `internal` location, which nginx maps to MEDIA_ROOT. Empty: Django streams the file itself.
 PRIVATE_MEDIA_INTERNAL_URL = env_str("PRIVATE_MEDIA_INTERNAL_URL", "")
+# Readable by the front server's workers (another user, read-only volume); never executable.
+FILE_UPLOAD_PERMISSIONS = 0o644
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 STORAGES = {
     "default": {"BACKEND": "portal.media.PrivateStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
