@@ -419,11 +419,14 @@ def _photo_encode(upload) -> tuple[bytes, bytes, int, int]:
                     # size it is scaled down to (the same box whichever way the photo is turned).
                     ratio = min(1.0, MAX_SIDE / max(original.size))
                     original.draft("RGB", (math.ceil(original.width * ratio), math.ceil(original.height * ratio)))
-                image = _clean_rgb(ImageOps.exif_transpose(original))
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
-            thumb = image.copy()
-            thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-            return _encode(image), _encode(thumb), image.width, image.height
+                # In place, so that no more than one full-size copy of the pixels is held at once.
+                original.load()
+                ImageOps.exif_transpose(original, in_place=True)
+                image = _clean_rgb(original)
+                image.thumbnail((MAX_SIDE, MAX_SIDE))
+                thumb = image.copy()
+                thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+                return _encode(image), _encode(thumb), image.width, image.height
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_many_pixels() from exc
     except IMAGE_ERRORS as exc:
@@ -449,7 +452,7 @@ def _clean_rgb(image: Image.Image) -> Image.Image:
         background = Image.new("RGB", image.size, "white")
         background.paste(image, mask=image.getchannel("A"))
         image = background
-    clean = image.convert("RGB")
+    clean = image if image.mode == "RGB" else image.convert("RGB")
     clean.info = {}
     return clean
 
