@@ -520,3 +520,32 @@ def test_too_many_files_in_one_request_is_a_400(owner_client, draft):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert OfferPhoto.objects.filter(offer=draft).count() == 1
+
+
+# --- In a real browser -------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_chromium_shows_the_sponsor_their_photo_and_nobody_else(page, chromium, live_server, client, owner, draft):
+    from django.conf import settings
+
+    client.force_login(owner.user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    photo = draft.photos.get()
+
+    page.goto(f"{live_server.url}/en/sponsor/offers/{draft.pk}/")
+    page.wait_for_function("() => { const i = document.querySelector('#photos img'); return i && i.complete; }")
+    # The headers of the file view (nosniff, sandboxing CSP, same-origin CORP) do not stop the page's <img>.
+    assert page.evaluate("document.querySelector('#photos img').naturalWidth") == 60
+    assert page.evaluate("document.querySelector('#photos img').getAttribute('src')") == photo.thumbnail.url
+
+    stranger = chromium.new_context()
+    try:
+        # (Not /media/ here: Django's live test server adds a MEDIA_URL handler of its own, which
+        # gunicorn and nginx do not have; the matrix above checks /media/ against the real URLconf.)
+        for url in (photo.thumbnail.url, photo.image.url):
+            assert stranger.request.get(f"{live_server.url}{url}").status == HTTPStatus.NOT_FOUND
+    finally:
+        stranger.close()
