@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class HousingConfig(AppConfig):
     name = "housing"
     verbose_name = _("Housing")
+
+    def ready(self) -> None:
+        from django.conf import settings
+        from PIL import Image
+
+        from housing.access import offer_photo_for_file, offer_photo_visible_to
+        from portal.media import ProtectedFiles, protected_files_register
+
+        # Pillow refuses to open a decompression bomb (above twice this) anywhere in the portal.
+        Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
+        # Offer photos are personal (they show someone's home): checked on every request, never cached.
+        protected_files_register(
+            ProtectedFiles(
+                folder="offers",
+                owner=offer_photo_for_file,
+                may_read=lambda user, photo: offer_photo_visible_to(user=user, photo=photo),
+                personal=True,
+                images=True,
+            )
+        )

@@ -1,13 +1,12 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from portal import views
+from portal import media, views
 from projects.sitemaps import SITEMAPS
 
 # Staff sign in through allauth (verified email, rate limits), never through a weaker admin form.
@@ -17,6 +16,9 @@ admin.site.site_header = "RISE"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    # Every uploaded file goes through this view, which asks the file's app who may read it.
+    # MEDIA_URL is served by nothing (neither here nor by the front server).
+    path("files/<path:name>", media.media_file, name="media-file"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -32,6 +34,3 @@ urlpatterns += i18n_patterns(
     path(settings.DJANGO_ADMIN_URL, admin.site.urls),
     prefix_default_language=True,
 )
-
-# Uploaded files (news images, resources) in development; in production the web server serves MEDIA_ROOT.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -5,3 +5,27 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projects and good practices")
+
+    def ready(self) -> None:
+        from portal.media import ProtectedFiles, protected_files_register
+        from projects.models import NewsItem, Resource
+
+        # News pictures and library resources are shown on public pages: anyone may read a file
+        # that belongs to an existing news item or resource, nothing else under these folders.
+        protected_files_register(
+            ProtectedFiles(
+                folder="news",
+                owner=lambda name: NewsItem.objects.filter(image=name).first(),
+                may_read=lambda user, item: True,
+                personal=False,
+                images=True,
+            )
+        )
+        protected_files_register(
+            ProtectedFiles(
+                folder="resources",
+                owner=lambda name: Resource.objects.filter(file=name).first(),
+                may_read=lambda user, resource: True,
+                personal=False,
+            )
+        )

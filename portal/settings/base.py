@@ -231,10 +231,18 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "lt")
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Uploaded files live in MEDIA_ROOT under unguessable names and are never served from MEDIA_URL:
+# their URL is the view /files/<name>, which asks the file's app who may read it (portal.media).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Set (e.g. "/_protected_media/") behind nginx: the view answers with X-Accel-Redirect to this
+# `internal` location, which nginx maps to MEDIA_ROOT. Empty: Django streams the file itself.
+PRIVATE_MEDIA_INTERNAL_URL = env_str("PRIVATE_MEDIA_INTERNAL_URL", "")
+# Readable by the front server's workers (another user, read-only volume); never executable.
+FILE_UPLOAD_PERMISSIONS = 0o644
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "portal.media.PrivateStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
@@ -378,5 +386,14 @@ OFFER_PHOTO_MAX_BYTES = env_int("OFFER_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 OFFER_PHOTO_MAX_COUNT = 10
 OFFER_RECONFIRM_DAYS = env_int("OFFER_RECONFIRM_DAYS", 30)
 OFFER_RECONFIRM_GRACE_DAYS = env_int("OFFER_RECONFIRM_GRACE_DAYS", 7)
-# Uploads above this size are written to a temporary file instead of memory.
+# Photos above this many pixels are refused from their header, before anything is decoded; Pillow
+# itself refuses to open images of more than twice as many (a decompression bomb).
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 12_000_000)
+# Uploads are bounded in memory: files above this size are written to a temporary file, the other
+# fields of a request may hold at most DATA_UPLOAD_MAX_MEMORY_SIZE, and a request at most
+# DATA_UPLOAD_MAX_NUMBER_FILES files (Django answers 400 beyond). The front server refuses bodies
+# above its client_max_body_size (10 MB, deploy/nginx), in line with OFFER_PHOTO_MAX_BYTES.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
