@@ -37,7 +37,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from portal.models import User
 from sponsorship.households import HouseholdError, household_can_see
@@ -258,15 +258,31 @@ def _transfers_section(household: Household) -> list[dict]:
     ]
 
 
+# The audit log's own words, in the reader's language.
+AUDIT_ACTIONS = {
+    LogEntry.Action.CREATE: pgettext_lazy("audit log", "created"),
+    LogEntry.Action.UPDATE: pgettext_lazy("audit log", "changed"),
+    LogEntry.Action.DELETE: pgettext_lazy("audit log", "deleted"),
+    LogEntry.Action.ACCESS: pgettext_lazy("audit log", "viewed"),
+}
+AUDIT_PSEUDO_FIELDS = {
+    "export": pgettext_lazy("audit log", "export"),
+    "erased": pgettext_lazy("audit log", "erasure"),
+    "merged": pgettext_lazy("audit log", "merge"),
+}
+
+
 def _field_label(model: type[models.Model] | None, name: str) -> str:
+    if name in AUDIT_PSEUDO_FIELDS:
+        return str(AUDIT_PSEUDO_FIELDS[name])
     try:
         return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # a pseudo-field of the log ("export", "erased", "merged") or a removed field
+    except Exception:  # a field removed since the entry was written
         return name
 
 
 def _audit_section(household: Household) -> list[dict]:
-    actions = dict(LogEntry.Action.choices)
+    actions = AUDIT_ACTIONS
     trail = []
     for entry in household_audit_entries(household=household):
         model = entry.content_type.model_class() if entry.content_type else None

@@ -324,6 +324,10 @@ def test_print_page_renders_translated_for_print(client, full_case, lang, headin
     assert "household_print.css" in html
     assert "<script" not in html
     assert "no-store" in response["Cache-Control"]
+    if lang != "en":
+        for english in ("Back to the household", "Use your browser", ">Household<", ">Audit trail<", ">Fields<"):
+            assert english not in html
+        assert ">viewed<" not in html and ">changed<" not in html  # the audit log's actions are translated too
     assert LogEntry.objects.filter(object_pk=str(household.pk), changes__export__1="print").exists()
 
 
