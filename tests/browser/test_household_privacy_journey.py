@@ -2,6 +2,7 @@
 the printable page) and erases it with confirmation, in headless Chromium on a desktop and a phone."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -52,7 +53,7 @@ def test_caseworker_exports_prints_and_erases_a_household(page, live_server, use
         page.get_by_role("link", name="Export data (JSON)").click()
     download = download_info.value
     assert download.suggested_filename == f"{household.reference}.json"
-    data = json.loads(open(download.path(), encoding="utf-8").read())
+    data = json.loads(Path(download.path()).read_text(encoding="utf-8"))
     assert data["household"]["head_of_household"]["name"] == HEAD
     assert [member["age"] for member in data["household"]["members"]] == [41, 6]
 
