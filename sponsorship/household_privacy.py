@@ -394,6 +394,10 @@ def _household_scrub(household: Household) -> None:
     household.languages.clear()
     household.possible_duplicates.clear()
     HouseholdTransfer.objects.filter(household=household).update(note="")
+    # A transfer still waiting for an answer ends with the case: there is nothing left to hand over.
+    HouseholdTransfer.objects.filter(household=household, status=HouseholdTransfer.Status.REQUESTED).update(
+        status=HouseholdTransfer.Status.REFUSED, decided_at=timezone.now()
+    )
     Household.objects.filter(pk=household.pk).update(
         head_name="",
         head_birth_date=None,

@@ -387,6 +387,7 @@ def test_erasure_withdraws_open_proposals_first_and_keeps_an_anonymised_record(
     assert set(MediationNote.objects.filter(proposal__household=household).values_list("text", flat=True)) == {""}
     assert SafeguardingConcern.objects.get(placement=placement).note == ""
     assert MatchProposal.objects.filter(household=household).count() == 4
+    assert list(household.transfers.values_list("status", "note")) == [("refused", "")]
 
     erasure = LogEntry.objects.filter(object_pk=str(household.pk), changes__erased__1="request").get()
     assert erasure.actor == organisation_caseworker

@@ -4,6 +4,7 @@ RETENTION_UNCONFIRMED_REGISTRATION_DAYS — from the service, the command, beat 
 Time travels by dating rows back in the database."""
 
 import datetime
+import time
 from http import HTTPStatus
 from io import StringIO
 
@@ -212,6 +213,26 @@ def test_the_task_applies_the_schedule(household_factory):
     assert result.get(timeout=10)["closed_households"] == 1
     household.refresh_from_db()
     assert household.anonymised_at is not None
+
+
+@pytest.mark.needs_redis
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_applies_the_schedule_from_the_beat_task(household_factory, event, celery_worker):
+    household = _closed(household_factory, months_ago=25)
+    _registration(event, "past@example.org")
+    _event_ended(event, days_ago=40)
+
+    retention_apply_task.delay()
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        household.refresh_from_db()
+        if household.anonymised_at and not EventRegistration.objects.exists():
+            break
+        time.sleep(0.2)
+    assert household.anonymised_at is not None and household.head_name == ""
+    assert not EventRegistration.objects.exists()
 
 
 def test_command_dry_run_reports_and_changes_nothing_then_applies(household_factory, event):
