@@ -9,10 +9,14 @@ class MatchingConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from matching import models
+        from matching import household_privacy, models
 
         auditlog.register(models.MatchProposal, exclude_fields=["explanation"])
         auditlog.register(models.Placement)
         auditlog.register(models.FollowUp)
         auditlog.register(models.MediationNote)
         auditlog.register(models.SafeguardingConcern)
+
+        # The mediation records take part in a household's export and erasure, and in the retention schedule.
+        household_privacy.register()
+        household_privacy.register_retention()

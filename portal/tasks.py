@@ -4,6 +4,7 @@ import smtplib
 
 from celery import shared_task
 
+from portal.retention import retention_apply
 from portal.services import BROKER_ERRORS, email_message_from_dict, outbox_flush
 
 
@@ -30,3 +31,9 @@ def email_send_task(message: dict) -> int:
 def outbox_flush_task() -> int:
     """Periodic (beat): hand the tasks kept while the broker was down to the broker again."""
     return outbox_flush()
+
+
+@shared_task(name="portal.tasks.retention_apply_task", ignore_result=True)
+def retention_apply_task() -> dict[str, int]:
+    """Daily (beat): apply the retention schedule. Idempotent: what was applied is no longer due."""
+    return retention_apply()

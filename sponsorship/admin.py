@@ -2,8 +2,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.shortcuts import get_object_or_404, redirect
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
@@ -15,8 +17,9 @@ from portal.admin_tools import (
     admin_form_view,
     export_csv,
 )
+from portal.retention import retention_apply, retention_report
+from sponsorship import household_privacy, services
 from sponsorship import households as household_services
-from sponsorship import services
 from sponsorship.models import (
     ConsentText,
     Household,
@@ -231,6 +234,20 @@ class ConsentTextAdmin(TabbedDjangoJqueryTranslationAdmin):
 # --- Beneficiary households (caseworkers' workplace) ----------------------------------------------
 
 
+class HouseholdEraseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[
+            (value, label)
+            for value, label in household_privacy.ErasureReason.choices
+            if value != household_privacy.ErasureReason.RETENTION
+        ],
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that the personal data is erased for good and cannot be restored."), required=True
+    )
+
+
 class HouseholdMemberInline(admin.TabularInline):
     model = HouseholdMember
     extra = 1
@@ -254,6 +271,9 @@ class HouseholdAdmin(OrganisationScopedAdmin):
     readonly_fields = [
         "reference",
         "organisation",
+        "anonymised_at",
+        "adults_count",
+        "children_count",
         "waiting_since",
         "consent_recorded_by",
         "duplicates_warning",
@@ -296,6 +316,37 @@ class HouseholdAdmin(OrganisationScopedAdmin):
         ),
         (None, {"fields": ["waiting_since", "merged_into", "created_at", "updated_at"]}),
     ]
+    anonymised_fieldsets = [
+        (
+            _("Anonymised record"),
+            {
+                "fields": [
+                    "reference",
+                    "status",
+                    "organisation",
+                    "caseworker",
+                    "protection_status",
+                    "adults_count",
+                    "children_count",
+                    "anonymised_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and obj.anonymised_at:
+            return self.anonymised_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_inlines(self, request, obj):
+        return [] if obj is not None and obj.anonymised_at else super().get_inlines(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # An anonymised household is a statistical record: nobody edits it.
+        if obj is not None and obj.anonymised_at:
+            return False
+        return super().has_change_permission(request, obj)
 
     @admin.display(description=_("Latest matching run"))
     def matching_result(self, obj):
@@ -326,6 +377,99 @@ class HouseholdAdmin(OrganisationScopedAdmin):
         if obj is not None and request.method == "GET":
             household_services.household_access_log(household=obj, by=request.user)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- Data protection: export, print, erasure, retention -----------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("retention/", view(self.retention_view), name="sponsorship_household_retention"),
+            path("<int:pk>/export.json", view(self.export_json_view), name="sponsorship_household_export"),
+            path("<int:pk>/print/", view(self.export_print_view), name="sponsorship_household_print"),
+            path("<int:pk>/erase/", view(self.erase_view), name="sponsorship_household_erase"),
+            *super().get_urls(),
+        ]
+
+    def _household_or_404(self, request, pk: int) -> Household:
+        # Through the scoped queryset: another organisation's household does not exist for a caseworker.
+        household = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, household):
+            raise PermissionDenied
+        return household
+
+    def export_json_view(self, request, pk: int):
+        household = self._household_or_404(request, pk)
+        data = household_privacy.household_export(household=household, by=request.user, kind="json")
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="{household.reference}.json"'
+        add_never_cache_headers(response)
+        return response
+
+    def export_print_view(self, request, pk: int):
+        household = self._household_or_404(request, pk)
+        data = household_privacy.household_export(household=household, by=request.user, kind="print")
+        response = render(
+            request,
+            "admin/sponsorship/household/export_print.html",
+            {"data": data, "household": household, "title": _("Data of household %(ref)s") % {"ref": household}},
+        )
+        add_never_cache_headers(response)
+        return response
+
+    def erase_view(self, request, pk: int):
+        household = self._household_or_404(request, pk)
+        if not self.has_change_permission(request, household):
+            raise PermissionDenied
+        form = HouseholdEraseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                household_privacy.household_erase(
+                    household=household, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                self.message_user(
+                    request,
+                    _("The personal data of %(ref)s has been erased; an anonymised record remains.")
+                    % {"ref": household.reference},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:sponsorship_household_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": household,
+            "form": form,
+            "title": _("Erase the personal data of %(ref)s") % {"ref": household},
+        }
+        response = render(request, "admin/sponsorship/household/erase.html", context)
+        add_never_cache_headers(response)
+        return response
+
+    def retention_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not request.user.is_superuser:
+                raise PermissionDenied
+            done = retention_apply()
+            self.message_user(
+                request,
+                _("The retention schedule was applied: %(count)s record(s) handled.") % {"count": sum(done.values())},
+                messages.SUCCESS,
+            )
+            return redirect("admin:sponsorship_household_retention")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Retention schedule"),
+            "report": retention_report(user=request.user),
+            "can_apply": request.user.is_superuser,
+        }
+        response = render(request, "admin/sponsorship/household/retention.html", context)
+        add_never_cache_headers(response)
+        return response
 
     @admin.action(description=EXPORT_LABEL, permissions=["view"])
     def export_selected(self, request, queryset):

@@ -249,6 +249,15 @@ class Household(models.Model):
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     waiting_since = models.DateField(_("waiting since"), null=True, blank=True)
+    # Set when the household's personal data was erased (on request or by the retention schedule): what
+    # remains is an anonymised statistical record (see `sponsorship.household_privacy`).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+    adults_count = models.PositiveSmallIntegerField(
+        _("adults (when anonymised)"), null=True, blank=True, editable=False
+    )
+    children_count = models.PositiveSmallIntegerField(
+        _("children (when anonymised)"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

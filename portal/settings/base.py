@@ -299,7 +299,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.matching_nightly_task",
         "schedule": crontab(hour=env_int("MATCHING_NIGHTLY_HOUR", 2), minute=0),
     },
+    # The retention schedule (portal.retention) applies once a day, at RETENTION_HOUR local time.
+    "retention-apply": {
+        "task": "portal.tasks.retention_apply_task",
+        "schedule": crontab(hour=env_int("RETENTION_HOUR", 3), minute=30),
+    },
 }
+
+# --- Retention (GDPR Art. 5(1)(e)) ---------------------------------------------------------------
+# Closed household cases (closed, or the last placement ended) are anonymised after this many months.
+RETENTION_CLOSED_CASE_MONTHS = env_int("RETENTION_CLOSED_CASE_MONTHS", 24)
+# Unconfirmed training registrations are deleted this many days after their event or session ended.
+RETENTION_UNCONFIRMED_REGISTRATION_DAYS = env_int("RETENTION_UNCONFIRMED_REGISTRATION_DAYS", 30)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
