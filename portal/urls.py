@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 
 from portal import views
 from projects.sitemaps import SITEMAPS
+from training.sitemaps import SITEMAPS as TRAINING_SITEMAPS
 
 # Staff sign in through allauth (verified email, rate limits), never through a weaker admin form.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,7 +17,9 @@ admin.site.site_header = "RISE"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    path(
+        "sitemap.xml", sitemap, {"sitemaps": SITEMAPS | TRAINING_SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"
+    ),
 ]
 
 urlpatterns += i18n_patterns(
