@@ -34,12 +34,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.http import HttpResponse
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone, translation
 from PIL import Image
 
+from portal import urls as portal_urls
 from tests.matching import conftest as mediation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.needs_postgres]
@@ -842,6 +844,10 @@ def world(
 # --- Requests and checks -------------------------------------------------------------------------------------
 
 
+def _undeclared(patterns) -> list[str]:
+    return sorted({key for key, _route in patterns} - set(ENTRIES))
+
+
 def _denial_redirects() -> tuple[str, ...]:
     return (reverse("account_login"), reverse("admin:login"), reverse("admin:index"))
 
@@ -888,7 +894,7 @@ def _request(session_key: str | None, method: str, url: str, data: dict | None):
 def test_access_matrix_every_url_pattern_by_every_viewer_leaks_nothing(world, figure):
     w = world
     patterns = list(_patterns())
-    undeclared = sorted({key for key, _route in patterns} - set(ENTRIES))
+    undeclared = _undeclared(patterns)
     assert not undeclared, (
         "URL patterns without an entry in the access matrix (add one line to PAGES, or the model to "
         f"ADMIN_MODELS, in tests/portal/test_access_matrix.py): {undeclared}"
@@ -982,3 +988,16 @@ def test_markers_are_on_the_pages_of_those_who_may_see_them(client, world):
         response = client.get(url)
         assert response.status_code == HTTPStatus.OK, url
         assert marker in _body(response), (url, marker)
+
+
+def _new_view(request):
+    return HttpResponse("new")
+
+
+# A URLconf with one view more than the portal's, for the test below.
+urlpatterns = [*portal_urls.urlpatterns, path("new-report/", _new_view, name="access-matrix-new-report")]
+
+
+@pytest.mark.urls(__name__)
+def test_a_new_view_without_an_entry_fails_the_matrix_naming_it():
+    assert _undeclared(list(_patterns())) == ["access-matrix-new-report"]
