@@ -20,8 +20,6 @@ the world as it was for the next viewer.
 import datetime
 import io
 import itertools
-import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -903,7 +901,6 @@ def test_access_matrix_every_url_pattern_by_every_viewer_leaks_nothing(world, fi
     assert not stale, f"Access matrix entries for patterns that no longer exist: {stale}"
 
     sessions = _sessions(w)
-    spent = {}
     requests = leaks = 0
     problems: list[str] = []
     for key, _route in patterns:
@@ -921,14 +918,12 @@ def test_access_matrix_every_url_pattern_by_every_viewer_leaks_nothing(world, fi
                     # The admin site sends anyone who is not staff to sign in before it reads the URL:
                     # one URL of each pattern shows it for them.
                     continue
-                started = time.monotonic()
                 try:
                     response, body = _request(sessions[viewer], method, req.url, req.data)
                 except Exception as error:  # a server error is a failure, whoever asks
                     problems.append(f"{viewer} {method.upper()} {req.url} [{key}]: server error {error!r}")
                     continue
                 requests += 1
-                spent[key] = spent.get(key, 0) + time.monotonic() - started
                 status = response.status_code
                 where = f"{viewer} {method.upper()} {req.url} [{key}] → {status}"
                 if status >= 500:
@@ -948,10 +943,6 @@ def test_access_matrix_every_url_pattern_by_every_viewer_leaks_nothing(world, fi
                     leaks += 1
                     problems.append(f"{where}: shows {shown}")
 
-    if os.environ.get("ACCESS_PROFILE"):
-        with open(os.environ["ACCESS_PROFILE"], "w") as out:
-            for k, v in sorted(spent.items(), key=lambda kv: -kv[1]):
-                out.write(f"{v:7.2f} {k}\n")
     figure("Access matrix: requests", requests)
     figure("Access matrix: leaks", leaks)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:80])
