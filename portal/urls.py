@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from portal import media, views
 from projects.sitemaps import SITEMAPS
+from training.sitemaps import SITEMAPS as TRAINING_SITEMAPS
 
 # Staff sign in through allauth (verified email, rate limits), never through a weaker admin form.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -15,7 +16,9 @@ admin.site.site_header = "RISE"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    path(
+        "sitemap.xml", sitemap, {"sitemaps": SITEMAPS | TRAINING_SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"
+    ),
     # Every uploaded file goes through this view, which asks the file's app who may read it.
     # MEDIA_URL is served by nothing (neither here nor by the front server).
     path("files/<path:name>", media.media_file, name="media-file"),

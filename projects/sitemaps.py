@@ -68,31 +68,3 @@ SITEMAPS = {
     "news": NewsSitemap,
     "events": EventSitemap,
 }
-
-
-class ProgrammeSitemap(I18nSitemap):
-    def items(self):
-        from training.models import Programme
-
-        return Programme.objects.filter(is_published=True).order_by("slug")
-
-
-class TrainingSessionSitemap(I18nSitemap):
-    def items(self):
-        from training.selectors import session_list
-
-        return session_list().order_by("pk")
-
-
-class RecruitmentEventSitemap(I18nSitemap):
-    def items(self):
-        from training.selectors import event_list
-
-        return event_list().order_by("slug")
-
-
-SITEMAPS |= {
-    "training": ProgrammeSitemap,
-    "sessions": TrainingSessionSitemap,
-    "meetings": RecruitmentEventSitemap,
-}

@@ -1,6 +1,13 @@
-"""Read-side queries of training."""
+"""Read-side queries of training.
+
+What the public sees of training is decided in one place, `_public`: a programme that is published,
+and its sessions. Pages, iCalendar files, the sitemap and the listings all read through the selectors
+below; an unpublished programme's sessions (with their online link) are a 404 to everyone outside
+the admin, where staff prepare and preview them.
+"""
 
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from training.models import (
@@ -14,15 +21,39 @@ from training.models import (
 )
 
 
+def _public(prefix: str = "") -> Q:
+    """The one rule of what training is public: its programme is published. `prefix` reaches the
+    programme from another model (`"programme__"` from a session)."""
+    return Q(**{f"{prefix}is_published": True})
+
+
 def programme_list() -> QuerySet[Programme]:
-    return Programme.objects.filter(is_published=True).prefetch_related("modules")
+    """Published programmes with their modules."""
+    return Programme.objects.filter(_public()).prefetch_related("modules")
+
+
+def programme_get(*, slug: str) -> Programme:
+    """A published programme with its modules and their materials; anything else is a 404."""
+    return get_object_or_404(Programme.objects.filter(_public()).prefetch_related("modules__materials"), slug=slug)
 
 
 def session_list(*, upcoming: bool = True) -> QuerySet[Session]:
-    sessions = Session.objects.select_related("programme", "language").annotate(
-        enrolled=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED))
+    """Sessions of published programmes (upcoming only, unless `upcoming=False`), with their seats taken."""
+    sessions = (
+        Session.objects.filter(_public("programme__"))
+        .select_related("programme", "language")
+        .annotate(enrolled=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED)))
     )
     return sessions.filter(starts_at__gt=timezone.now()) if upcoming else sessions
+
+
+def session_get(*, pk: int) -> Session:
+    """A session of a published programme, past ones included; anything else is a 404."""
+    return get_object_or_404(session_list(upcoming=False).select_related("trainer"), pk=pk)
+
+
+def session_is_public(*, session: Session) -> bool:
+    return session_list(upcoming=False).filter(pk=session.pk).exists()
 
 
 def event_list() -> QuerySet[RecruitmentEvent]:
@@ -31,11 +62,14 @@ def event_list() -> QuerySet[RecruitmentEvent]:
     )
 
 
+def event_get(*, slug: str) -> RecruitmentEvent:
+    """A published recruitment event (past ones included); anything else is a 404."""
+    return get_object_or_404(RecruitmentEvent.objects.filter(is_published=True), slug=slug)
+
+
 def missing_required_training(*, user) -> list[Programme]:
     """Sponsors' programmes required for matching that the user has no certificate of."""
-    required = Programme.objects.filter(
-        required_for_matching=True, is_published=True, audience=Programme.Audience.SPONSORS
-    )
+    required = Programme.objects.filter(_public(), required_for_matching=True, audience=Programme.Audience.SPONSORS)
     if user is None:
         return list(required)
     certified = Certificate.objects.filter(user=user, revoked_at__isnull=True).values_list("programme", flat=True)
@@ -43,9 +77,10 @@ def missing_required_training(*, user) -> list[Programme]:
 
 
 def next_session(*, programme: Programme) -> Session | None:
-    now = timezone.now()
+    """The next public session of `programme` still open for registration."""
     return (
-        Session.objects.filter(programme=programme, starts_at__gt=now, registration_deadline__gte=now)
+        session_list()
+        .filter(programme=programme, registration_deadline__gte=timezone.now())
         .order_by("starts_at")
         .first()
     )

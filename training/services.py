@@ -15,6 +15,7 @@ from portal.privacy import ErasureResult
 from portal.services import email_send
 from sponsorship.selectors import consent_current
 from training.models import Certificate, Enrolment, EventRegistration, ModuleCompletion, RecruitmentEvent, Session
+from training.selectors import session_is_public
 
 E = Enrolment.Status
 
@@ -29,6 +30,9 @@ def session_enrol(*, session: Session, user: User) -> Enrolment:
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
         now = timezone.now()
+        if not session_is_public(session=session):
+            # An unpublished programme's sessions are not open, even to someone who knows the URL.
+            raise TrainingError(_("This session is not open for enrolment."))
         if session.starts_at <= now:
             raise TrainingError(_("This session has already started."))
         if session.registration_deadline < now:

@@ -1,8 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -11,7 +9,7 @@ from django.views.decorators.http import require_POST
 from training import selectors, services
 from training.calendar import ical_response
 from training.forms import EventRegistrationForm
-from training.models import Enrolment, Programme, RecruitmentEvent, Session
+from training.models import Enrolment, Session
 
 
 def programme_list(request):
@@ -23,18 +21,13 @@ def programme_list(request):
 
 
 def programme_detail(request, slug: str):
-    programme = get_object_or_404(
-        Programme.objects.filter(is_published=True).prefetch_related(
-            Prefetch("modules__materials"),
-        ),
-        slug=slug,
-    )
+    programme = selectors.programme_get(slug=slug)
     sessions = selectors.session_list().filter(programme=programme)
     return render(request, "training/programme_detail.html", {"programme": programme, "sessions": sessions})
 
 
 def session_detail(request, pk: int):
-    session = get_object_or_404(selectors.session_list(upcoming=False).select_related("trainer"), pk=pk)
+    session = selectors.session_get(pk=pk)
     mine = None
     if request.user.is_authenticated:
         mine = Enrolment.objects.filter(session=session, user=request.user).exclude(status="cancelled").first()
@@ -44,7 +37,7 @@ def session_detail(request, pk: int):
 @login_required
 @require_POST
 def session_enrol(request, pk: int):
-    session = get_object_or_404(Session, pk=pk)
+    session = selectors.session_get(pk=pk)
     try:
         enrolment = services.session_enrol(session=session, user=request.user)
     except ValidationError as error:
@@ -109,7 +102,7 @@ def event_list(request):
 
 
 def event_detail(request, slug: str):
-    event = get_object_or_404(RecruitmentEvent.objects.filter(is_published=True), slug=slug)
+    event = selectors.event_get(slug=slug)
     form = EventRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,7 +124,4 @@ def events_ical(request):
 
 
 def session_ical(request, pk: int):
-    session = Session.objects.filter(pk=pk).select_related("programme").first()
-    if session is None:
-        raise Http404
-    return ical_response([session], filename=f"rise-session-{pk}.ics")
+    return ical_response([selectors.session_get(pk=pk)], filename=f"rise-session-{pk}.ics")
