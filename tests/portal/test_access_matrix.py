@@ -165,6 +165,11 @@ PAGES: dict[str, Entry] = {
     "sponsorship:delete": Entry(SIGNED_IN),
     "sponsorship:notifications": Entry(SIGNED_IN),
     "sponsorship:notifications-read": _post(SIGNED_IN),
+    # Uploaded files: a photo (and its thumbnail) only for the offer's sponsor and staff
+    "media-file": Entry(
+        OWNER | STAFF,
+        urls(lambda w: [Req(s.key, f.url) for s in w.sponsors for f in (s.photo.image, s.photo.thumbnail)]),
+    ),
     "housing:offer-create": Entry(SIGNED_IN, ok=FOUND),
     "housing:offer-detail": Entry(OWNER, urls(lambda w: _offers(w, "housing:offer-detail"))),
     "housing:offer-edit": Entry(OWNER, urls(lambda w: _offers(w, "housing:offer-edit")), ok=FOUND),
@@ -233,6 +238,11 @@ PAGES: dict[str, Entry] = {
     # The admin's own views of models (beside the per-model ones that ADMIN_MODELS declares)
     "admin:sponsorship_sponsorprofile_decide": Entry(CASEWORKER, each_sponsor(lambda s: {"pk": s.profile.pk})),
     "admin:sponsorship_householdtransfer_decide": Entry(CASEWORKER, each_org(lambda o: {"pk": o.transfer.pk})),
+    # A household's data (GDPR Arts. 15, 17, 20): export, print page, erasure's confirmation; retention report
+    "admin:sponsorship_household_export": Entry(CASEWORKER, each_org(lambda o: {"pk": o.seeking.pk})),
+    "admin:sponsorship_household_print": Entry(CASEWORKER, each_org(lambda o: {"pk": o.seeking.pk})),
+    "admin:sponsorship_household_erase": Entry(CASEWORKER, each_org(lambda o: {"pk": o.seeking.pk})),
+    "admin:sponsorship_household_retention": Entry(STAFF),
     "admin:housing_housingoffer_inspect": Entry(CASEWORKER, each_sponsor(lambda s: {"pk": s.draft.pk})),
     "admin:matching_matchproposal_step": Entry(CASEWORKER, each_org(lambda o: {"pk": o.sent.pk})),
     "admin:matching_placement_end": Entry(CASEWORKER, each_org(lambda o: {"pk": o.placement.pk})),
