@@ -517,6 +517,21 @@ def test_email_flows_put_no_personal_data_in_redis_or_the_worker_log(
     figure("Email flows through Redis and a real worker: personal-data markers in messages, results, log", len(markers))
     assert markers == []
 
+    # The worker's own log handlers redact too: a stray message quoting an address is logged masked.
+    from celery import current_app
+
+    with pii_guard.captured():  # published on purpose; the worker's log is what this checks
+        current_app.send_task(
+            "portal.tasks.no_such_task", kwargs={"to": "olena.kovalenko@example.org"}, queue=celery_worker["queue"]
+        )
+    deadline = time.monotonic() + 20
+    while "portal.tasks.no_such_task" not in celery_worker["log"].read_text(errors="replace")[log_start:]:
+        assert time.monotonic() < deadline, "the worker did not log the unregistered task"
+        time.sleep(0.2)
+    time.sleep(0.5)
+    worker_log = celery_worker["log"].read_text(errors="replace")[log_start:]
+    assert "olena" not in worker_log and "***@***" in worker_log
+
     # A redelivery of a sent email sends nothing more.
     before = len(_sent_mails(celery_worker["mail_dir"]))
     assert email_send_task.delay(email_tasks[0]["decoded_body"][0][0]).get(timeout=20) is False
