@@ -213,7 +213,7 @@ def email_requeue(*, outbound_ids: list[int]) -> int:
 
 
 def email_address_mask(address: str) -> str:
-    """ "o•••@example.org": enough to tell emails apart in the admin, not to read the address."""
+    """The address as "o•••@example.org": enough to tell emails apart in the admin, not to read it."""
     name, _at, domain = str(address).rpartition("@")
     if not name:
         return "•••"
