@@ -13,4 +13,5 @@ RUN pip install --upgrade pip && pip install -e . \
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Access log: path only (no query string, client address, referer or user agent); see the config file.
+CMD ["gunicorn", "--config", "portal/gunicorn.conf.py"]

@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import QueuedTask, User
+from portal.models import OutboundEmail, QueuedTask, User
+from portal.services import email_address_mask, email_requeue
 
 
 @admin.register(User)
@@ -30,6 +31,42 @@ class QueuedTaskAdmin(admin.ModelAdmin):
     list_filter = ["task_name"]
     fields = ["task_name", "attempts", "last_error", "created_at", "updated_at"]
     readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """Emails waiting to be sent, for superusers only: recipients masked; subjects and bodies (which hold
+    password-reset and invitation links) are never shown."""
+
+    list_display = ["__str__", "recipients_masked", "language", "attempts", "last_error", "created_at"]
+    list_filter = ["language", "attempts"]
+    fields = ["recipients_masked", "language", "attempts", "last_error", "created_at", "updated_at"]
+    readonly_fields = fields
+    actions = ["requeue"]
+
+    @admin.display(description=_("recipients"))
+    def recipients_masked(self, obj: OutboundEmail) -> str:
+        return ", ".join(email_address_mask(address) for address in [*obj.to, *obj.cc, *obj.bcc])
+
+    @admin.action(description=_("Queue the selected emails again"))
+    def requeue(self, request, queryset):
+        count = email_requeue(outbound_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("%(count)d email(s) queued again.") % {"count": count}, messages.SUCCESS)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
 
     def has_add_permission(self, request):
         return False

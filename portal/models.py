@@ -110,3 +110,35 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutboundEmail(models.Model):
+    """A rendered email waiting to be sent: the outbox of `email_send_task`.
+
+    The message (recipients, links in the body) stays in the database; the queued task carries only
+    this row's primary key. The row is deleted once the mail server accepted the message, so a
+    missing row means "already sent".
+    """
+
+    from_email = models.CharField(_("sender"), max_length=300, blank=True)
+    to = models.JSONField(_("recipients"), default=list, blank=True)
+    cc = models.JSONField(_("copy"), default=list, blank=True)
+    bcc = models.JSONField(_("blind copy"), default=list, blank=True)
+    reply_to = models.JSONField(_("reply to"), default=list, blank=True)
+    subject = models.TextField(_("subject"), blank=True)
+    body = models.TextField(_("text"), blank=True)
+    alternatives = models.JSONField(_("alternative parts"), default=list, blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"

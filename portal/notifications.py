@@ -20,7 +20,9 @@ def user_notify(*, user: User, title: str, body: str, link: str = "", email: boo
         with translation.override(user.language):
             subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + title
             message = render_to_string("portal/email/notification_message.txt", context)
-        email_send(message=EmailMultiAlternatives(subject=subject, body=message, to=[user.email]))
+        email_send(
+            message=EmailMultiAlternatives(subject=subject, body=message, to=[user.email]), language=user.language
+        )
     return notification
 
 

@@ -1,7 +1,9 @@
-"""Core services: handing tasks to Celery after commit, with a database outbox when the broker is down."""
+"""Core services: handing tasks to Celery after commit, with a database outbox when the broker is down,
+and emails, which wait in the database (`OutboundEmail`) until a worker sent them."""
 
 import datetime
 import logging
+import smtplib
 import time
 from functools import partial
 from typing import Any
@@ -11,11 +13,11 @@ from celery.exceptions import Retry
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
-from portal.models import QueuedTask
+from portal.models import OutboundEmail, QueuedTask
 
 logger = logging.getLogger(__name__)
 
@@ -182,39 +184,122 @@ def outbox_flush(*, limit: int = 500, min_age: datetime.timedelta = datetime.tim
     return sent
 
 
-def email_send(*, message: EmailMessage) -> None:
-    """Queue an already-rendered email for the `email_send_task` worker task (after commit)."""
+class EmailRetryableError(ConnectionError):
+    """A transient delivery failure (the mail server is unreachable or said "try later"), worth a retry.
+
+    Its message names the error class and SMTP code only: the original exception may quote recipients,
+    and Celery logs the exception of a retried or failed task.
+    """
+
+
+def email_send(*, message: EmailMessage, language: str | None = None) -> OutboundEmail:
+    """Store an already-rendered email in the database outbox and queue `email_send_task` after commit.
+
+    Written in the caller's transaction, so the email exists exactly when the data it tells about was
+    committed. The task carries only the row's primary key: recipients, names and links (password
+    reset, confirmation, invitation) never travel through the broker or appear in task arguments.
+    """
     from portal.tasks import email_send_task  # tasks import this module
 
-    task_enqueue(task=email_send_task, args=[email_message_to_dict(message)])
-
-
-def email_message_to_dict(message: EmailMessage) -> dict[str, Any]:
-    """A rendered email as JSON data; `email_message_from_dict` turns it back."""
-    return {
-        "subject": str(message.subject),
-        "body": str(message.body),
-        "from_email": message.from_email,
-        "to": list(message.to),
-        "cc": list(message.cc),
-        "bcc": list(message.bcc),
-        "reply_to": list(message.reply_to),
-        "headers": dict(message.extra_headers),
-        "alternatives": [[str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])],
-    }
-
-
-def email_message_from_dict(data: dict[str, Any]) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
-        subject=data["subject"],
-        body=data["body"],
-        from_email=data.get("from_email"),
-        to=data["to"],
-        cc=data.get("cc") or [],
-        bcc=data.get("bcc") or [],
-        reply_to=data.get("reply_to") or [],
-        headers=data.get("headers") or {},
+    if message.attachments:
+        raise ValueError("Emails with attachments are not supported by the outbox.")
+    outbound = OutboundEmail.objects.create(
+        from_email=message.from_email or "",
+        to=[str(address) for address in message.to],
+        cc=[str(address) for address in message.cc],
+        bcc=[str(address) for address in message.bcc],
+        reply_to=[str(address) for address in message.reply_to],
+        subject=str(message.subject),
+        body=str(message.body),
+        alternatives=[[str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+        headers={str(key): str(value) for key, value in message.extra_headers.items()},
+        language=(language or translation.get_language() or "")[:8],
     )
-    for content, mimetype in data.get("alternatives") or []:
+    task_enqueue(task=email_send_task, args=[outbound.pk])
+    return outbound
+
+
+def email_message(*, outbound: OutboundEmail) -> EmailMultiAlternatives:
+    """The stored email as a Django message, ready to send."""
+    message = EmailMultiAlternatives(
+        subject=outbound.subject,
+        body=outbound.body,
+        from_email=outbound.from_email or None,
+        to=outbound.to,
+        cc=outbound.cc,
+        bcc=outbound.bcc,
+        reply_to=outbound.reply_to,
+        headers=outbound.headers,
+    )
+    for content, mimetype in outbound.alternatives:
         message.attach_alternative(content, mimetype)
     return message
+
+
+def email_deliver(*, outbound_id: int) -> bool:
+    """Send the stored email `outbound_id` and delete it; returns whether this call sent it.
+
+    Idempotent: the row is locked while it is sent and deleted in the same transaction, so a
+    redelivered or concurrent task waits for the lock, then finds no row ("already sent") and sends
+    nothing. A transient failure is counted on the row and raised as `EmailRetryableError` (the task
+    retries it); any other failure is recorded on the row, which stays for an administrator, and
+    nothing is raised. Logs and errors name the row and the error class only, never an address.
+    """
+    with transaction.atomic():
+        outbound = OutboundEmail.objects.select_for_update().filter(pk=outbound_id).first()
+        if outbound is None:
+            return False
+        try:
+            email_message(outbound=outbound).send()
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded; none may leak the message
+            error = _email_error_describe(exc)
+            outbound.attempts += 1
+            outbound.last_error = error
+            outbound.save(update_fields=["attempts", "last_error", "updated_at"])
+            retry = _email_error_is_transient(exc)
+        else:
+            outbound.delete()
+            return True
+    logger.warning("Email #%s not sent (attempt %s): %s", outbound_id, outbound.attempts, error)
+    if retry:
+        raise EmailRetryableError(error) from None
+    return False
+
+
+def _email_error_is_transient(exc: BaseException) -> bool:
+    """Worth a retry: the mail server is unreachable or answered "try later" (4xx). A refused recipient,
+    bad credentials or a malformed message are not."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(400 <= code < 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPException):
+        return False
+    return isinstance(exc, OSError)  # network: refused, reset, timed out, name not resolved
+
+
+def _email_error_describe(exc: BaseException) -> str:
+    """The error class and SMTP code: SMTP errors and their texts may quote the recipients."""
+    code = getattr(exc, "smtp_code", None) or getattr(exc, "errno", None)
+    return f"{type(exc).__name__} ({code})" if code else type(exc).__name__
+
+
+def email_requeue(*, outbound_ids: list[int]) -> int:
+    """Queue the stored emails again (e.g. after a mail server outage outlasted the retries); returns how
+    many. Sending stays idempotent: a row already sent is gone and is skipped."""
+    from portal.tasks import email_send_task  # tasks import this module
+
+    pks = list(OutboundEmail.objects.filter(pk__in=outbound_ids).values_list("pk", flat=True))
+    for pk in pks:
+        task_enqueue(task=email_send_task, args=[pk])
+    return len(pks)
+
+
+def email_address_mask(address: str) -> str:
+    """The address as "o•••@example.org": enough to tell emails apart in the admin, not to read it."""
+    name, _at, domain = str(address).rpartition("@")
+    if not name:
+        return "•••"
+    return f"{name[0]}•••@{domain}"

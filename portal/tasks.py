@@ -1,11 +1,9 @@
 """Thin Celery tasks of the core app."""
 
-import smtplib
-
 from celery import shared_task
 
 from portal.retention import retention_apply
-from portal.services import BROKER_ERRORS, email_message_from_dict, outbox_flush
+from portal.services import BROKER_ERRORS, EmailRetryableError, email_deliver, outbox_flush
 
 
 @shared_task(name="portal.tasks.ping", ignore_result=False)
@@ -17,14 +15,14 @@ def ping() -> str:
 @shared_task(
     name="portal.tasks.email_send_task",
     # Only transient failures are retried: a refused recipient or bad credentials fail at once.
-    autoretry_for=(ConnectionError, TimeoutError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError),
+    autoretry_for=(EmailRetryableError,),
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=8,
 )
-def email_send_task(message: dict) -> int:
-    """Send one already-rendered email. SMTP and network failures are retried with backoff."""
-    return email_message_from_dict(message).send()
+def email_send_task(outbound_id: int) -> bool:
+    """Send the stored email `outbound_id` (an `OutboundEmail`) once; a missing row was already sent."""
+    return email_deliver(outbound_id=outbound_id)
 
 
 @shared_task(name="portal.tasks.outbox_flush_task", ignore_result=True, autoretry_for=BROKER_ERRORS, max_retries=3)

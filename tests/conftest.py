@@ -14,6 +14,9 @@ from celery import current_app
 from django.conf import settings
 from django.utils import translation
 
+# The personal-data guard over the whole suite (logs, queued messages, task arguments): see tests/pii_guard.py.
+pytest_plugins = ["tests.pii_guard"]
+
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -209,10 +212,13 @@ def celery_worker_process(tmp_path_factory, django_db_setup):
         "--without-heartbeat",
     ]
     log = (tmp_path_factory.mktemp("worker-log") / "worker.log").open("w")
+    from tests.pii_guard import watch_file
+
+    watch_file(log.name)  # the worker's log holds no personal data either
     proc = subprocess.Popen(cmd, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         _worker_wait_ready(proc, log.name)
-        yield {"process": proc, "mail_dir": mail_dir, "queue": queue}
+        yield {"process": proc, "mail_dir": mail_dir, "queue": queue, "log": Path(log.name)}
     finally:
         proc.terminate()
         try:

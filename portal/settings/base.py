@@ -114,6 +114,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Sessions and the cache behind allauth's rate limits live in the database, so that a Redis outage
 # never takes logins down.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Flash messages ("signed in as …" quotes the email address) live in the session, never in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -195,8 +197,17 @@ MFA_TOTP_INSECURE_BYPASS_CODE = env_str("MFA_TOTP_INSECURE_BYPASS_CODE", "") or 
 AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 # --- Email ----------------------------------------------------------------------------------
-# Development prints every email (including verification links) on the console.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development prints every email (including verification links) on the console. In production the
+# console would copy password-reset links into the worker's log, so with DEBUG off EMAIL_BACKEND must
+# be set explicitly (e.g. django.core.mail.backends.smtp.EmailBackend).
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "") or CONSOLE_EMAIL_BACKEND
+if not DEBUG and not env_str("EMAIL_BACKEND", ""):
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is not set while DEBUG is off: emails would be printed to the log, password-reset "
+        "links included. Set EMAIL_BACKEND (e.g. django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST), "
+        f"or EMAIL_BACKEND={CONSOLE_EMAIL_BACKEND} if you really want the console (or DEBUG=1 for development)."
+    )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -360,13 +371,20 @@ DJANGO_ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/")
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+# Logs carry paths and ids, never query strings (admin searches put names and document numbers there),
+# secret links or form data: every handler strips them (portal.logs). The web server's access log is
+# configured in portal/gunicorn.conf.py (path only); nothing is mailed to admins.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "portal.logs.RedactFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
 }
 
 # Demo accounts (admin, caseworker, sponsor) are created by `manage.py demo_setup` when DEBUG is on.

@@ -8,6 +8,8 @@ switch eager mode off for their duration.
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
+# Production settings refuse to start without an explicit email backend; tests use locmem (below).
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from .base import *  # noqa: E402,F403
 from .base import REDIS_URL  # noqa: E402
