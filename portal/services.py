@@ -5,6 +5,7 @@ import datetime
 import logging
 import smtplib
 import time
+from email.utils import getaddresses
 from functools import partial
 from typing import Any
 
@@ -295,6 +296,22 @@ def email_requeue(*, outbound_ids: list[int]) -> int:
     for pk in pks:
         task_enqueue(task=email_send_task, args=[pk])
     return len(pks)
+
+
+def emails_discard(*, addresses: list[str]) -> int:
+    """Delete the unsent emails to any of `addresses` (an erased person's: their bodies hold names and
+    links); returns how many. The outbox is small, so the rows are read rather than queried by JSON."""
+    wanted = {address.strip().lower() for address in addresses if address}
+    pks = [
+        outbound.pk
+        for outbound in OutboundEmail.objects.only("pk", "to", "cc", "bcc", "reply_to")
+        if wanted
+        & {
+            parsed.lower()
+            for _name, parsed in getaddresses([*outbound.to, *outbound.cc, *outbound.bcc, *outbound.reply_to])
+        }
+    ]
+    return OutboundEmail.objects.filter(pk__in=pks).delete()[0]
 
 
 def email_address_mask(address: str) -> str:

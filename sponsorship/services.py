@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from portal.models import Notification, User
 from portal.notifications import user_notify
 from portal.privacy import ErasureResult, audit_pseudonymise, personal_values, staff_label
-from portal.services import task_enqueue
+from portal.services import emails_discard, task_enqueue
 from sponsorship.models import ConsentText, SponsorCheck, SponsorPerson, SponsorProfile
 from sponsorship.selectors import consent_current
 
@@ -547,6 +547,7 @@ def sponsor_erase(*, user: User) -> str:
     audit_pseudonymise(pseudonym=pseudonym, values=values, instances=erased.records, actor=user, relabel=False)
     audit_pseudonymise(pseudonym=pseudonym, values=values, instances=erased.own, relabel=True)
     audit_pseudonymise(pseudonym=pseudonym, values=personal_values(*identifiers), everywhere=True)
+    emails_discard(addresses=emails)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()

@@ -385,6 +385,18 @@ def test_erasure_signs_out_and_the_account_cannot_sign_in_again(world, client):
     assert sponsor.erased_at and sponsor.user is None and sponsor.status == "verified"
 
 
+@pytest.mark.django_db
+def test_erasure_discards_the_unsent_emails_to_the_person_and_keeps_the_others(world):
+    from portal.models import OutboundEmail
+
+    mine = OutboundEmail.objects.create(to=[f"Sam <{MARKERS['email'].upper()}>"], subject="x", body="reset link")
+    copied = OutboundEmail.objects.create(to=["other@example.org"], bcc=[MARKERS["email"]], body="x")
+    other = OutboundEmail.objects.create(to=["other@example.org"], body="x")
+    _delete_account(world.browser)
+    assert not OutboundEmail.objects.filter(pk__in=[mine.pk, copied.pk]).exists()
+    assert OutboundEmail.objects.filter(pk=other.pk).exists()
+
+
 # --- (3) The public certificate page ----------------------------------------------------------------------
 
 
