@@ -303,6 +303,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "auditlog.logentry": AdminModel(by_org(lambda o: o.log_entry), admin="v"),
     "portal.user": AdminModel(of_sponsor_a(lambda s: s.user), caseworker="v"),
     "portal.queuedtask": AdminModel(shared(lambda w: w.queued_task), admin="vd"),
+    # Unsent emails hold links and addresses: superusers only, recipients masked, bodies never shown.
+    "portal.outboundemail": AdminModel(shared(lambda w: w.outbound_email), caseworker="", admin="vd"),
     "sponsorship.sponsorprofile": AdminModel(by_sponsor(lambda s: s.profile), caseworker="vc"),
     "sponsorship.sponsorperson": AdminModel(of_sponsor_a(lambda s: s.person), caseworker="vac"),
     "sponsorship.sponsorcheck": AdminModel(of_sponsor_a(lambda s: s.check), caseworker="vac"),
@@ -632,7 +634,7 @@ def world(
     from matching.models import MatchingPolicy, MatchingRun, MatchProposal, UnmatchedHousehold
     from matching.services import concern_raise, mediation_note_add, proposal_confirm
     from portal.demo import CASEWORKERS_GROUP
-    from portal.models import QueuedTask
+    from portal.models import OutboundEmail, QueuedTask
     from portal.notifications import user_notify
     from projects.models import (
         Event,
@@ -769,6 +771,9 @@ def world(
     w.group = Group.objects.get(name=CASEWORKERS_GROUP)
     w.authenticator = Authenticator.objects.filter(user=w.caseworker_1).first()
     w.queued_task = QueuedTask.objects.create(task_name="portal.tasks.ping")
+    w.outbound_email = OutboundEmail.objects.create(
+        to=[w.sponsor_a.user.email], subject="Password reset", body=f"Reset: /accounts/password/reset/key/{HIDDEN_LINK}"
+    )
     w.policy = MatchingPolicy.objects.order_by("-version").first() or MatchingPolicy.objects.create(
         version=1, is_active=True
     )

@@ -246,7 +246,15 @@ PROBE = (
 
 
 def _run(args: list[str], **env_vars: str) -> subprocess.CompletedProcess:
-    strip = {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD"}
+    # The test run's own switches (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE) are not production's.
+    strip = {
+        "DEBUG",
+        "SECRET_KEY",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_PRELOAD",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     env = {key: value for key, value in os.environ.items() if key not in strip}
     env.update({**PRODUCTION_ENV, **env_vars})
     return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
