@@ -3,10 +3,100 @@
 import csv
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin import widgets as admin_widgets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+
+
+def valid_keys(model_field, values) -> list[str]:
+    """The values that are valid keys of `model_field` (a primary key or a relation's target field):
+    junk typed into an autocomplete, a raw id or an action checkbox is left out, never queried."""
+    keys = []
+    for value in values:
+        text = str(value)
+        if "\x00" in text:
+            continue
+        try:
+            model_field.to_python(text)
+        except (ValidationError, ValueError, TypeError):
+            continue
+        keys.append(text)
+    return keys
+
+
+class _ValidKeysAutocompleteMixin:
+    def optgroups(self, name, value, attr=None):
+        # Django filters `pk__in` with the submitted values when it redisplays the form: with a value
+        # that is not a key ("abc" for a number) that query would fail with a server error.
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        return super().optgroups(name, valid_keys(target, value), attr)
+
+
+class ValidKeysAutocompleteSelect(_ValidKeysAutocompleteMixin, admin_widgets.AutocompleteSelect):
+    pass
+
+
+class ValidKeysAutocompleteSelectMultiple(_ValidKeysAutocompleteMixin, admin_widgets.AutocompleteSelectMultiple):
+    pass
+
+
+class ValidKeysForeignKeyRawIdWidget(admin_widgets.ForeignKeyRawIdWidget):
+    def label_and_url_for_value(self, value):
+        if not valid_keys(self.rel.get_related_field(), [value]):
+            return "", ""
+        return super().label_and_url_for_value(value)
+
+
+class ValidKeysAdminMixin:
+    """Every admin of the portal (and each inline) uses it: autocomplete and raw id widgets ignore
+    values that are not valid keys when they redisplay a form, and the selected rows of an action
+    that are not keys are left out; bad input gives the form's error, never a server error."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs:
+            using = kwargs.get("using")
+            if db_field.name in self.get_autocomplete_fields(request):
+                kwargs["widget"] = ValidKeysAutocompleteSelect(db_field, self.admin_site, using=using)
+            elif db_field.name in self.raw_id_fields:
+                kwargs["widget"] = ValidKeysForeignKeyRawIdWidget(db_field.remote_field, self.admin_site, using=using)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidKeysAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, valid_keys(self.model._meta.pk, selected))
+        return super().response_action(request, queryset)
+
+
+def with_valid_keys(admin_class):
+    """`admin_class` (and its inlines) with `ValidKeysAdminMixin` in front, unless it has it already."""
+    if issubclass(admin_class, ValidKeysAdminMixin):
+        return admin_class
+    attrs = {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__}
+    if getattr(admin_class, "inlines", None):
+        attrs["inlines"] = [with_valid_keys(inline) for inline in admin_class.inlines]
+    return type(admin_class.__name__, (ValidKeysAdminMixin, admin_class), attrs)
+
+
+class PortalAdminSite(admin.AdminSite):
+    """The portal's admin site (`admin.site`, see `portal.apps.PortalAdminConfig`): every admin
+    registered on it, the portal's and those of the libraries alike, gets `ValidKeysAdminMixin`, as
+    Django itself subclasses an admin class given options at registration."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        super().register(model_or_iterable, with_valid_keys(admin_class or admin.ModelAdmin), **options)
 
 
 class ServiceErrorsAdminMixin:
