@@ -10,6 +10,7 @@ Hypothesis (derandomised, so every run feeds the same values) generates the junk
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http import HTTPStatus
@@ -78,11 +79,15 @@ JUNK = st.one_of(
     st.text(alphabet=CONTROL, min_size=1, max_size=5),
     st.integers().map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    st.tuples(st.integers(-1, 99999), st.integers(-1, 99), st.integers(-1, 99)).map(lambda t: "%d-%02d-%02d" % t),
+    st.tuples(st.integers(-1, 99999), st.integers(-1, 99), st.integers(-1, 99)).map(
+        lambda t: f"{t[0]}-{t[1]:02d}-{t[2]:02d}"
+    ),
     st.text(min_size=300, max_size=1200),
 )
 # Path parameters: what each converter lets through to the view.
-JUNK_INT = st.one_of(st.sampled_from(["0", "9" * 30, "2147483648", "9223372036854775808", "00001"]), st.integers(0).map(str))
+JUNK_INT = st.one_of(
+    st.sampled_from(["0", "9" * 30, "2147483648", "9223372036854775808", "00001"]), st.integers(0).map(str)
+)
 JUNK_SLUG = st.one_of(st.sampled_from(["-", "_", "a" * 400, "9" * 40]), st.from_regex(r"\A[-a-zA-Z0-9_]{1,60}\Z"))
 JUNK_STR = st.one_of(st.sampled_from(NASTY[:30]), st.text(min_size=1, max_size=40))
 # Percent-encodings that are not UTF-8, and an encoded NUL, straight into the URL.
@@ -248,12 +253,10 @@ class Fuzzer:
             caught.append(repr(sys.exc_info()[1])[:300])
 
         got_request_exception.connect(remember, weak=False)
+        started = time.monotonic()
         try:
             with transaction.atomic():
-                if method == "get":
-                    response = client.get(path, data)
-                else:
-                    response = client.post(path, data or {})
+                response = client.get(path, data) if method == "get" else client.post(path, data or {})
                 content = response.content if not response.streaming else b""
                 raise _Undo
         except _Undo:
@@ -263,7 +266,10 @@ class Fuzzer:
         self.log.append(response.status_code)
         if TRACE:
             with open(TRACE, "a") as trace:
-                trace.write(f"{response.status_code} {self.role} {method} {path[:150]!r} {what[:150]!r} {caught}\n")
+                elapsed = int((time.monotonic() - started) * 1000)
+                trace.write(
+                    f"{response.status_code} {elapsed}ms {self.role} {method} {path[:150]!r} {what[:150]!r} {caught}\n"
+                )
         if response.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR:
             self.errors.append((self.role, method.upper(), path[:200], what[:200], response.status_code, caught))
         return response, content
@@ -523,6 +529,31 @@ def autocomplete_targets() -> list[dict]:
     return targets
 
 
+def fuzz_autocomplete(fuzzer: Fuzzer) -> None:
+    url = reverse("admin:autocomplete")
+    targets = autocomplete_targets()
+    for target in targets:
+        examples(
+            QUERY_EXAMPLES,
+            lambda term, page: fuzzer.request(
+                "get",
+                url,
+                {**target, "term": term, "page": page},  # noqa: B023
+                what=f"{target} {term!r}",  # noqa: B023
+            ),
+            term=JUNK,
+            page=JUNK,
+        )
+    examples(
+        QUERY_EXAMPLES * 3,
+        lambda key, value: fuzzer.request(
+            "get", url, {**targets[0], key: value, "term": "a"}, what=f"autocomplete {key}={value!r}"
+        ),
+        key=st.sampled_from(["app_label", "model_name", "field_name"]),
+        value=JUNK,
+    )
+
+
 def _login_cookies(user) -> dict:
     client = Client()
     if user is not None:
@@ -573,30 +604,7 @@ def test_junk_input_never_causes_a_server_error(scene, figure):
                     done_forms.add(key)
                     fuzz_form(fuzzer, form)
         if role in ("caseworker", "admin"):
-            url = reverse("admin:autocomplete")
-            for target in autocomplete_targets():
-                examples(
-                    QUERY_EXAMPLES,
-                    lambda term, page: fuzzer.request(
-                        "get",
-                        url,  # noqa: B023
-                        {**target, "term": term, "page": page},  # noqa: B023
-                        what=f"{target} {term!r}",  # noqa: B023
-                    ),
-                    term=JUNK,
-                    page=JUNK,
-                )
-            examples(
-                QUERY_EXAMPLES * 3,
-                lambda key, value: fuzzer.request(
-                    "get",
-                    url,  # noqa: B023
-                    {**autocomplete_targets()[0], key: value, "term": "a"},
-                    what=f"autocomplete {key}={value!r}",
-                ),
-                key=st.sampled_from(["app_label", "model_name", "field_name"]),
-                value=JUNK,
-            )
+            fuzz_autocomplete(fuzzer)
 
     total = len(statuses)
     server_errors = len(errors)
@@ -604,3 +612,183 @@ def test_junk_input_never_causes_a_server_error(scene, figure):
     figure("Junk inputs: requests", total)
     report = "\n".join(repr(error) for error in errors[:80])
     assert server_errors == 0, f"{server_errors} server errors out of {total} junk requests:\n{report}"
+
+
+# --- The causes, one by one ----------------------------------------------------------------------
+
+from tests.matching import conftest as mediation  # noqa: E402
+
+organisation_factory = mediation.organisation_factory
+organisation = mediation.organisation
+caseworker_of = mediation.caseworker_of
+organisation_caseworker = mediation.organisation_caseworker
+household_factory = mediation.household_factory
+available_offer = mediation.available_offer
+
+LITHUANIAN_400 = "Bloga užklausa"
+ENGLISH_400 = "Bad request"
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/lt/training/certificates/%00/",
+        "/lt/sponsor/invitations/a%00b/",
+        "/lt/news/?q=%00",
+        "/lt/projects/?q=a%00b&page=1",
+        "/lt/training/certificates/x%01y/",
+    ],
+)
+def test_nul_byte_in_the_path_or_the_query_gets_the_translated_400_page(client, path):
+    response = client.get(path)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    page = response.content.decode()
+    assert LITHUANIAN_400 in page
+    assert ENGLISH_400 not in page
+    assert 'class="site-header"' in page  # the portal's own page, not a bare error
+
+
+@pytest.mark.needs_postgres
+def test_400_page_speaks_the_language_of_the_url(client):
+    response = client.get("/en/training/certificates/%00/")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert ENGLISH_400 in response.content.decode()
+    response = client.get("/bg/training/certificates/%00/")
+    assert "Неправилна заявка" in response.content.decode()
+
+
+@pytest.mark.needs_postgres
+def test_nul_byte_in_an_admin_search_gets_400_not_a_server_error(client, organisation_caseworker):
+    client.force_login(organisation_caseworker)
+    ok = client.get(reverse("admin:sponsorship_household_changelist"), {"q": "HH"})
+    assert ok.status_code == HTTPStatus.OK
+    response = client.get(reverse("admin:sponsorship_household_changelist"), {"q": "HH\x00"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    autocomplete = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "matching", "model_name": "matchproposal", "field_name": "household", "term": "\x00"},
+    )
+    assert autocomplete.status_code == HTTPStatus.BAD_REQUEST
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.parametrize("multipart", [True, False])
+def test_nul_byte_in_a_form_field_gets_400(client, multipart):
+    from portal.models import User
+
+    data = {"email": "new\x00@example.org", "password1": "correct-horse-battery", "password2": "x"}
+    if multipart:
+        response = client.post(reverse("account_signup"), data)
+    else:
+        response = client.post(reverse("account_signup"), urlencode(data), "application/x-www-form-urlencoded")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert LITHUANIAN_400 in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.needs_postgres
+def test_a_forged_session_cookie_is_dropped_not_a_server_error(client):
+    client.cookies["sessionid"] = "abcdefgh\x00ijkl"
+    response = client.get("/lt/")
+    assert response.status_code == HTTPStatus.OK
+    assert "Prisijungti" in response.content.decode() or "account/login" in response.content.decode()
+
+
+@pytest.mark.needs_postgres
+def test_tabs_and_line_breaks_in_form_fields_are_still_accepted(client, user_factory):
+    user_factory(email="person@example.org")
+    response = client.post(reverse("account_login"), {"login": "person@example.org", "password": "wrong\tpass\r\nword"})
+    assert response.status_code == HTTPStatus.OK  # the form's own error, not the 400 page
+    assert LITHUANIAN_400 not in response.content.decode()
+
+
+@pytest.mark.needs_postgres
+def test_proposal_add_form_redisplays_non_numeric_ids_with_an_error(client, organisation_caseworker):
+    """Django's autocomplete widget filters `pk__in` with what was sent: "abc" used to be a 500."""
+    from matching.models import MatchProposal
+
+    client.force_login(organisation_caseworker)
+    response = client.post(
+        reverse("admin:matching_matchproposal_add"), {"household": "abc", "offer": "1.5", "_save": "Save"}
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["adminform"].form.errors.keys() >= {"household", "offer"}
+    assert not MatchProposal.objects.exists()
+
+
+@pytest.mark.needs_postgres
+def test_raw_id_and_action_checkboxes_ignore_values_that_are_not_keys(
+    client, organisation_caseworker, household_factory
+):
+    household = household_factory()
+    client.force_login(organisation_caseworker)
+    response = client.post(
+        reverse("admin:sponsorship_household_changelist"),
+        {"action": "export_selected", "_selected_action": ["abc", "9" * 30, str(household.pk)], "index": "0"},
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert household.reference in response.content.decode()
+    response = client.post(
+        reverse("admin:sponsorship_household_changelist"),
+        {"action": "export_selected", "_selected_action": ["abc", "-"], "index": "0"},
+    )
+    assert response.status_code == HTTPStatus.FOUND  # "Items must be selected", as for no rows
+
+
+@pytest.mark.needs_postgres
+def test_every_admin_and_inline_ignores_values_that_are_not_keys():
+    from portal.admin_tools import ValidKeysAdminMixin, ValidKeysInlineMixin
+
+    for model, model_admin in admin.site._registry.items():
+        assert isinstance(model_admin, ValidKeysAdminMixin), model
+        for inline in model_admin.inlines:
+            assert issubclass(inline, ValidKeysInlineMixin), (model, inline)
+
+
+@pytest.mark.needs_postgres
+def test_a_forged_management_form_asking_for_a_million_rows_is_refused_quickly(
+    client, organisation_caseworker, household_factory
+):
+    household = household_factory()
+    client.force_login(organisation_caseworker)
+    url = reverse("admin:sponsorship_household_change", args=[household.pk])
+    started = time.monotonic()
+    response = client.post(
+        url,
+        {
+            "head_name": "Olena Kovalenko",
+            "members-TOTAL_FORMS": "1000000",
+            "members-INITIAL_FORMS": "0",
+            "preferences-TOTAL_FORMS": "0",
+            "preferences-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert time.monotonic() - started < 10
+    assert "Please submit at most 100 forms" in response.content.decode() or response.context
+
+
+@pytest.mark.needs_postgres
+def test_the_explanation_of_a_proposal_is_not_editable_by_hand(
+    client, organisation_caseworker, household_factory, available_offer
+):
+    from matching.models import MatchProposal
+
+    household = household_factory()
+    offer = available_offer()
+    client.force_login(organisation_caseworker)
+    form = client.get(reverse("admin:matching_matchproposal_add")).context["adminform"].form
+    assert "explanation" not in form.fields
+    response = client.post(
+        reverse("admin:matching_matchproposal_add"),
+        {
+            "household": household.pk,
+            "offer": offer.pk,
+            "explanation": '{"score": "\\u0000", "forged": true}',
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    proposal = MatchProposal.objects.get()
+    assert proposal.explanation == {}
