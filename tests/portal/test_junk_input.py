@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import got_request_exception
 from django.db import transaction
 from django.test import Client, RequestFactory
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,7 +91,7 @@ JUNK_INT = st.one_of(
 JUNK_SLUG = st.one_of(st.sampled_from(["-", "_", "a" * 400, "9" * 40]), st.from_regex(r"\A[-a-zA-Z0-9_]{1,60}\Z"))
 JUNK_STR = st.one_of(st.sampled_from(NASTY[:30]), st.text(min_size=1, max_size=40))
 # Percent-encodings that are not UTF-8, and an encoded NUL, straight into the URL.
-RAW_QUERY = ["%00", "%ff%fe", "%c0%af", "%ed%a0%80", "%", "%zz", "a%00b%ff"]
+RAW_QUERY = ["a%00b%ff", "%ff%fe%c0%af", "%ed%a0%80%zz%"]
 HYPOTHESIS = {
     "derandomize": True,
     "database": None,
@@ -100,9 +100,9 @@ HYPOTHESIS = {
 }
 # How many junk values each target gets; JUNK_SCALE=5 fuzzes five times as hard (slowly).
 SCALE = int(os.environ.get("JUNK_SCALE", "1"))
-QUERY_EXAMPLES = 3 * SCALE  # per query parameter
-FORM_EXAMPLES = 10 * SCALE  # per form (each sends junk in some of its fields, the others as a browser would)
-PATH_EXAMPLES = 3 * SCALE  # per path parameter
+QUERY_EXAMPLES = 2 * SCALE  # per query parameter
+FORM_EXAMPLES = 8 * SCALE  # per form (each sends junk in some of its fields, the others as a browser would)
+PATH_EXAMPLES = 3 * SCALE  # per path parameter (the admin's own views, alike for every model: 1)
 
 TRACE = os.environ.get("JUNK_TRACE")  # a file to write every request to, while working on this test
 PLACEHOLDER = {"int": "987654321", "path": "zzjunkzz", "str": "zzjunkzz", "slug": "zzjunkzz", None: "zzjunkzz"}
@@ -453,15 +453,15 @@ def examples(count: int, send, **strategies) -> None:
     run()
 
 
-def fuzz_query(fuzzer: Fuzzer, path: str, params: set[str]) -> None:
+def fuzz_query(fuzzer: Fuzzer, path: str, params: set[str], raw: bool) -> None:
     for param in sorted(params):
         examples(
             QUERY_EXAMPLES,
             lambda value: fuzzer.request("get", path, {param: value}, what=f"{param}={value!r}"),  # noqa: B023
             value=JUNK,
         )
-    for raw in RAW_QUERY:
-        fuzzer.request("get", path, query=f"q={raw}&page={raw}", what=f"raw query {raw}")
+    for value in RAW_QUERY if raw else ():
+        fuzzer.request("get", path, query=f"q={value}&page={value}", what=f"raw query {value}")
 
 
 def fuzz_form(fuzzer: Fuzzer, form: Form) -> None:
@@ -489,12 +489,14 @@ def fuzz_form(fuzzer: Fuzzer, form: Form) -> None:
         upload=st.binary(max_size=64),
     )
     # Every field at once with the worst of the junk.
-    for nasty in ("a\x00b", "x" * 5000, "9" * 40, "-1"):
+    for nasty in ("a\x00b", "x" * 5000, "9" * 40):
         data = {name: nasty for name in names if name not in files}
         fuzzer.request("post", form.action, {**baseline, **data}, what=f"{form.action} all fields {nasty[:10]!r}")
 
 
 def fuzz_path(fuzzer: Fuzzer, name: str, params: dict, real: dict) -> None:
+    count = 1 * SCALE if name.startswith("admin:") else PATH_EXAMPLES
+    raws = RAW_QUERY[:1] if name.startswith("admin:") else RAW_QUERY
     for param, conv in params.items():
         strategy = {"int": JUNK_INT, "slug": JUNK_SLUG}.get(conv, JUNK_STR)
         template = _reverse_with(name, params, {**real, param: PLACEHOLDER[conv]})
@@ -506,9 +508,9 @@ def fuzz_path(fuzzer: Fuzzer, name: str, params: dict, real: dict) -> None:
             encoded = value if conv in ("int", "slug") else quote(value, safe="")  # noqa: B023
             fuzzer.request("get", template.replace(placeholder, encoded, 1), what=f"{param}={value!r}")  # noqa: B023
 
-        examples(PATH_EXAMPLES, one, value=strategy)
+        examples(count, one, value=strategy)
         if conv not in ("int", "slug"):
-            for raw in RAW_QUERY:
+            for raw in raws:
                 fuzzer.request("get", template.replace(placeholder, raw, 1), what=f"raw path {raw}")
 
 
@@ -554,6 +556,14 @@ def fuzz_autocomplete(fuzzer: Fuzzer) -> None:
     )
 
 
+def _url_name(path: str) -> str:
+    """The URL name a form is sent to (the same form of two objects is fuzzed once)."""
+    try:
+        return resolve(path).view_name
+    except Exception:
+        return path
+
+
 def _login_cookies(user) -> dict:
     client = Client()
     if user is not None:
@@ -579,8 +589,8 @@ def test_junk_input_never_causes_a_server_error(scene, figure):
             if is_admin and role in ("anonymous", "sponsor"):
                 continue  # the admin's login page (fuzzed with the accounts' pages)
             real = _real_kwargs(scene, role, name, params)
-            if params and (name, role if is_admin else "") not in done_paths:
-                done_paths.add((name, role if is_admin else ""))
+            if params and name not in done_paths:
+                done_paths.add(name)
                 fuzz_path(fuzzer, name, params, real or {})
             if real is None:
                 continue
@@ -594,12 +604,17 @@ def test_junk_input_never_causes_a_server_error(scene, figure):
             if response.status_code != HTTPStatus.OK or not response.get("Content-Type", "").startswith("text/html"):
                 continue
             forms, query_params = _form_targets(path, content.decode())
-            query_params |= set(COMMON_QUERY) | (set(ADMIN_QUERY) if path.startswith(admin_prefix) else set())
+            if not path.startswith(admin_prefix):
+                query_params |= set(COMMON_QUERY)
+            elif name.endswith("_changelist"):
+                query_params |= set(COMMON_QUERY) | set(ADMIN_QUERY)
             fresh = {p for p in query_params if (path, p) not in done_queries}
             done_queries |= {(path, p) for p in fresh}
-            fuzz_query(fuzzer, path, fresh)
+            raw = (path, None) not in done_queries and (not is_admin or name.endswith("_changelist"))
+            fuzz_query(fuzzer, path, fresh, raw=raw)
+            done_queries.add((path, None))
             for form in forms:
-                key = (form.action, tuple(sorted(n for n, *_r in form.fields)))
+                key = (_url_name(form.action), tuple(sorted(n for n, *_r in form.fields)))
                 if key not in done_forms:
                     done_forms.add(key)
                     fuzz_form(fuzzer, form)
@@ -683,7 +698,7 @@ def test_nul_byte_in_a_form_field_gets_400(client, multipart):
     else:
         response = client.post(reverse("account_signup"), urlencode(data), "application/x-www-form-urlencoded")
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert LITHUANIAN_400 in response.content.decode()
+    assert ENGLISH_400 in response.content.decode()  # the page of /en/accounts/signup/
     assert not User.objects.exists()
 
 
@@ -766,7 +781,7 @@ def test_a_forged_management_form_asking_for_a_million_rows_is_refused_quickly(
     )
     assert response.status_code == HTTPStatus.OK
     assert time.monotonic() - started < 10
-    assert "Please submit at most 100 forms" in response.content.decode() or response.context
+    assert "Please submit at most 100 forms." in response.content.decode()
 
 
 @pytest.mark.needs_postgres
