@@ -1,12 +1,15 @@
 """Shared pieces for the caseworkers' admin: organisation scoping and small service-backed form views."""
 
 import csv
+import json
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.options import InlineModelAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -52,10 +55,39 @@ class ValidKeysForeignKeyRawIdWidget(admin_widgets.ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value)
 
 
+class StorableJSONFormField(forms.JSONField):
+    """A JSON field whose junk is a form error: Python refuses to read a number of more than 4,300
+    digits with a ValueError (not a JSON error, which Django's field expects), and PostgreSQL refuses
+    a NUL character (`\\u0000`) in JSON."""
+
+    def to_python(self, value):
+        try:
+            converted = super().to_python(value)
+        except ValueError as error:
+            if isinstance(error, ValidationError):
+                raise
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if "\\u0000" in json.dumps(converted, cls=self.encoder):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return converted
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except ValueError:
+            return forms.fields.InvalidJSONInput(data)
+
+
 class ValidKeysAdminMixin:
     """Every admin of the portal (and each inline) uses it: autocomplete and raw id widgets ignore
-    values that are not valid keys when they redisplay a form, and the selected rows of an action
-    that are not keys are left out; bad input gives the form's error, never a server error."""
+    values that are not valid keys when they redisplay a form, the selected rows of an action that
+    are not keys are left out, and JSON fields refuse what cannot be read or stored; bad input gives
+    the form's error, never a server error."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField):
+            kwargs.setdefault("form_class", StorableJSONFormField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs:

@@ -101,8 +101,8 @@ HYPOTHESIS = {
 # How many junk values each target gets; JUNK_SCALE=5 fuzzes five times as hard (slowly).
 SCALE = int(os.environ.get("JUNK_SCALE", "1"))
 QUERY_EXAMPLES = 2 * SCALE  # per query parameter
-FORM_EXAMPLES = 8 * SCALE  # per form (each sends junk in some of its fields, the others as a browser would)
-PATH_EXAMPLES = 3 * SCALE  # per path parameter (the admin's own views, alike for every model: 1)
+FORM_EXAMPLES = 5 * SCALE  # per form (each sends junk in some of its fields, the others as a browser would)
+PATH_EXAMPLES = 2 * SCALE  # per path parameter (the admin's own views, alike for every model: 1)
 
 TRACE = os.environ.get("JUNK_TRACE")  # a file to write every request to, while working on this test
 PLACEHOLDER = {"int": "987654321", "path": "zzjunkzz", "str": "zzjunkzz", "slug": "zzjunkzz", None: "zzjunkzz"}
@@ -489,7 +489,7 @@ def fuzz_form(fuzzer: Fuzzer, form: Form) -> None:
         upload=st.binary(max_size=64),
     )
     # Every field at once with the worst of the junk.
-    for nasty in ("a\x00b", "x" * 5000, "9" * 40):
+    for nasty in ("a\x00b", "9" * 5000):  # a NUL; a huge number that is also an overlong text
         data = {name: nasty for name in names if name not in files}
         fuzzer.request("post", form.action, {**baseline, **data}, what=f"{form.action} all fields {nasty[:10]!r}")
 
@@ -807,3 +807,44 @@ def test_the_explanation_of_a_proposal_is_not_editable_by_hand(
     assert response.status_code == HTTPStatus.FOUND
     proposal = MatchProposal.objects.get()
     assert proposal.explanation == {}
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.parametrize(
+    ("language", "not_found", "csrf"),
+    [
+        ("lt", "Puslapis nerastas", "Formos galiojimas baigėsi"),
+        ("bg", "Страницата не е намерена", "Формулярът е изтекъл"),
+        ("en", "Page not found", "The form has expired"),
+    ],
+)
+def test_error_pages_are_the_portals_own_in_the_language_of_the_url(language, not_found, csrf):
+    client = Client(enforce_csrf_checks=True)
+    response = client.get(f"/{language}/training/certificates/NO-SUCH-CODE/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    response = client.get(f"/{language}/no-such-page/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert not_found in response.content.decode()
+    assert 'class="site-header"' in response.content.decode()
+    response = client.post(f"/{language}/accounts/login/", {"login": "a@example.org", "password": "x"})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert csrf in response.content.decode()
+    assert 'class="site-header"' in response.content.decode()
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.parametrize("junk", ["9" * 5000, '{"note": "\\u0000"}'])
+def test_admin_json_fields_refuse_unreadable_or_unstorable_json_with_a_form_error(client, user_factory, junk):
+    """A 5,000-digit number is a ValueError in Python's JSON reader (a 500 in Django's field);
+    PostgreSQL refuses a NUL in JSON."""
+    from allauth.mfa.models import Authenticator
+
+    admin_user = user_factory(email="admin@example.org", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    before = Authenticator.objects.count()
+    response = client.post(
+        reverse("admin:mfa_authenticator_add"), {"user": admin_user.pk, "type": "recovery_codes", "data": junk}
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "data" in response.context["adminform"].form.errors
+    assert Authenticator.objects.count() == before
