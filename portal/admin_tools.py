@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin import widgets as admin_widgets
-from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.admin.options import IncorrectLookupParameters, InlineModelAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
@@ -102,6 +102,14 @@ class ValidKeysAdminMixin:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = ValidKeysAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changelist_instance(self, request):
+        # A list filter given a value that is not of its type ("abc" for an id) raises ValueError when
+        # it filters; Django answers bad lookups with its usual "?e=1" message, and so do we.
+        try:
+            return super().get_changelist_instance(request)
+        except (ValueError, ValidationError) as error:
+            raise IncorrectLookupParameters(error) from error
 
     def response_action(self, request, queryset):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
