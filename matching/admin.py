@@ -105,6 +105,8 @@ class MatchProposalAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
     list_filter = ["status"]
     search_fields = ["household__reference"]
     autocomplete_fields = ["household", "offer"]
+    # The engine writes the explanation (shown as "Why this match"); nobody types it by hand.
+    exclude = ["explanation"]
     readonly_fields = [
         "status",
         "step_link",

@@ -1,12 +1,156 @@
 """Shared pieces for the caseworkers' admin: organisation scoping and small service-backed form views."""
 
 import csv
+import json
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin import widgets as admin_widgets
+from django.contrib.admin.options import IncorrectLookupParameters, InlineModelAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+
+
+def valid_keys(model_field, values) -> list[str]:
+    """The values that are valid keys of `model_field` (a primary key or a relation's target field):
+    junk typed into an autocomplete, a raw id or an action checkbox is left out, never queried."""
+    keys = []
+    for value in values:
+        text = str(value)
+        if "\x00" in text:
+            continue
+        try:
+            model_field.to_python(text)
+        except (ValidationError, ValueError, TypeError):
+            continue
+        keys.append(text)
+    return keys
+
+
+class _ValidKeysAutocompleteMixin:
+    def optgroups(self, name, value, attr=None):
+        # Django filters `pk__in` with the submitted values when it redisplays the form: with a value
+        # that is not a key ("abc" for a number) that query would fail with a server error.
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        return super().optgroups(name, valid_keys(target, value), attr)
+
+
+class ValidKeysAutocompleteSelect(_ValidKeysAutocompleteMixin, admin_widgets.AutocompleteSelect):
+    pass
+
+
+class ValidKeysAutocompleteSelectMultiple(_ValidKeysAutocompleteMixin, admin_widgets.AutocompleteSelectMultiple):
+    pass
+
+
+class ValidKeysForeignKeyRawIdWidget(admin_widgets.ForeignKeyRawIdWidget):
+    def label_and_url_for_value(self, value):
+        if not valid_keys(self.rel.get_related_field(), [value]):
+            return "", ""
+        return super().label_and_url_for_value(value)
+
+
+class StorableJSONFormField(forms.JSONField):
+    """A JSON field whose junk is a form error: Python refuses to read a number of more than 4,300
+    digits with a ValueError (not a JSON error, which Django's field expects), and PostgreSQL refuses
+    a NUL character (`\\u0000`) in JSON."""
+
+    def to_python(self, value):
+        try:
+            converted = super().to_python(value)
+        except ValueError as error:
+            if isinstance(error, ValidationError):
+                raise
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if "\\u0000" in json.dumps(converted, cls=self.encoder):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return converted
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except ValueError:
+            return forms.fields.InvalidJSONInput(data)
+
+
+class ValidKeysAdminMixin:
+    """Every admin of the portal (and each inline) uses it: autocomplete and raw id widgets ignore
+    values that are not valid keys when they redisplay a form, the selected rows of an action that
+    are not keys are left out, and JSON fields refuse what cannot be read or stored; bad input gives
+    the form's error, never a server error."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField):
+            kwargs.setdefault("form_class", StorableJSONFormField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs:
+            using = kwargs.get("using")
+            if db_field.name in self.get_autocomplete_fields(request):
+                kwargs["widget"] = ValidKeysAutocompleteSelect(db_field, self.admin_site, using=using)
+            elif db_field.name in self.raw_id_fields:
+                kwargs["widget"] = ValidKeysForeignKeyRawIdWidget(db_field.remote_field, self.admin_site, using=using)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidKeysAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changelist_instance(self, request):
+        # A list filter given a value that is not of its type ("abc" for an id) raises ValueError when
+        # it filters; Django answers bad lookups with its usual "?e=1" message, and so do we.
+        try:
+            return super().get_changelist_instance(request)
+        except (ValueError, ValidationError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, valid_keys(self.model._meta.pk, selected))
+        return super().response_action(request, queryset)
+
+
+class ValidKeysInlineMixin(ValidKeysAdminMixin):
+    """For inlines, also a bound on the number of forms: a forged management form asking for a
+    million rows gets the formset's "at most" error instead of a page that takes minutes."""
+
+    max_forms = 100
+
+    def get_formset(self, request, obj=None, **kwargs):
+        max_num = kwargs.get("max_num", self.get_max_num(request, obj, **kwargs))
+        if max_num is None:
+            kwargs["max_num"] = max_num = self.max_forms
+        kwargs.setdefault("absolute_max", max(max_num, self.max_forms))
+        return super().get_formset(request, obj, **kwargs)
+
+
+def with_valid_keys(admin_class):
+    """`admin_class` (and its inlines) with `ValidKeysAdminMixin` in front, unless it has it already."""
+    if issubclass(admin_class, ValidKeysAdminMixin):
+        return admin_class
+    attrs = {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__}
+    if getattr(admin_class, "inlines", None):
+        attrs["inlines"] = [with_valid_keys(inline) for inline in admin_class.inlines]
+    mixin = ValidKeysInlineMixin if issubclass(admin_class, InlineModelAdmin) else ValidKeysAdminMixin
+    return type(admin_class.__name__, (mixin, admin_class), attrs)
+
+
+class PortalAdminSite(admin.AdminSite):
+    """The portal's admin site (`admin.site`, see `portal.apps.PortalAdminConfig`): every admin
+    registered on it, the portal's and those of the libraries alike, gets `ValidKeysAdminMixin`, as
+    Django itself subclasses an admin class given options at registration."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        super().register(model_or_iterable, with_valid_keys(admin_class or admin.ModelAdmin), **options)
 
 
 class ServiceErrorsAdminMixin:

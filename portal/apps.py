@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +11,13 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_roles_after_migrate, dispatch_uid="portal-roles")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the portal's admin site as `admin.site`."""
+
+    default = False
+    default_site = "portal.admin_tools.PortalAdminSite"
 
 
 def _roles_after_migrate(sender, **kwargs):

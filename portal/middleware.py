@@ -1,3 +1,5 @@
+import re
+
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 
@@ -92,3 +94,77 @@ class PrivatePagesNoStoreMiddleware:
         if head in {code for code, _name in settings.LANGUAGES}:
             rest = tail
         return rest.startswith((settings.DJANGO_ADMIN_URL, *self.PRIVATE_PREFIXES))
+
+
+class RefuseUnstorableInputMiddleware:
+    """Refuse input that no part of the portal can store with a translated 400 page, never a 500.
+
+    PostgreSQL refuses NUL characters in text, so a NUL byte in the path, the query string or a
+    form field would otherwise reach a query and fail there. Control characters have no place in a
+    path or a query string either. One check here, before any view, instead of one in every view,
+    filter and admin page. A cookie that cannot be stored (a forged session id) is dropped, as if
+    it had expired.
+
+    Place it after the authentication and message middleware, so that the 400 page is the
+    portal's own (translated, with the visitor's menu). Multipart bodies are checked in
+    `process_view`, where the CSRF check reads them too; the body of a `csrf_exempt` view is left
+    unread (such a view may set its own upload handlers), and its forms refuse NUL themselves.
+    """
+
+    # C0 control characters and DEL; tabs and line breaks are allowed in query and form values.
+    PATH_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+    VALUE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+    FORM_FORBIDDEN = re.compile(r"[\x00\ud800-\udfff]")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        self._drop_unstorable_cookies(request)
+        if self.PATH_FORBIDDEN.search(request.path_info) or self._bad_query(request):
+            return self.refuse(request)
+        multipart = request.content_type.startswith("multipart/")
+        if request.method == "POST" and not multipart and self._bad_values(request.POST, self.FORM_FORBIDDEN):
+            return self.refuse(request)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or not request.content_type.startswith("multipart/"):
+            return None
+        if getattr(view_func, "csrf_exempt", False) and "_post" not in request.__dict__:
+            return None  # such a view may set its own upload handlers: leave its body unread
+        names = [upload.name or "" for upload in request.FILES.values()]
+        if self._bad_values(request.POST, self.FORM_FORBIDDEN) or any(self.FORM_FORBIDDEN.search(n) for n in names):
+            return self.refuse(request)
+        return None
+
+    def _bad_query(self, request) -> bool:
+        # Names and values as decoded (an invalid UTF-8 sequence becomes U+FFFD, which is fine).
+        return self._bad_values(request.GET, self.VALUE_FORBIDDEN)
+
+    @staticmethod
+    def _bad_values(data, forbidden) -> bool:
+        return any(forbidden.search(key) or any(forbidden.search(v) for v in data.getlist(key)) for key in data)
+
+    def _drop_unstorable_cookies(self, request) -> None:
+        from importlib import import_module
+
+        from django.conf import settings
+
+        bad = [name for name, value in request.COOKIES.items() if self.PATH_FORBIDDEN.search(name + value)]
+        for name in bad:
+            del request.COOKIES[name]
+        if settings.SESSION_COOKIE_NAME in bad and hasattr(request, "session"):
+            # The session middleware has already read the cookie: start an empty session instead.
+            request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+
+    @staticmethod
+    def refuse(request):
+        from django.shortcuts import render
+        from django.utils.translation import gettext as _
+
+        message = _(
+            "The address or the form contained characters that cannot be accepted (for example a NUL "
+            "character or another control character). Please correct it and try again."
+        )
+        return render(request, "400.html", {"reason": message}, status=400)
