@@ -15,6 +15,7 @@ LANGS := lt en bg
 help:
 	@echo "make run      set up everything (venv, deps, migrations, translations, demo data) and serve on 127.0.0.1:$(PORT)"
 	@echo "make test     run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
+	@echo "make reliability  run only the reliability and data-protection tests and print their figures"
 	@echo "make worker   run a Celery worker (needs REDIS_URL);  make beat: the periodic scheduler"
 	@echo "make lint | fmt | messages | compilemessages | check | up | down | clean"
 

@@ -113,7 +113,12 @@ def _handle(self: logging.Logger, log_record: logging.LogRecord):
             data = log_record.__dict__.get("data")  # Celery's structured context (task arguments)
             if data is not None:
                 text += "\n" + _as_text(data)
-            record(f"log {log_record.name}", text)
+            # What a log handler writes: every handler of the portal's LOGGING (and the worker's) runs
+            # `portal.logs.RedactFilter`, so the check is on the redacted line (tests/portal/test_pii.py
+            # proves the handlers carry it). A marker that survives redaction is a leak.
+            from portal.logs import path_redact
+
+            record(f"log {log_record.name}", path_redact(text))
         finally:
             _scanning = False
     return _original_handle(self, log_record)

@@ -357,6 +357,7 @@ def scene(settings, tmp_path, django_capture_on_commit_callbacks):
         "projects:news-rate": {"slug": NewsItem.objects.first().slug},
         "projects:event-detail": {"slug": Event.objects.first().slug},
         "sponsorship:invitation": {"token": invited.invitation_token},
+        "media-file": {"name": photo.image.name},
         "housing:offer-detail": {"pk": offer.pk},
         "housing:offer-edit": {"pk": offer.pk},
         "housing:offer-photo-add": {"pk": offer.pk},

@@ -107,7 +107,7 @@ class TestProjectFilters:
             "year=99999",
             "country=XX",
             "level=galactic",
-            "programme=%00",
+            "programme=%E2%80%8B",
             "municipality=' OR 1=1 --",
             "q=" + "x" * 500,
             "theme=housing&theme=employment",
@@ -122,6 +122,11 @@ class TestProjectFilters:
         assert response.context["filter"].form.errors
         assert "Some filters could not be applied" in response.content.decode()
         assert list(response.context["object_list"]) == []
+
+    def test_a_nul_byte_in_a_filter_gets_the_translated_400_page(self, client, catalogue):
+        response = client.get("/lt/projects/?programme=%00")
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert 'lang="lt"' in response.content.decode()
 
     @pytest.mark.parametrize("page", ["9999", "abc", "0", "-1"])
     def test_a_page_out_of_range_is_a_404(self, client, catalogue, page):
