@@ -53,6 +53,7 @@ def _hold(run: MatchingRun, held: threading.Event, release: threading.Event) -> 
 # --- The lease: a run nobody holds is lost ---------------------------------------------------------
 
 
+@pytest.mark.needs_postgres  # the lease is a row lock held by another connection
 @pytest.mark.django_db(transaction=True)
 def test_a_run_whose_worker_died_is_queued_again_and_one_still_held_is_not():
     lost = _run()
@@ -100,6 +101,7 @@ def test_run_matching_now_is_not_refused_by_a_dead_run(caseworker):
     assert run.pk != dead.pk
 
 
+@pytest.mark.needs_postgres  # the lease is a row lock held by another connection
 @pytest.mark.django_db(transaction=True)
 def test_run_matching_now_is_refused_while_a_worker_holds_a_run(caseworker):
     from django.core.exceptions import ValidationError
