@@ -24,30 +24,21 @@ from django.utils.translation import gettext_lazy
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement, ProposalTransition, SafeguardingConcern
 from matching.services import proposal_transition
 from portal.models import User
+from portal.privacy import iso_date, staff_organisation
 from portal.retention import RetentionCategory, retention_register
 from sponsorship.household_privacy import ErasureReason, HouseholdPart, household_erase, household_part_register
 from sponsorship.households import HouseholdError, households_visible_to
 from sponsorship.models import Household
 
 
-def _date(value) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _actor(user: User | None) -> str | None:
-    if user is None:
-        return None
-    return str(user.organisation) if user.organisation_id else _("Portal administration")
-
-
 def _notes(queryset) -> list[dict]:
     return [
         {
             "kind": note.get_kind_display(),
-            "meeting_at": _date(note.meeting_at),
+            "meeting_at": iso_date(note.meeting_at),
             "text": note.text,
-            "written_at": _date(note.created_at),
-            "by": _actor(note.author),
+            "written_at": iso_date(note.created_at),
+            "by": staff_organisation(note.author),
         }
         for note in queryset.select_related("author__organisation")
     ]
@@ -61,7 +52,7 @@ def _export(household: Household) -> dict:
                 "offer": str(proposal.offer),
                 "status": proposal.get_status_display(),
                 "score": proposal.score,
-                "proposed_at": _date(proposal.created_at),
+                "proposed_at": iso_date(proposal.created_at),
                 "decline_reason": proposal.get_decline_reason_display() if proposal.decline_reason else "",
                 "decline_note": proposal.decline_note,
                 "withdraw_reason": proposal.withdraw_reason,
@@ -69,8 +60,8 @@ def _export(household: Household) -> dict:
                     {
                         "from": step.get_from_status_display(),
                         "to": step.get_to_status_display(),
-                        "at": _date(step.at),
-                        "by": _actor(step.by),
+                        "at": iso_date(step.at),
+                        "by": staff_organisation(step.by),
                         "note": step.note,
                     }
                     for step in proposal.transitions.select_related("by__organisation")
@@ -83,15 +74,15 @@ def _export(household: Household) -> dict:
         placements.append(
             {
                 "offer": str(placement.offer),
-                "move_in_date": _date(placement.move_in_date),
+                "move_in_date": iso_date(placement.move_in_date),
                 "agreed_months": placement.agreed_months,
-                "end_date": _date(placement.end_date),
+                "end_date": iso_date(placement.end_date),
                 "outcome": placement.get_outcome_display() if placement.outcome else "",
                 "outcome_note": placement.outcome_note,
                 "follow_ups": [
                     {
-                        "due_on": _date(follow_up.due_on),
-                        "done_on": _date(follow_up.done_on),
+                        "due_on": iso_date(follow_up.due_on),
+                        "done_on": iso_date(follow_up.done_on),
                         "rating": follow_up.rating,
                         "note": follow_up.note,
                     }
@@ -103,8 +94,8 @@ def _export(household: Household) -> dict:
     concerns = [
         {
             "severity": concern.get_severity_display(),
-            "raised_at": _date(concern.raised_at),
-            "closed_at": _date(concern.closed_at),
+            "raised_at": iso_date(concern.raised_at),
+            "closed_at": iso_date(concern.closed_at),
             "note": concern.note,
             "closing_note": concern.closing_note,
         }

@@ -281,3 +281,66 @@ def staff_label(user: models.Model | None) -> dict[str, str | None]:
         return {"role": "system", "organisation": None}
     organisation = getattr(user, "organisation", None)
     return {"role": "staff" if user.is_staff else "user", "organisation": organisation.name if organisation else None}
+
+
+def staff_organisation(user: models.Model | None) -> str | None:
+    """How a household's data export names a member of staff: by their organisation only (the household
+    learns who handled its data, not staff details)."""
+    from django.utils.translation import gettext
+
+    if user is None:
+        return None
+    organisation = getattr(user, "organisation", None)
+    return str(organisation) if organisation is not None else gettext("Portal administration")
+
+
+def iso_date(value) -> str | None:
+    """A date or datetime as ISO text for an export, or None."""
+    return value.isoformat() if value else None
+
+
+# Field-based scrubbing (households): every value outside the kept fields becomes ERASED. The value-based
+# `audit_pseudonymise` above serves people whose values are known (sponsors); this one serves records
+# whose every field is personal unless listed.
+ERASED = "[erased]"
+
+
+def audit_entries_for(model: type[models.Model], *, parent_field: str | None = None, ids: list[int]) -> models.QuerySet:
+    """Audit entries of `model` objects with these ids (`parent_field=None`), or of objects whose
+    `parent_field` held one of these ids (found in the entries themselves, so rows deleted long ago are
+    included)."""
+    from auditlog.models import LogEntry
+
+    content_type = ContentType.objects.get_for_model(model)
+    entries = LogEntry.objects.filter(content_type=content_type)
+    if not ids:
+        return entries.none()
+    if parent_field is None:
+        return entries.filter(object_pk__in=[str(pk) for pk in ids])
+    query = Q()
+    for pk in ids:
+        for side in (0, 1):
+            query |= Q(**{f"changes__{parent_field}__{side}": str(pk)}) | Q(**{f"changes__{parent_field}__{side}": pk})
+    object_pks = entries.filter(query).values_list("object_pk", flat=True)
+    return entries.filter(object_pk__in=set(object_pks))
+
+
+def audit_entries_scrub(entries: models.QuerySet, *, object_repr: str, kept_fields: set[str] | frozenset[str]) -> int:
+    """Remove personal values from audit entries: the representation becomes `object_repr`, the values
+    of fields outside `kept_fields` become "[erased]", serialized data and texts are dropped. Who did
+    what and when stays. Returns the number of entries changed."""
+    from auditlog.models import LogEntry
+
+    changed = 0
+    for entry in entries.only("pk", "changes"):
+        changes = entry.changes if isinstance(entry.changes, dict) else {}
+        scrubbed = {field: value if field in kept_fields else [ERASED, ERASED] for field, value in changes.items()}
+        LogEntry.objects.filter(pk=entry.pk).update(
+            object_repr=object_repr,
+            changes=scrubbed or None,
+            changes_text="",
+            serialized_data=None,
+            additional_data=None,
+        )
+        changed += 1
+    return changed

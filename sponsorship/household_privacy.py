@@ -31,19 +31,16 @@ from dataclasses import dataclass
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from portal.models import User
+from portal.privacy import audit_entries_for, audit_entries_scrub, iso_date, staff_organisation
 from sponsorship.households import HouseholdError, household_can_see
 from sponsorship.models import Household, HouseholdMember, HouseholdTransfer, MunicipalityPreference
-
-ERASED = "[erased]"
 
 
 class ErasureReason(models.TextChoices):
@@ -120,47 +117,6 @@ AUDIT_KEPT_FIELDS = {
 }
 
 
-def audit_entries_for(
-    model: type[models.Model], *, parent_field: str | None = None, ids: list[int]
-) -> models.QuerySet[LogEntry]:
-    """Audit entries of `model` objects with these ids (`parent_field=None`), or of objects whose
-    `parent_field` held one of these ids (found in the entries themselves, so rows deleted long ago are
-    included)."""
-    content_type = ContentType.objects.get_for_model(model)
-    entries = LogEntry.objects.filter(content_type=content_type)
-    if not ids:
-        return entries.none()
-    if parent_field is None:
-        return entries.filter(object_pk__in=[str(pk) for pk in ids])
-    query = Q()
-    for pk in ids:
-        for side in (0, 1):
-            query |= Q(**{f"changes__{parent_field}__{side}": str(pk)}) | Q(**{f"changes__{parent_field}__{side}": pk})
-    object_pks = entries.filter(query).values_list("object_pk", flat=True)
-    return entries.filter(object_pk__in=set(object_pks))
-
-
-def audit_entries_pseudonymise(entries: models.QuerySet[LogEntry], *, object_repr: str) -> int:
-    """Remove personal values from audit entries: the representation becomes `object_repr`, the values
-    of fields outside AUDIT_KEPT_FIELDS become "[erased]", serialized data and texts are dropped. Who did
-    what and when stays. Returns the number of entries changed."""
-    changed = 0
-    for entry in entries.only("pk", "changes"):
-        changes = entry.changes if isinstance(entry.changes, dict) else {}
-        scrubbed = {
-            field: value if field in AUDIT_KEPT_FIELDS else [ERASED, ERASED] for field, value in changes.items()
-        }
-        LogEntry.objects.filter(pk=entry.pk).update(
-            object_repr=object_repr,
-            changes=scrubbed or None,
-            changes_text="",
-            serialized_data=None,
-            additional_data=None,
-        )
-        changed += 1
-    return changed
-
-
 def _audit_targets(household: Household) -> list[tuple[type[models.Model], str | None, list[int]]]:
     targets = [
         (Household, None, [household.pk]),
@@ -185,17 +141,6 @@ def household_audit_entries(*, household: Household) -> models.QuerySet[LogEntry
 # --- Export ------------------------------------------------------------------------------------------
 
 
-def _date(value) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _actor(user: User | None) -> str | None:
-    # Staff are named by their organisation: the household learns who handled its data, not staff details.
-    if user is None:
-        return None
-    return str(user.organisation) if user.organisation_id else _("Portal administration")
-
-
 def _household_section(household: Household) -> dict:
     return {
         "reference": household.reference,
@@ -203,7 +148,7 @@ def _household_section(household: Household) -> dict:
         "organisation": str(household.organisation),
         "head_of_household": {
             "name": household.head_name,
-            "date_of_birth": _date(household.head_birth_date),
+            "date_of_birth": iso_date(household.head_birth_date),
             "document_number": household.document_number,
             "phone": household.phone,
             "email": household.email,
@@ -211,18 +156,18 @@ def _household_section(household: Household) -> dict:
         "nationalities": [str(country.name) for country in household.nationalities],
         "languages": [str(language) for language in household.languages.all()],
         "protection_status": household.get_protection_status_display(),
-        "arrival_date": _date(household.arrival_date),
+        "arrival_date": iso_date(household.arrival_date),
         "current_accommodation": household.current_accommodation,
-        "waiting_since": _date(household.waiting_since),
-        "recorded_at": _date(household.created_at),
-        "updated_at": _date(household.updated_at),
-        "anonymised_at": _date(household.anonymised_at),
+        "waiting_since": iso_date(household.waiting_since),
+        "recorded_at": iso_date(household.created_at),
+        "updated_at": iso_date(household.updated_at),
+        "anonymised_at": iso_date(household.anonymised_at),
         "members": [
             {"kind": member.get_kind_display(), "age": member.age, "name": member.name}
             for member in household.members.all()
         ],
         "needs": {
-            "move_in_from": _date(household.move_in_from),
+            "move_in_from": iso_date(household.move_in_from),
             "stay_months": household.stay_months,
             "step_free_access": household.needs_step_free,
             "pets": household.has_pets,
@@ -238,8 +183,8 @@ def _household_section(household: Household) -> dict:
         },
         "consent": {
             "version": household.consent_version,
-            "given_on": _date(household.consent_given_on),
-            "recorded_by": _actor(household.consent_recorded_by),
+            "given_on": iso_date(household.consent_given_on),
+            "recorded_by": staff_organisation(household.consent_recorded_by),
         },
     }
 
@@ -251,8 +196,8 @@ def _transfers_section(household: Household) -> list[dict]:
             "to": str(transfer.to_organisation),
             "status": transfer.get_status_display(),
             "note": transfer.note,
-            "requested_at": _date(transfer.created_at),
-            "decided_at": _date(transfer.decided_at),
+            "requested_at": iso_date(transfer.created_at),
+            "decided_at": iso_date(transfer.decided_at),
         }
         for transfer in household.transfers.select_related("from_organisation", "to_organisation")
     ]
@@ -289,11 +234,11 @@ def _audit_section(household: Household) -> list[dict]:
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         trail.append(
             {
-                "at": _date(entry.timestamp),
+                "at": iso_date(entry.timestamp),
                 "action": str(actions.get(entry.action, entry.action)),
                 "record": str(model._meta.verbose_name) if model else None,
                 "object": entry.object_repr,
-                "by": _actor(entry.actor),
+                "by": staff_organisation(entry.actor),
                 "changed_fields": [_field_label(model, name) for name in changes],
                 "changes": changes,
             }
@@ -370,8 +315,10 @@ def household_erase(*, household: Household, by: User | None, reason: str) -> Ho
             for part in _PARTS.values():
                 part.erase(household)
         for model, parent_field, pks in targets:
-            audit_entries_pseudonymise(
-                audit_entries_for(model, parent_field=parent_field, ids=pks), object_repr=household.reference
+            audit_entries_scrub(
+                audit_entries_for(model, parent_field=parent_field, ids=pks),
+                object_repr=household.reference,
+                kept_fields=AUDIT_KEPT_FIELDS,
             )
         household.refresh_from_db()
         LogEntry.objects.log_create(
