@@ -107,7 +107,7 @@ def offer_transition(*, offer: HousingOffer, to: str, by: User | None, note: str
         offer.status = to
         if to in (Status.WITHDRAWN, Status.EXPIRED):
             # Proposals cannot outlive the home they propose.
-            from matching.services import proposals_end_for_offer
+            from matching.services.proposals import proposals_end_for_offer
 
             proposals_end_for_offer(offer=offer, by=by)
         if to == Status.AVAILABLE:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from matching import runs, services
+from matching import runs
 from matching.explain import explanation_lines, explanation_lookups, unmatched_reason_text
 from matching.models import (
     FollowUp,
@@ -22,6 +22,7 @@ from matching.models import (
     SafeguardingConcern,
     UnmatchedHousehold,
 )
+from matching.services import placements, proposals, safeguarding
 from portal.admin_tools import OrganisationScopedAdmin, ServiceErrorsAdminMixin, admin_form_view
 
 S = MatchProposal.Status
@@ -46,7 +47,7 @@ class ProposalStepForm(forms.Form):
         super().__init__(*args, **kwargs)
         steps = [
             (to, S(to).label)
-            for (frm, to), actor in services.TRANSITIONS.items()
+            for (frm, to), actor in proposals.TRANSITIONS.items()
             if frm == proposal.status and actor == "caseworker"
         ]
         self.fields["to"].choices = steps
@@ -87,7 +88,7 @@ class NotesFromServiceMixin:
         notes = formset.save(commit=False)
         for note in notes:
             if note.pk is None:
-                services.mediation_note_add(
+                placements.mediation_note_add(
                     by=request.user,
                     text=note.text,
                     kind=note.kind,
@@ -143,7 +144,7 @@ class MatchProposalAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
 
     @admin.display(description=_("Next step"))
     def step_link(self, obj):
-        if obj.pk is None or not any(frm == obj.status for (frm, _to) in services.TRANSITIONS):
+        if obj.pk is None or not any(frm == obj.status for (frm, _to) in proposals.TRANSITIONS):
             return "–"
         url = reverse("admin:matching_matchproposal_step", args=[obj.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Take the next step"))
@@ -151,7 +152,7 @@ class MatchProposalAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return
-        proposal = services.proposal_create(household=obj.household, offer=obj.offer, by=request.user)
+        proposal = proposals.proposal_create(household=obj.household, offer=obj.offer, by=request.user)
         obj.pk = proposal.pk
 
     def get_urls(self):
@@ -167,7 +168,7 @@ class MatchProposalAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
 
         def take(data):
             if data["to"] == S.CONFIRMED:
-                services.proposal_confirm(
+                placements.proposal_confirm(
                     proposal=proposal,
                     by=request.user,
                     move_in_date=data["move_in_date"],
@@ -175,7 +176,7 @@ class MatchProposalAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
                     note=data["note"],
                 )
             else:
-                services.proposal_transition(
+                proposals.proposal_transition(
                     proposal=proposal,
                     to=data["to"],
                     by=request.user,
@@ -249,7 +250,7 @@ class PlacementAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
             return super().save_formset(request, form, formset, change)
         for follow_up in formset.save(commit=False):
             if follow_up.note or follow_up.rating:
-                services.follow_up_record(
+                placements.follow_up_record(
                     follow_up=follow_up, by=request.user, note=follow_up.note, rating=follow_up.rating
                 )
         return None
@@ -269,7 +270,7 @@ class PlacementAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
             form=EndPlacementForm(request.POST or None, initial={"end_date": timezone.localdate()}),
             title=_("End %(placement)s") % {"placement": placement},
             template="admin/portal/form_view.html",
-            on_valid=lambda data: services.placement_end(placement=placement, by=request.user, **data),
+            on_valid=lambda data: placements.placement_end(placement=placement, by=request.user, **data),
             success=_("The placement has ended."),
         )
 
@@ -309,12 +310,12 @@ class SafeguardingConcernAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            concern = services.concern_raise(
+            concern = safeguarding.concern_raise(
                 sponsor=obj.sponsor, placement=obj.placement, severity=obj.severity, note=obj.note, by=request.user
             )
             obj.pk = concern.pk
         elif obj.closing_note and not obj.closed_at:
-            services.concern_close(concern=obj, by=request.user, note=obj.closing_note)
+            safeguarding.concern_close(concern=obj, by=request.user, note=obj.closing_note)
 
 
 class PolicyForm(forms.ModelForm):

@@ -9,7 +9,7 @@ class MatchingConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from matching import household_privacy, models
+        from matching import models, privacy
 
         auditlog.register(models.MatchProposal, exclude_fields=["explanation"])
         auditlog.register(models.Placement)
@@ -18,5 +18,5 @@ class MatchingConfig(AppConfig):
         auditlog.register(models.SafeguardingConcern)
 
         # The mediation records take part in a household's export and erasure, and in the retention schedule.
-        household_privacy.register()
-        household_privacy.register_retention()
+        privacy.register()
+        privacy.register_retention()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from housing.models import HousingOffer
 from matching.models import MatchProposal
-from matching.services import proposal_create, proposal_transition
+from matching.services.proposals import proposal_create, proposal_transition
 from portal.models import User
 from projects.models import Municipality, Organisation
 from sponsorship.households import household_save

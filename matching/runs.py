@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from matching import engine
 from matching.explain import explanation_build
 from matching.models import MatchingPolicy, MatchingRun, MatchProposal, RunNotice, UnmatchedHousehold
-from matching.services import households_mark_proposed
+from matching.services.proposals import households_mark_proposed
 from matching.snapshot import Snapshot, snapshot_load
 from portal.models import User
 from portal.notifications import user_notify

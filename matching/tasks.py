@@ -10,7 +10,8 @@ from matching.runs import (
     matching_run_notify,
     matching_runs_recover,
 )
-from matching.services import proposal_step_notify, proposals_expire, proposals_remind
+from matching.services.notifications import proposal_step_notify, proposals_remind
+from matching.services.proposals import proposals_expire
 
 
 @shared_task(name="matching.tasks.proposal_step_notify_task")

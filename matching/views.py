@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from matching import selectors, services
+from matching import selectors
 from matching.forms import SponsorAnswerForm
 from matching.models import MatchProposal
+from matching.services import proposals
 from sponsorship.households import household_access_log
 
 
@@ -19,7 +20,7 @@ def proposal_detail(request, pk: int):
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["answer"] == "accept"
         try:
-            services.proposal_transition(
+            proposals.proposal_transition(
                 proposal=proposal,
                 to=MatchProposal.Status.SPONSOR_ACCEPTED if accept else MatchProposal.Status.SPONSOR_DECLINED,
                 by=request.user,

@@ -10,7 +10,7 @@ told), then the personal data is removed and only an anonymised statistical reco
 - transfers: organisations, status and dates (the note is removed);
 - proposals, placements, follow-ups, meetings and safeguarding concerns: the non-personal facts kept by
   the mediation part (statuses, outcome, rating, offer, dates truncated to the month; see
-  `matching.household_privacy`);
+  `matching.privacy`);
 - audit log: every entry about the household and its records stays (who, when, which fields), with the
   values of personal fields replaced by "[erased]"; one entry records the erasure itself (who, when,
   the reason code).

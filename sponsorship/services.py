@@ -490,7 +490,7 @@ def sponsor_erase(*, user: User) -> str:
 
     from housing.models import HousingOffer, Inspection, OfferTransition
     from housing.services import offers_withdraw_and_erase
-    from matching.services import mediation_sponsor_erase
+    from matching.privacy import mediation_sponsor_erase
     from training.services import training_person_erase
 
     profile = SponsorProfile.objects.select_for_update().filter(user=user).first()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from housing.services import offer_inspect, offer_submit
 from matching.models import MatchProposal, Placement
-from matching.services import proposal_create
+from matching.services.proposals import proposal_create
 from portal.demo import CASEWORKERS_GROUP, roles_ensure
 from projects.models import Organisation
 from sponsorship.households import household_save

@@ -142,7 +142,7 @@ PROPOSAL_PATH = [
 def proposal_at(household_factory, available_offer):
     """`proposal_at(status, household=None, offer=None)`: a proposal created by the household's
     caseworker and walked through `proposal_transition` to `status` (proposed … meeting)."""
-    from matching.services import proposal_create, proposal_transition
+    from matching.services.proposals import proposal_create, proposal_transition
 
     reachable = ["proposed"] + [status for status, _actor in PROPOSAL_PATH]
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from housing.models import HousingOffer
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement, ProposalTransition, SafeguardingConcern
-from matching.services import proposal_confirm
+from matching.services.placements import proposal_confirm
 from portal.demo import CASEWORKERS_GROUP, roles_ensure
 from sponsorship.households import household_transfer_request
 from sponsorship.models import Household, HouseholdMember, HouseholdTransfer, MunicipalityPreference
@@ -413,7 +413,7 @@ def test_any_caseworker_can_raise_a_concern_on_another_organisations_sponsor(cli
 def test_a_concern_on_a_placement_shows_other_organisations_caseworkers_nothing_of_the_household(
     client, scene, organisation_caseworker
 ):
-    from matching.services import concern_raise
+    from matching.services.safeguarding import concern_raise
 
     concern = concern_raise(
         sponsor=scene.placement.offer.sponsor,

@@ -10,7 +10,9 @@ from housing.models import HousingOffer
 from housing.services import offer_withdraw
 from matching.models import MatchProposal, SafeguardingConcern
 from matching.selectors import household_for_sponsor
-from matching.services import concern_raise, proposal_confirm, proposal_create, proposal_transition
+from matching.services.placements import proposal_confirm
+from matching.services.proposals import proposal_create, proposal_transition
+from matching.services.safeguarding import concern_raise
 from sponsorship.households import HouseholdError, household_save
 from sponsorship.models import Household
 

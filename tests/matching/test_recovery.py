@@ -20,7 +20,8 @@ from matching.runs import (
     matching_runs_recover,
     policy_current,
 )
-from matching.services import ProposalError, proposal_confirm, proposal_create, proposal_transition
+from matching.services.placements import proposal_confirm
+from matching.services.proposals import ProposalError, proposal_create, proposal_transition
 from portal.models import QueuedTask
 from tests.conftest import _celery_reconfigure
 from tests.processes import own_redis, wait_for, worker_start, worker_stop  # noqa: F401 (fixture)

@@ -28,7 +28,8 @@ from matching.runs import (
     policy_publish,
     progress_get,
 )
-from matching.services import concern_raise, proposal_transition
+from matching.services.proposals import proposal_transition
+from matching.services.safeguarding import concern_raise
 from matching.tasks import matching_nightly_task, matching_run_task
 from portal.models import Notification, QueuedTask
 from portal.tasks import ping

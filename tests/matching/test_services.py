@@ -16,20 +16,16 @@ from housing.models import HousingOffer, OfferTransition
 from housing.selectors import offers_matchable
 from matching.models import FollowUp, MatchProposal, Placement, ProposalTransition, SafeguardingConcern
 from matching.selectors import household_for_sponsor
-from matching.services import (
+from matching.services.notifications import proposal_step_notify, proposals_remind
+from matching.services.placements import follow_up_record, placement_end, proposal_confirm
+from matching.services.proposals import (
     TRANSITIONS,
     ProposalError,
-    concern_close,
-    concern_raise,
-    follow_up_record,
-    placement_end,
-    proposal_confirm,
     proposal_create,
-    proposal_step_notify,
     proposal_transition,
     proposals_expire,
-    proposals_remind,
 )
+from matching.services.safeguarding import concern_close, concern_raise
 from portal.models import Notification, QueuedTask
 from sponsorship.models import Household
 from sponsorship.selectors import sponsor_matching_blockers

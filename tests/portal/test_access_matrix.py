@@ -632,7 +632,8 @@ def world(
     from housing.models import Inspection
     from housing.services import offer_photo_add
     from matching.models import MatchingPolicy, MatchingRun, MatchProposal, UnmatchedHousehold
-    from matching.services import concern_raise, mediation_note_add, proposal_confirm
+    from matching.services.placements import mediation_note_add, proposal_confirm
+    from matching.services.safeguarding import concern_raise
     from portal.demo import CASEWORKERS_GROUP
     from portal.models import OutboundEmail, QueuedTask
     from portal.notifications import user_notify

@@ -29,7 +29,8 @@ from PIL import Image
 from housing.models import Inspection
 from housing.services import offer_inspect, offer_photo_add, offer_save, offer_submit
 from matching.models import MatchProposal, MediationNote, ProposalTransition, SafeguardingConcern
-from matching.services import mediation_note_add, proposal_create, proposal_transition
+from matching.services.placements import mediation_note_add
+from matching.services.proposals import proposal_create, proposal_transition
 from portal.demo import CASEWORKERS_GROUP, roles_ensure
 from portal.models import Notification, User
 from portal.privacy import audit_pseudonymise, personal_values, pseudonymise_data, pseudonymise_text

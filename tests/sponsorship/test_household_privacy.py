@@ -15,14 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement, SafeguardingConcern
-from matching.services import (
-    concern_raise,
-    follow_up_record,
-    mediation_note_add,
-    placement_end,
-    proposal_confirm,
-    proposal_transition,
-)
+from matching.services.placements import follow_up_record, mediation_note_add, placement_end, proposal_confirm
+from matching.services.proposals import proposal_transition
+from matching.services.safeguarding import concern_raise
 from portal.models import Notification
 from sponsorship.household_privacy import ErasureReason, household_audit_entries, household_erase, household_export
 from sponsorship.households import HouseholdError, household_transfer_request
@@ -173,7 +168,7 @@ def full_case(client, organisation_caseworker, available_offer, other_caseworker
     _change_through_admin(client, household, other_needs=MARKERS["needs"] + " and a lift")
     household.refresh_from_db()
 
-    from matching.services import proposal_create
+    from matching.services.proposals import proposal_create
 
     with django_capture_on_commit_callbacks(execute=True):
         declined_offer = available_offer()

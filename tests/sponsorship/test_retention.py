@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from matching.services import placement_end, proposal_confirm
+from matching.services.placements import placement_end, proposal_confirm
 from portal.retention import retention_apply, retention_report
 from portal.tasks import retention_apply_task
 from projects.models import Language

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from matching.models import MatchProposal
-from matching.services import ProposalError, proposal_create
+from matching.services.proposals import ProposalError, proposal_create
 from portal.models import Notification, User
 from sponsorship.selectors import sponsor_matching_blockers
 from tests.training.conftest import in_days

@@ -1,5 +1,5 @@
-"""The mediation records' part in a household's export and erasure, and the closed cases that the
-retention schedule anonymises.
+"""The mediation records' part in a sponsor's erasure and in a household's export and erasure, and the
+closed cases that the retention schedule anonymises.
 
 After erasure a proposal keeps its offer, status, score, reason code for a decline, its steps (from,
 to, who) and month; a placement keeps its offer, place number, agreed months, outcome and the month of
@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement, ProposalTransition, SafeguardingConcern
-from matching.services import proposal_transition
+from matching.services.proposals import S, proposal_transition
 from portal.models import User
-from portal.privacy import iso_date, staff_organisation
+from portal.privacy import ErasureResult, fields_pseudonymise, iso_date, staff_organisation
 from portal.retention import RetentionCategory, retention_register
 from sponsorship.household_privacy import ErasureReason, HouseholdPart, household_erase, household_part_register
 from sponsorship.households import HouseholdError, households_visible_to
-from sponsorship.models import Household
+from sponsorship.models import Household, SponsorProfile
 
 
 def _notes(queryset) -> list[dict]:
@@ -239,3 +239,44 @@ def register_retention() -> None:
             visible_to=lambda queryset, user: queryset.filter(pk__in=households_visible_to(user=user)),
         )
     )
+
+
+def mediation_sponsor_erase(
+    *, sponsor: SponsorProfile, user: User | None, pseudonym: str, values: list[str]
+) -> ErasureResult:
+    """For a sponsor's account deletion (after their offers were withdrawn, which ended open proposals).
+
+    What the sponsor wrote goes: their decline notes and the notes of the steps they took. What staff
+    wrote about the sponsor's proposals, placements and safeguarding concerns is kept for the
+    households' cases, with the sponsor's personal `values` (and the text they wrote) replaced by the
+    pseudonym; a concern's label names the sponsor by their erased label only. Statuses, reasons
+    (as categories), dates and scores stay: anonymised statistics.
+    """
+    proposals = MatchProposal.objects.filter(offer__sponsor=sponsor)
+    result = ErasureResult(records=list(proposals))
+    own_steps = ProposalTransition.objects.filter(proposal__in=proposals, by=user) if user else None
+    declined = proposals.filter(transitions__to_status=S.SPONSOR_DECLINED).distinct()
+    written = list(declined.values_list("decline_note", flat=True))
+    if own_steps is not None:
+        written += list(own_steps.exclude(note="").values_list("note", flat=True))
+        own_steps.update(note="")
+    MatchProposal.objects.filter(pk__in=declined.values("pk")).update(decline_note="")
+    result.values += written
+    scrub = [*values, *written]
+    steps = ProposalTransition.objects.filter(proposal__in=proposals)
+    placements = Placement.objects.filter(offer__sponsor=sponsor)
+    follow_ups = FollowUp.objects.filter(placement__in=placements)
+    notes = MediationNote.objects.filter(Q(proposal__in=proposals) | Q(placement__in=placements))
+    concerns = SafeguardingConcern.objects.filter(sponsor=sponsor)
+    for queryset, fields in [
+        (proposals, ["decline_note", "withdraw_reason"]),
+        (steps, ["note"]),
+        (placements, ["outcome_note"]),
+        (follow_ups, ["note"]),
+        (notes, ["text"]),
+        (concerns, ["note", "closing_note"]),
+    ]:
+        fields_pseudonymise(queryset=queryset, fields=fields, pseudonym=pseudonym, values=scrub)
+        if queryset.model is not ProposalTransition:
+            result.records += list(queryset)
+    return result

@@ -1,0 +1,1 @@
+"""Mediation services: proposals, placements, safeguarding and the notices about them."""

@@ -1,0 +1,148 @@
+"""Placements: a confirmed proposal becomes one; follow-ups, mediation notes and the end of a placement."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from housing.models import HousingOffer
+from housing.services import offer_transition
+from matching.models import FollowUp, MatchProposal, MediationNote, Placement
+from matching.services.proposals import FOLLOW_UP_MONTHS, ProposalError, S, _proposal_apply, proposal_transition
+from portal.models import User
+from sponsorship.households import household_can_see
+from sponsorship.models import Household
+
+
+def proposal_confirm(
+    *, proposal: MatchProposal, by: User, move_in_date: datetime.date, agreed_months: int, note: str = ""
+) -> Placement:
+    """Confirm the placement. The database refuses a second active placement in the same slot, so two
+    caseworkers confirming at once get exactly one placement.
+
+    Rows are locked in one fixed order, so concurrent confirmations never deadlock: the household, then
+    every offer the step touches (this one and those of the household's other open proposals, which it
+    withdraws) by primary key, then the proposals. A confirmation that loses the race to another of the
+    same household's proposals gets a clear error."""
+    try:
+        with transaction.atomic():
+            Household.objects.select_for_update().filter(pk=proposal.household_id).first()
+            if Placement.objects.filter(household_id=proposal.household_id, end_date__isnull=True).exists():
+                raise ProposalError(_("This household has just been placed in another home."))
+            offer_ids = {proposal.offer_id} | set(
+                MatchProposal.objects.filter(
+                    household_id=proposal.household_id, status__in=MatchProposal.OPEN
+                ).values_list("offer_id", flat=True)
+            )
+            offers = {
+                offer.pk: offer
+                for offer in HousingOffer.objects.select_for_update().filter(pk__in=offer_ids).order_by("pk")
+            }
+            offer = offers[proposal.offer_id]
+            proposal = proposal_transition(proposal=proposal, to=S.CONFIRMED, by=by, note=note)
+            taken = set(Placement.objects.filter(offer=offer, end_date__isnull=True).values_list("slot", flat=True))
+            free = [slot for slot in range(1, offer.max_households + 1) if slot not in taken]
+            if not free:
+                raise ProposalError(_("This home is already taken: another placement was confirmed first."))
+            placement = Placement(
+                proposal=proposal,
+                household=proposal.household,
+                offer=offer,
+                slot=free[0],
+                move_in_date=move_in_date,
+                agreed_months=agreed_months,
+                created_by=by,
+            )
+            placement.full_clean(validate_constraints=False)
+            placement.save()
+            FollowUp.objects.bulk_create(
+                FollowUp(placement=placement, due_on=move_in_date + relativedelta(months=months))
+                for months in FOLLOW_UP_MONTHS
+            )
+            Household.objects.filter(pk=proposal.household_id).update(status=Household.Status.HOUSED)
+            for other in (
+                MatchProposal.objects.select_for_update(of=("self",))
+                .filter(household_id=proposal.household_id, status__in=MatchProposal.OPEN)
+                .order_by("pk")
+            ):
+                other.withdraw_reason = _("The household was placed in another home.")
+                _proposal_apply(proposal=other, to=S.WITHDRAWN, by=by, note=other.withdraw_reason)
+            if len(free) == 1:
+                offer_transition(offer=offer, to=HousingOffer.Status.OCCUPIED, by=by)
+            else:
+                offer_transition(offer=offer, to=HousingOffer.Status.AVAILABLE, by=by)
+    except IntegrityError as exc:
+        raise ProposalError(_("This home is already taken: another placement was confirmed first.")) from exc
+    except OperationalError as exc:
+        # A lock conflict with another kind of step (e.g. the sponsor withdrawing the offer at that very
+        # moment): nothing was written; the caseworker can try again.
+        if getattr(getattr(exc, "__cause__", None), "sqlstate", None) not in DEADLOCK_SQLSTATES:
+            raise
+        raise ProposalError(_("Someone changed this proposal at the same moment. Please try again.")) from exc
+    return placement
+
+
+# PostgreSQL's deadlock_detected and serialization_failure.
+DEADLOCK_SQLSTATES = {"40P01", "40001"}
+
+
+def follow_up_record(*, follow_up: FollowUp, by: User, note: str, rating: int | None) -> FollowUp:
+    if not household_can_see(user=by, household=follow_up.placement.household):
+        raise PermissionDenied
+    follow_up.note = note
+    follow_up.rating = rating
+    follow_up.done_on = timezone.localdate()
+    follow_up.done_by = by
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up
+
+
+@transaction.atomic
+def placement_end(
+    *, placement: Placement, by: User, end_date: datetime.date, outcome: str, note: str = ""
+) -> Placement:
+    """End a placement with its outcome; the home is free again and the household closed or seeking again."""
+    placement = (
+        Placement.objects.select_for_update(of=("self",)).select_related("offer", "household").get(pk=placement.pk)
+    )
+    if not household_can_see(user=by, household=placement.household):
+        raise PermissionDenied
+    if placement.end_date:
+        raise ProposalError(_("This placement has already ended."))
+    if outcome not in Placement.Outcome.values:
+        raise ProposalError(_("Choose the outcome of the placement."))
+    if end_date < placement.move_in_date:
+        raise ProposalError(_("The end date cannot be before the move-in date."))
+    placement.end_date = end_date
+    placement.outcome = outcome
+    placement.outcome_note = note
+    placement.save()
+    needs_home = outcome in (Placement.Outcome.CONFLICT, Placement.Outcome.OTHER)
+    Household.objects.filter(pk=placement.household_id).update(
+        status=Household.Status.SEEKING if needs_home else Household.Status.CLOSED
+    )
+    if placement.offer.status == HousingOffer.Status.OCCUPIED:
+        offer_transition(offer=placement.offer, to=HousingOffer.Status.AVAILABLE, by=by)
+    return placement
+
+
+def mediation_note_add(
+    *,
+    by: User,
+    text: str,
+    proposal: MatchProposal | None = None,
+    placement: Placement | None = None,
+    kind: str = MediationNote.Kind.NOTE,
+    meeting_at: datetime.datetime | None = None,
+) -> MediationNote:
+    household = proposal.household if proposal else placement.household
+    if not household_can_see(user=by, household=household):
+        raise PermissionDenied
+    note = MediationNote(proposal=proposal, placement=placement, kind=kind, meeting_at=meeting_at, text=text, author=by)
+    note.full_clean()
+    note.save()
+    return note
