@@ -9,7 +9,8 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from housing.models import HousingOffer
-from housing.services import offer_inspect, offer_photo_add, offer_save, offer_submit
+from housing.photos import offer_photo_add
+from housing.services import offer_inspect, offer_save, offer_submit
 from portal.models import User
 from projects.models import Language, Municipality
 from sponsorship.models import SponsorCheck, SponsorProfile

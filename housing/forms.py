@@ -3,7 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from housing.models import HousingOffer, Inspection
+from housing.services import EDITABLE_FIELDS
 from projects.models import Language, Municipality
+
+_COSTS = EDITABLE_FIELDS.index("cost")
 
 
 class DateInput(forms.DateInput):
@@ -23,32 +26,8 @@ class HousingOfferForm(forms.ModelForm):
 
     class Meta:
         model = HousingOffer
-        fields = [
-            "kind",
-            "municipality",
-            "street_address",
-            "capacity",
-            "max_households",
-            "bedrooms",
-            "floor",
-            "step_free",
-            "lift",
-            "children_welcome",
-            "pets_allowed",
-            "smoking_allowed",
-            "near_school",
-            "near_work",
-            "near_medical_care",
-            "host_languages",
-            "cost",
-            "monthly_rent",
-            "utilities_included",
-            "monthly_utilities",
-            "available_from",
-            "available_until",
-            "minimum_stay_months",
-            "description",
-        ]
+        # The sponsor's editable fields (one list, in `housing.services`), with the host languages before the costs.
+        fields = [*EDITABLE_FIELDS[:_COSTS], "host_languages", *EDITABLE_FIELDS[_COSTS:]]
         widgets = {
             "available_from": DateInput(),
             "available_until": DateInput(),

@@ -6,7 +6,7 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from housing import services
+from housing import photos, services
 from housing.forms import HousingOfferForm, OfferPhotoForm
 from housing.selectors import offer_get_for_user, offer_next_step
 from sponsorship.selectors import sponsor_for_user
@@ -24,7 +24,7 @@ def _offer_form_view(request, offer=None):
     initial = {"municipality": offer.municipality.slug} if offer and offer.municipality else None
     form = HousingOfferForm(request.POST or None, instance=offer, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {key: form.cleaned_data[key] for key in form.Meta.fields if key != "host_languages"}
+        data = {key: form.cleaned_data[key] for key in services.EDITABLE_FIELDS}
         try:
             saved = services.offer_save(
                 sponsor=sponsor,
@@ -84,7 +84,7 @@ def offer_photo_add(request, pk: int):
         messages.error(request, _("Choose a photo to upload."))
     else:
         try:
-            services.offer_photo_add(offer=offer, upload=form.cleaned_data["photo"], by=request.user)
+            photos.offer_photo_add(offer=offer, upload=form.cleaned_data["photo"], by=request.user)
         except ValidationError as error:
             _show_error(request, error)
         else:
@@ -98,7 +98,7 @@ def offer_photo_delete(request, pk: int, photo_pk: int):
     offer = offer_get_for_user(user=request.user, pk=pk)
     photo = get_object_or_404(offer.photos, pk=photo_pk)
     try:
-        services.offer_photo_delete(photo=photo, by=request.user)
+        photos.offer_photo_delete(photo=photo, by=request.user)
     except ValidationError as error:
         _show_error(request, error)
     else:

@@ -19,7 +19,8 @@ from django.utils import timezone
 from PIL import Image, ImageCms, PngImagePlugin
 
 from housing.models import HousingOffer, Inspection, OfferPhoto
-from housing.services import OfferError, offer_inspect, offer_photo_add, offer_submit
+from housing.photos import offer_photo_add
+from housing.services import OfferError, offer_inspect, offer_submit
 from projects.models import NewsItem, Resource
 from tests.matching import conftest as mediation
 

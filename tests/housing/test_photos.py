@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from housing.models import HousingOffer, OfferPhoto
-from housing.services import THUMBNAIL_SIDE, OfferError, offer_photo_add, offer_photo_delete, offer_submit
+from housing.photos import THUMBNAIL_SIDE, offer_photo_add, offer_photo_delete
+from housing.services import OfferError, offer_submit
 
 Status = HousingOffer.Status
 

@@ -13,7 +13,8 @@ from django.utils.html import escape
 from PIL import Image
 
 from housing.models import HousingOffer, Inspection, OfferPhoto
-from housing.services import offer_inspect, offer_photo_add, offer_submit
+from housing.photos import offer_photo_add
+from housing.services import offer_inspect, offer_submit
 from portal.models import Notification
 
 TODAY = timezone.localdate

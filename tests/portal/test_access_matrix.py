@@ -630,7 +630,7 @@ def world(
     from django.contrib.auth.models import Group
 
     from housing.models import Inspection
-    from housing.services import offer_photo_add
+    from housing.photos import offer_photo_add
     from matching.models import MatchingPolicy, MatchingRun, MatchProposal, UnmatchedHousehold
     from matching.services.placements import mediation_note_add, proposal_confirm
     from matching.services.safeguarding import concern_raise

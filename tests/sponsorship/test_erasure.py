@@ -27,7 +27,8 @@ from django.utils import timezone
 from PIL import Image
 
 from housing.models import Inspection
-from housing.services import offer_inspect, offer_photo_add, offer_save, offer_submit
+from housing.photos import offer_photo_add
+from housing.services import offer_inspect, offer_save, offer_submit
 from matching.models import MatchProposal, MediationNote, ProposalTransition, SafeguardingConcern
 from matching.services.placements import mediation_note_add
 from matching.services.proposals import proposal_create, proposal_transition

@@ -13,7 +13,8 @@ from django.utils import timezone
 from PIL import Image
 
 from housing.models import HousingOffer, Inspection
-from housing.services import offer_inspect, offer_photo_add, offer_submit
+from housing.photos import offer_photo_add
+from housing.services import offer_inspect, offer_submit
 from portal.models import Notification, User
 from sponsorship.models import ConsentText, SponsorCheck, SponsorPerson, SponsorProfile
 from sponsorship.selectors import consent_current, sponsor_matching_blockers
