@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matching import runs
 from matching.explain import explanation_lines, explanation_lookups, unmatched_reason_text
+from matching.forms import EndPlacementForm, ProposalStepForm
 from matching.models import (
     FollowUp,
     MatchingPolicy,
@@ -26,37 +27,6 @@ from matching.services import placements, proposals, safeguarding
 from portal.admin_tools import OrganisationScopedAdmin, ServiceErrorsAdminMixin, admin_form_view
 
 S = MatchProposal.Status
-
-
-class ProposalStepForm(forms.Form):
-    to = forms.ChoiceField(label=_("Next step"))
-    decline_reason = forms.ChoiceField(
-        label=_("Reason (when the household declines)"),
-        choices=[("", "—"), *MatchProposal.DeclineReason.choices],
-        required=False,
-    )
-    note = forms.CharField(
-        label=_("Note (required to withdraw)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    move_in_date = forms.DateField(
-        label=_("Move-in date (to confirm)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    agreed_months = forms.IntegerField(label=_("Agreed duration in months (to confirm)"), required=False, min_value=1)
-
-    def __init__(self, *args, proposal: MatchProposal, **kwargs):
-        super().__init__(*args, **kwargs)
-        steps = [
-            (to, S(to).label)
-            for (frm, to), actor in proposals.TRANSITIONS.items()
-            if frm == proposal.status and actor == "caseworker"
-        ]
-        self.fields["to"].choices = steps
-
-    def clean(self):
-        data = super().clean()
-        if data.get("to") == S.CONFIRMED and not (data.get("move_in_date") and data.get("agreed_months")):
-            raise forms.ValidationError(_("To confirm, give the move-in date and the agreed duration."))
-        return data
 
 
 class TransitionInline(admin.TabularInline):
@@ -205,12 +175,6 @@ class FollowUpInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-class EndPlacementForm(forms.Form):
-    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Placement.Outcome.choices)
-    note = forms.CharField(label=_("About the outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 @admin.register(Placement)

@@ -12,7 +12,7 @@ from matching.models import MatchProposal
 from matching.services.proposals import proposal_create, proposal_transition
 from portal.models import User
 from projects.models import Municipality, Organisation
-from sponsorship.households import household_save
+from sponsorship.households.services import household_save
 from sponsorship.models import Household, HouseholdMember, MunicipalityPreference
 
 

@@ -1,7 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import MatchProposal
+from matching.models import MatchProposal, Placement
+from matching.services import proposals
+
+S = MatchProposal.Status
 
 
 class SponsorAnswerForm(forms.Form):
@@ -20,3 +23,40 @@ class SponsorAnswerForm(forms.Form):
         if data.get("answer") == "decline" and not data.get("decline_reason"):
             self.add_error("decline_reason", _("Choose the reason for declining."))
         return data
+
+
+class ProposalStepForm(forms.Form):
+    to = forms.ChoiceField(label=_("Next step"))
+    decline_reason = forms.ChoiceField(
+        label=_("Reason (when the household declines)"),
+        choices=[("", "—"), *MatchProposal.DeclineReason.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note (required to withdraw)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    move_in_date = forms.DateField(
+        label=_("Move-in date (to confirm)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    agreed_months = forms.IntegerField(label=_("Agreed duration in months (to confirm)"), required=False, min_value=1)
+
+    def __init__(self, *args, proposal: MatchProposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        steps = [
+            (to, S(to).label)
+            for (frm, to), actor in proposals.TRANSITIONS.items()
+            if frm == proposal.status and actor == "caseworker"
+        ]
+        self.fields["to"].choices = steps
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to") == S.CONFIRMED and not (data.get("move_in_date") and data.get("agreed_months")):
+            raise forms.ValidationError(_("To confirm, give the move-in date and the agreed duration."))
+        return data
+
+
+class EndPlacementForm(forms.Form):
+    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Placement.Outcome.choices)
+    note = forms.CharField(label=_("About the outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

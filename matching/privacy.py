@@ -26,8 +26,9 @@ from matching.services.proposals import S, proposal_transition
 from portal.models import User
 from portal.privacy import ErasureResult, fields_pseudonymise, iso_date, staff_organisation
 from portal.retention import RetentionCategory, retention_register
-from sponsorship.household_privacy import ErasureReason, HouseholdPart, household_erase, household_part_register
-from sponsorship.households import HouseholdError, households_visible_to
+from sponsorship.households.privacy import ErasureReason, HouseholdPart, household_erase, household_part_register
+from sponsorship.households.selectors import households_visible_to
+from sponsorship.households.services import HouseholdError
 from sponsorship.models import Household, SponsorProfile
 
 

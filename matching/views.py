@@ -9,7 +9,7 @@ from matching import selectors
 from matching.forms import SponsorAnswerForm
 from matching.models import MatchProposal
 from matching.services import proposals
-from sponsorship.households import household_access_log
+from sponsorship.households.services import household_access_log
 
 
 @login_required

@@ -5,6 +5,8 @@ from celery import current_app
 from django.conf import settings
 from django.db import DatabaseError, connections
 
+from portal.models import Notification
+
 
 def health_status() -> dict[str, str]:
     """The state of each component the portal depends on: "ok", "eager" or "error".
@@ -44,3 +46,8 @@ def _broker_status() -> str:
     except Exception:
         return "error"
     return "ok"
+
+
+def notification_list(*, user, limit: int = 100) -> list[Notification]:
+    """The user's latest notifications, newest first."""
+    return list(Notification.objects.filter(user=user)[:limit])

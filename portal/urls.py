@@ -28,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     # Under the language prefix, so that the switcher can translate the current page's URL.
     path("i18n/setlang/", set_language, name="set_language"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("", include("projects.urls")),
     path("", include("sponsorship.urls")),
     path("", include("housing.urls")),

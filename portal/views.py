@@ -1,12 +1,15 @@
 import logging
 from http import HTTPStatus
 
+from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 
-from portal.selectors import health_status
+from portal.notifications import notification_mark_read
+from portal.selectors import health_status, notification_list
 from projects.selectors import news_list, project_list
 
 logger = logging.getLogger(__name__)
@@ -32,3 +35,15 @@ def healthz(request):
         logger.error("Health check failing: %s", ", ".join(failing))
     status = HTTPStatus.SERVICE_UNAVAILABLE if failing else HTTPStatus.OK
     return JsonResponse({"status": "error" if failing else "ok", "failing": failing, **components}, status=status)
+
+
+@login_required
+def notifications(request):
+    return render(request, "portal/notifications.html", {"notifications": notification_list(user=request.user)})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    notification_mark_read(user=request.user)
+    return redirect("notifications")

@@ -11,6 +11,4 @@ urlpatterns = [
     path("sponsor/invitations/<str:token>/", views.invitation, name="invitation"),
     path("sponsor/my-data.json", views.data_export, name="export"),
     path("sponsor/delete/", views.account_delete, name="delete"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]

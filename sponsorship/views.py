@@ -6,15 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from housing.selectors import offer_list_for_user, offer_next_step
 from matching.selectors import proposals_for_sponsor
-from portal.models import Notification
-from portal.notifications import notification_mark_read
 from sponsorship.forms import AccountDeleteForm, GroupMemberInviteForm, SponsorProfileForm
 from sponsorship.models import SponsorProfile
 from sponsorship.selectors import consent_current, sponsor_for_user, sponsor_matching_blockers, sponsor_persons
@@ -150,16 +146,3 @@ def account_delete(request):
         messages.success(request, _("Your account has been deleted."))
         return redirect("home")
     return render(request, "sponsorship/account_delete.html", {"form": form})
-
-
-@login_required
-def notifications(request):
-    items = list(Notification.objects.filter(user=request.user)[:100])
-    return render(request, "sponsorship/notifications.html", {"notifications": items})
-
-
-@login_required
-@require_POST
-def notifications_read(request):
-    notification_mark_read(user=request.user)
-    return redirect(reverse("sponsorship:notifications"))

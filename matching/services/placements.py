@@ -13,7 +13,7 @@ from housing.services import offer_transition
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement
 from matching.services.proposals import FOLLOW_UP_MONTHS, ProposalError, S, _proposal_apply, proposal_transition
 from portal.models import User
-from sponsorship.households import household_can_see
+from sponsorship.households.selectors import household_can_see
 from sponsorship.models import Household
 
 

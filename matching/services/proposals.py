@@ -17,7 +17,7 @@ from housing.services import offer_transition
 from matching.models import MatchProposal, Placement, ProposalTransition
 from portal.models import User
 from portal.services import task_enqueue
-from sponsorship.households import household_can_see
+from sponsorship.households.selectors import household_can_see
 from sponsorship.models import Household
 from sponsorship.selectors import sponsor_matching_blockers
 

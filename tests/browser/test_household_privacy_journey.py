@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from portal.demo import CASEWORKERS_GROUP, roles_ensure
 from projects.models import Organisation
-from sponsorship.households import household_save
+from sponsorship.households.services import household_save
 from sponsorship.models import Household, HouseholdMember
 from tests.browser.test_sponsor_journey import _sign_in
 

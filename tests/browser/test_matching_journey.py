@@ -12,7 +12,7 @@ from housing.services import offer_inspect, offer_submit
 from matching.models import MatchingRun, MatchProposal
 from portal.demo import CASEWORKERS_GROUP, roles_ensure
 from projects.models import Organisation
-from sponsorship.households import household_save
+from sponsorship.households.services import household_save
 from sponsorship.models import Household, HouseholdMember, MunicipalityPreference
 from tests.browser.test_sponsor_journey import _sign_in
 

@@ -14,7 +14,7 @@ from matching.models import MatchProposal, Placement
 from matching.services.proposals import proposal_create
 from portal.demo import CASEWORKERS_GROUP, roles_ensure
 from projects.models import Organisation
-from sponsorship.households import household_save
+from sponsorship.households.services import household_save
 from sponsorship.models import Household, HouseholdMember
 from tests.browser.test_sponsor_journey import _sign_in
 from tests.conftest import totp_code  # noqa: F401  (used through _sign_in)

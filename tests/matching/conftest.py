@@ -68,7 +68,7 @@ def household_factory(organisation_caseworker):
     """
     from django.utils import timezone
 
-    from sponsorship.households import household_save
+    from sponsorship.households.services import household_save
     from sponsorship.models import Household, HouseholdMember
 
     def make(caseworker=None, members=(("adult", 38), ("adult", 35), ("child", 9)), **data):

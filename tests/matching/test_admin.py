@@ -22,7 +22,7 @@ from housing.models import HousingOffer
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement, ProposalTransition, SafeguardingConcern
 from matching.services.placements import proposal_confirm
 from portal.demo import CASEWORKERS_GROUP, roles_ensure
-from sponsorship.households import household_transfer_request
+from sponsorship.households.services import household_transfer_request
 from sponsorship.models import Household, HouseholdMember, HouseholdTransfer, MunicipalityPreference
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from matching.selectors import household_for_sponsor
 from matching.services.placements import proposal_confirm
 from matching.services.proposals import proposal_create, proposal_transition
 from matching.services.safeguarding import concern_raise
-from sponsorship.households import HouseholdError, household_save
+from sponsorship.households.services import HouseholdError, household_save
 from sponsorship.models import Household
 
 pytestmark = pytest.mark.django_db

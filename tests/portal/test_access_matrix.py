@@ -163,8 +163,8 @@ PAGES: dict[str, Entry] = {
     "sponsorship:invitation": Entry(SIGNED_IN, one(lambda w: {"token": w.sponsor_a.invitation_token})),
     "sponsorship:export": Entry(SIGNED_IN),
     "sponsorship:delete": Entry(SIGNED_IN),
-    "sponsorship:notifications": Entry(SIGNED_IN),
-    "sponsorship:notifications-read": _post(SIGNED_IN),
+    "notifications": Entry(SIGNED_IN),
+    "notifications-read": _post(SIGNED_IN),
     # Uploaded files: a photo (and its thumbnail) only for the offer's sponsor and staff
     "media-file": Entry(
         OWNER | STAFF,
@@ -650,7 +650,7 @@ def world(
         TargetGroup,
         Theme,
     )
-    from sponsorship.households import household_transfer_request
+    from sponsorship.households.services import household_transfer_request
     from sponsorship.models import SponsorPerson
     from sponsorship.selectors import consent_current
     from sponsorship.services import group_member_invite
@@ -975,7 +975,7 @@ def test_markers_are_on_the_pages_of_those_who_may_see_them(client, world):
             w.sponsor_a.streets[1],
         ),
         (w.sponsor_a.user, reverse("sponsorship:export"), w.sponsor_a.phone),
-        (w.sponsor_a.user, reverse("sponsorship:notifications"), w.sponsor_a.notification.body),
+        (w.sponsor_a.user, reverse("notifications"), w.sponsor_a.notification.body),
         (
             w.sponsor_a.user,
             reverse("matching:proposal-detail", kwargs={"pk": w.org_1.confirmed.pk}),

@@ -36,7 +36,7 @@ from portal.demo import CASEWORKERS_GROUP, roles_ensure
 from portal.models import Notification, User
 from portal.privacy import audit_pseudonymise, personal_values, pseudonymise_data, pseudonymise_text
 from projects.models import Language, Organisation
-from sponsorship.households import household_save
+from sponsorship.households.services import household_save
 from sponsorship.models import Household, HouseholdMember, SponsorProfile
 from sponsorship.services import sponsor_export, sponsor_profile_save, sponsor_verify
 from training.models import Certificate, Enrolment, EventRegistration, Module, Programme, RecruitmentEvent, Session

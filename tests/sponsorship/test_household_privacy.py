@@ -19,8 +19,8 @@ from matching.services.placements import follow_up_record, mediation_note_add, p
 from matching.services.proposals import proposal_transition
 from matching.services.safeguarding import concern_raise
 from portal.models import Notification
-from sponsorship.household_privacy import ErasureReason, household_audit_entries, household_erase, household_export
-from sponsorship.households import HouseholdError, household_transfer_request
+from sponsorship.households.privacy import ErasureReason, household_audit_entries, household_erase, household_export
+from sponsorship.households.services import HouseholdError, household_transfer_request
 from sponsorship.models import Household, HouseholdMember
 from tests.matching import conftest as mediation
 

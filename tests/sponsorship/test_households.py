@@ -12,13 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from matching.models import MatchProposal
-from sponsorship.households import (
+from sponsorship.households.selectors import households_visible_to
+from sponsorship.households.services import (
     HouseholdError,
     household_merge,
     household_save,
     household_transfer_decide,
     household_transfer_request,
-    households_visible_to,
 )
 from sponsorship.models import Household, HouseholdTransfer
 from tests.matching import conftest as mediation

@@ -39,7 +39,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from portal.models import User
 from portal.privacy import audit_entries_for, audit_entries_scrub, iso_date, staff_organisation
-from sponsorship.households import HouseholdError, household_can_see
+from sponsorship.households.selectors import household_can_see
+from sponsorship.households.services import HouseholdError
 from sponsorship.models import Household, HouseholdMember, HouseholdTransfer, MunicipalityPreference
 
 

@@ -1,4 +1,4 @@
-"""Beneficiary households: recording, visibility by organisation, duplicates, merging, transfers, access log.
+"""Beneficiary households: recording, duplicates, merging, transfers, access log.
 
 Household data is special-category personal data. Only caseworkers of the responsible organisation
 and admins see it (`households_visible_to`); every view is logged (`household_access_log`) and every
@@ -11,31 +11,16 @@ from auditlog.models import LogEntry
 from auditlog.signals import accessed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import User
-from sponsorship.models import Household, HouseholdTransfer
+from sponsorship.households.models import Household, HouseholdTransfer
+from sponsorship.households.selectors import household_can_see, household_duplicates
 
 
 class HouseholdError(ValidationError):
     """A household rule was broken; the message is translated and safe to show."""
-
-
-def households_visible_to(*, user: User) -> QuerySet[Household]:
-    """The households this user may see: all for admins, their organisation's for caseworkers, none else."""
-    if not user.is_authenticated or not user.is_active:
-        return Household.objects.none()
-    if user.is_superuser:
-        return Household.objects.all()
-    if user.is_staff and user.organisation_id:
-        return Household.objects.filter(organisation_id=user.organisation_id)
-    return Household.objects.none()
-
-
-def household_can_see(*, user: User, household: Household) -> bool:
-    return households_visible_to(user=user).filter(pk=household.pk).exists()
 
 
 def household_access_log(*, household: Household, by: User) -> None:
@@ -82,18 +67,6 @@ def household_save(*, household: Household, by: User) -> Household:
     household.save()
     household_flag_duplicates(household=household)
     return household
-
-
-def household_duplicates(*, household: Household) -> QuerySet[Household]:
-    """Other households with the same head (name and date of birth) or the same document number."""
-    query = Q()
-    if household.head_birth_date and household.head_name.strip():
-        query |= Q(head_name__iexact=household.head_name.strip(), head_birth_date=household.head_birth_date)
-    if household.document_number.strip():
-        query |= Q(document_number__iexact=household.document_number.strip())
-    if not query:
-        return Household.objects.none()
-    return Household.objects.filter(query).exclude(pk=household.pk).filter(merged_into__isnull=True)
 
 
 def household_flag_duplicates(*, household: Household) -> int:

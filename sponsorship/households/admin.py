@@ -1,0 +1,336 @@
+"""The households' admin: the caseworkers' record of a household, its transfers, export and erasure."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin_tools import (
+    EXPORT_LABEL,
+    OrganisationScopedAdmin,
+    ServiceErrorsAdminMixin,
+    admin_form_view,
+    export_csv,
+)
+from portal.retention import retention_apply, retention_report
+from sponsorship.households import privacy, services
+from sponsorship.households.forms import HouseholdEraseForm, TransferDecisionForm
+from sponsorship.models import (
+    Household,
+    HouseholdMember,
+    HouseholdTransfer,
+    MunicipalityPreference,
+)
+
+
+class HouseholdMemberInline(admin.TabularInline):
+    model = HouseholdMember
+    extra = 1
+    fields = ["kind", "age", "name"]
+
+
+class MunicipalityPreferenceInline(admin.TabularInline):
+    model = MunicipalityPreference
+    extra = 1
+    fields = ["rank", "municipality"]
+    autocomplete_fields = ["municipality"]
+
+
+@admin.register(Household)
+class HouseholdAdmin(OrganisationScopedAdmin):
+    organisation_path = "organisation"
+    list_display = ["reference", "status", "protection_status", "organisation", "caseworker", "created_at"]
+    list_filter = ["status", "protection_status"]
+    search_fields = ["reference", "head_name", "document_number"]
+    autocomplete_fields = ["languages", "caseworker"]
+    readonly_fields = [
+        "reference",
+        "organisation",
+        "anonymised_at",
+        "adults_count",
+        "children_count",
+        "waiting_since",
+        "consent_recorded_by",
+        "duplicates_warning",
+        "matching_result",
+        "merged_into",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [HouseholdMemberInline, MunicipalityPreferenceInline]
+    actions = ["export_selected", "merge_selected"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["reference", "status", "organisation", "caseworker", "duplicates_warning", "matching_result"]},
+        ),
+        (_("Head of household"), {"fields": ["head_name", "head_birth_date", "document_number", "phone", "email"]}),
+        (
+            _("Background"),
+            {"fields": ["nationalities", "languages", "protection_status", "arrival_date", "current_accommodation"]},
+        ),
+        (
+            _("Needs"),
+            {
+                "fields": [
+                    "move_in_from",
+                    "stay_months",
+                    "needs_step_free",
+                    "has_pets",
+                    "max_monthly_rent",
+                    "near_school",
+                    "near_work",
+                    "near_medical_care",
+                    "other_needs",
+                ]
+            },
+        ),
+        (
+            _("Consent to process and share data"),
+            {"fields": ["consent_version", "consent_given_on", "consent_recorded_by"]},
+        ),
+        (None, {"fields": ["waiting_since", "merged_into", "created_at", "updated_at"]}),
+    ]
+    anonymised_fieldsets = [
+        (
+            _("Anonymised record"),
+            {
+                "fields": [
+                    "reference",
+                    "status",
+                    "organisation",
+                    "caseworker",
+                    "protection_status",
+                    "adults_count",
+                    "children_count",
+                    "anonymised_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and obj.anonymised_at:
+            return self.anonymised_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_inlines(self, request, obj):
+        return [] if obj is not None and obj.anonymised_at else super().get_inlines(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # An anonymised household is a statistical record: nobody edits it.
+        if obj is not None and obj.anonymised_at:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("Latest matching run"))
+    def matching_result(self, obj):
+        from matching.selectors import household_matching_result
+
+        return household_matching_result(household=obj) or "–"
+
+    @admin.display(description=_("Possible duplicates"))
+    def duplicates_warning(self, obj):
+        if obj.pk is None:
+            return "–"
+        # References only within the household's own organisation; elsewhere just that one exists.
+        duplicates = list(obj.possible_duplicates.all())
+        own = [d.reference for d in duplicates if d.organisation_id == obj.organisation_id]
+        others = len(duplicates) - len(own)
+        parts = own + (
+            [_("%(count)s in another organisation (an admin can merge)") % {"count": others}] if others else []
+        )
+        return ", ".join(parts) or _("None")
+
+    def save_model(self, request, obj, form, change):
+        if "consent_given_on" in form.changed_data and obj.consent_given_on:
+            obj.consent_recorded_by = request.user
+        services.household_save(household=obj, by=request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and request.method == "GET":
+            services.household_access_log(household=obj, by=request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- Data protection: export, print, erasure, retention -----------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("retention/", view(self.retention_view), name="sponsorship_household_retention"),
+            path("<int:pk>/export.json", view(self.export_json_view), name="sponsorship_household_export"),
+            path("<int:pk>/print/", view(self.export_print_view), name="sponsorship_household_print"),
+            path("<int:pk>/erase/", view(self.erase_view), name="sponsorship_household_erase"),
+            *super().get_urls(),
+        ]
+
+    def _household_or_404(self, request, pk: int) -> Household:
+        # Through the scoped queryset: another organisation's household does not exist for a caseworker.
+        household = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, household):
+            raise PermissionDenied
+        return household
+
+    def export_json_view(self, request, pk: int):
+        household = self._household_or_404(request, pk)
+        data = privacy.household_export(household=household, by=request.user, kind="json")
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="{household.reference}.json"'
+        add_never_cache_headers(response)
+        return response
+
+    def export_print_view(self, request, pk: int):
+        household = self._household_or_404(request, pk)
+        data = privacy.household_export(household=household, by=request.user, kind="print")
+        response = render(
+            request,
+            "admin/sponsorship/household/export_print.html",
+            {"data": data, "household": household, "title": _("Data of household %(ref)s") % {"ref": household}},
+        )
+        add_never_cache_headers(response)
+        return response
+
+    def erase_view(self, request, pk: int):
+        household = self._household_or_404(request, pk)
+        if not self.has_change_permission(request, household):
+            raise PermissionDenied
+        form = HouseholdEraseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                privacy.household_erase(household=household, by=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                self.message_user(
+                    request,
+                    _("The personal data of %(ref)s has been erased; an anonymised record remains.")
+                    % {"ref": household.reference},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:sponsorship_household_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": household,
+            "form": form,
+            "title": _("Erase the personal data of %(ref)s") % {"ref": household},
+        }
+        response = render(request, "admin/sponsorship/household/erase.html", context)
+        add_never_cache_headers(response)
+        return response
+
+    def retention_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not request.user.is_superuser:
+                raise PermissionDenied
+            done = retention_apply()
+            self.message_user(
+                request,
+                _("The retention schedule was applied: %(count)s record(s) handled.") % {"count": sum(done.values())},
+                messages.SUCCESS,
+            )
+            return redirect("admin:sponsorship_household_retention")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Retention schedule"),
+            "report": retention_report(user=request.user),
+            "can_apply": request.user.is_superuser,
+        }
+        response = render(request, "admin/sponsorship/household/retention.html", context)
+        add_never_cache_headers(response)
+        return response
+
+    @admin.action(description=EXPORT_LABEL, permissions=["view"])
+    def export_selected(self, request, queryset):
+        rows = [
+            (h.reference, h.get_status_display(), h.get_protection_status_display(), h.organisation, h.members.count())
+            for h in queryset.prefetch_related("members").select_related("organisation")
+        ]
+        header = [_("reference code"), _("status"), _("protection status"), _("organisation"), _("members")]
+        return export_csv("households.csv", [str(h) for h in header], rows)
+
+    @admin.action(description=_("Merge the two selected households (admins)"), permissions=["change"])
+    def merge_selected(self, request, queryset):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        households = list(queryset.order_by("created_at"))
+        if len(households) != 2:
+            self.message_user(request, _("Select exactly two households to merge."), messages.ERROR)
+            return
+        keep, duplicate = households
+        services.household_merge(keep=keep, duplicate=duplicate, by=request.user)
+        self.message_user(
+            request,
+            _("%(duplicate)s was merged into %(keep)s.") % {"duplicate": duplicate, "keep": keep},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(HouseholdTransfer)
+class HouseholdTransferAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
+    list_display = ["household", "from_organisation", "to_organisation", "status", "created_at"]
+    list_filter = ["status"]
+    autocomplete_fields = ["household", "to_organisation"]
+    fields = ["household", "to_organisation", "note", "status", "decide_link"]
+    readonly_fields = ["status", "decide_link"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        org = request.user.organisation_id
+        if not org:
+            return queryset.none()
+        return queryset.filter(models.Q(from_organisation_id=org) | models.Q(to_organisation_id=org))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "household", "to_organisation", "note"] if obj else self.readonly_fields
+
+    @admin.display(description=_("Decision"))
+    def decide_link(self, obj):
+        if obj.pk is None or obj.status != HouseholdTransfer.Status.REQUESTED:
+            return "–"
+        url = reverse("admin:sponsorship_householdtransfer_decide", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Accept or refuse"))
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        transfer = services.household_transfer_request(
+            household=obj.household, to_organisation=obj.to_organisation, by=request.user, note=obj.note
+        )
+        obj.pk = transfer.pk
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="sponsorship_householdtransfer_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, pk: int):
+        transfer = get_object_or_404(self.get_queryset(request), pk=pk)
+        return admin_form_view(
+            self,
+            request,
+            obj=transfer,
+            form=TransferDecisionForm(request.POST or None),
+            title=_("Transfer of %(household)s") % {"household": transfer.household},
+            template="admin/portal/form_view.html",
+            on_valid=lambda data: services.household_transfer_decide(
+                transfer=transfer, by=request.user, accept=data["decision"] == "accept"
+            ),
+            success=_("The decision is recorded."),
+        )
