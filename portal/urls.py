@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from portal import media, views
 from projects.sitemaps import SITEMAPS
+from projects.views import HomeView
 from training.sitemaps import SITEMAPS as TRAINING_SITEMAPS
 
 # Staff sign in through allauth (verified email, rate limits), never through a weaker admin form.
@@ -25,7 +26,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.HomeView.as_view(), name="home"),
+    path("", HomeView.as_view(), name="home"),
     # Under the language prefix, so that the switcher can translate the current page's URL.
     path("i18n/setlang/", set_language, name="set_language"),
     path("notifications/", views.notifications, name="notifications"),

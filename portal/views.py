@@ -6,23 +6,11 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
-from django.views.generic import TemplateView
 
 from portal.notifications import notification_mark_read
 from portal.selectors import health_status, notification_list
-from projects.selectors import news_list, project_list
 
 logger = logging.getLogger(__name__)
-
-
-class HomeView(TemplateView):
-    template_name = "portal/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["projects"] = project_list()[:6]
-        context["latest_news"] = news_list()[:3]
-        return context
 
 
 @never_cache

@@ -167,7 +167,7 @@ class Project(models.Model):
         related_name="projects",
     )
     grant_reference = models.CharField(_("grant reference"), max_length=100, blank=True)
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    level = models.CharField(_("level"), max_length=20, choices=Level)
     countries = CountryField(_("countries"), multiple=True, blank=True)
     municipalities = models.ManyToManyField(
         Municipality, verbose_name=_("municipalities"), blank=True, related_name="projects"
@@ -334,7 +334,7 @@ class GoodPractice(models.Model):
     )
     country = CountryField(_("country"))
     duration = models.CharField(_("duration"), max_length=200, blank=True)
-    level = models.CharField(_("level of implementation"), max_length=20, choices=Level.choices)
+    level = models.CharField(_("level of implementation"), max_length=20, choices=Level)
     target_groups = models.ManyToManyField(
         TargetGroup, verbose_name=_("target groups"), blank=True, related_name="practices"
     )

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from projects import selectors
@@ -147,3 +147,15 @@ class ResourceListView(SelectorFilterView):
     selector = selectors.resource_list
     filterset_class = ResourceFilter
     template_name = "projects/resource_list.html"
+
+
+class HomeView(TemplateView):
+    """The home page: the latest projects and news."""
+
+    template_name = "projects/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["projects"] = selectors.project_list()[:6]
+        context["latest_news"] = selectors.news_list()[:3]
+        return context
