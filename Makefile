@@ -35,6 +35,7 @@ compilemessages: install
 # Idempotent set-up: safe to run again, never duplicates data.
 setup: install compilemessages
 	$(MANAGE) migrate --noinput
+	$(MANAGE) roles_ensure
 	$(MANAGE) createcachetable
 	$(MANAGE) seed_content
 

@@ -1,8 +1,42 @@
-"""Who may see what of a housing offer: one predicate per question, asked by views and the file view."""
+"""Who may see and do what with housing offers: one predicate per question, and one scoped-queryset
+helper per model, asked by the admin, selectors, views, services and the file view.
 
-from django.db.models import Q
+Offers are not scoped by organisation: caseworkers of every organisation see every offer (they
+propose them to their households), and no household detail is written on an offer.
+"""
 
-from housing.models import OfferPhoto
+from django.db.models import Q, QuerySet
+
+from housing.models import HousingOffer, Inspection, OfferPhoto
+from portal.access import is_caseworker, is_signed_in
+from sponsorship.access import is_sponsor_of
+
+
+def offers_for(user, *, as_sponsor: bool = False) -> QuerySet[HousingOffer]:
+    """The offers this user may see: every offer for staff; a sponsor's own (until the profile is
+    erased). `as_sponsor`: the sponsor's own offers whoever asks (the sponsor's pages, where staff
+    are sponsors like anyone else)."""
+    if not is_signed_in(user):
+        return HousingOffer.objects.none()
+    if is_caseworker(user) and not as_sponsor:
+        return HousingOffer.objects.all()
+    return HousingOffer.objects.filter(sponsor__user=user, sponsor__erased_at__isnull=True)
+
+
+def inspections_for(user) -> QuerySet[Inspection]:
+    """The inspections of the offers this user may see."""
+    return Inspection.objects.filter(offer__in=offers_for(user))
+
+
+def can_edit_offer(user, offer: HousingOffer) -> bool:
+    """The offer's sponsor edits it (and its photos), submits, withdraws and reconfirms it; whether the
+    offer's status allows the change is the offer workflow's question (`housing.services`)."""
+    return is_sponsor_of(user, offer.sponsor)
+
+
+def can_inspect_offer(user, offer: HousingOffer) -> bool:
+    """A caseworker allowed to record inspections (any organisation's: offers are shared) visits it."""
+    return is_caseworker(user) and user.has_perm("housing.add_inspection")
 
 
 def offer_photo_visible_to(*, user, photo: OfferPhoto) -> bool:
@@ -13,12 +47,9 @@ def offer_photo_visible_to(*, user, photo: OfferPhoto) -> bool:
     public page shows an offer, so nobody else, whatever the offer's status; a draft's photos are
     thus the sponsor's and staff's only.
     """
-    if not user.is_authenticated or not user.is_active:
-        return False
-    sponsor = photo.offer.sponsor
-    if sponsor.user_id == user.pk and sponsor.erased_at is None:
+    if is_sponsor_of(user, photo.offer.sponsor):
         return True
-    return user.is_staff and user.has_perm("housing.view_offerphoto")
+    return is_caseworker(user) and user.has_perm("housing.view_offerphoto")
 
 
 def offer_photo_for_file(name: str) -> OfferPhoto | None:

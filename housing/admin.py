@@ -7,9 +7,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from housing import services
+from housing.access import can_inspect_offer, inspections_for, offers_for
 from housing.forms import InspectionForm
 from housing.models import HousingOffer, Inspection, OfferPhoto, OfferTransition
-from portal.admin_tools import admin_form_view
+from portal.admin_tools import ScopedAdmin, admin_form_view
 
 
 class AvailabilityFilter(admin.SimpleListFilter):
@@ -86,7 +87,8 @@ class InspectionInline(admin.TabularInline):
 
 
 @admin.register(HousingOffer)
-class HousingOfferAdmin(admin.ModelAdmin):
+class HousingOfferAdmin(ScopedAdmin):
+    records_for = staticmethod(offers_for)
     list_display = ["__str__", "status", "municipality", "capacity", "available_from", "available_until", "sponsor"]
     list_filter = ["status", "municipality", CapacityFilter, AvailabilityFilter, "kind", "cost"]
     search_fields = ["street_address", "sponsor__organisation_name", "sponsor__user__email"]
@@ -173,8 +175,8 @@ class HousingOfferAdmin(admin.ModelAdmin):
         ]
 
     def inspect_view(self, request, pk: int):
-        offer = get_object_or_404(HousingOffer.objects.select_related("municipality", "sponsor"), pk=pk)
-        if not request.user.has_perm("housing.add_inspection"):
+        offer = get_object_or_404(self.get_queryset(request).select_related("municipality", "sponsor"), pk=pk)
+        if not can_inspect_offer(request.user, offer):
             raise PermissionDenied
         return admin_form_view(
             self,
@@ -196,7 +198,8 @@ class HousingOfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(ScopedAdmin):
+    records_for = staticmethod(inspections_for)
     list_display = ["offer", "visited_on", "inspector", "result"]
     list_filter = ["result"]
     readonly_fields = ["offer", "visited_on", "inspector", "result", *Inspection.CHECKLIST, "notes", "created_at"]

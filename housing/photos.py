@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from housing.access import can_edit_offer
 from housing.models import HousingOffer, OfferPhoto
 from housing.services import OfferError
 from portal.models import User
@@ -73,7 +74,7 @@ def offer_photo_add(*, offer: HousingOffer, upload, by: User) -> OfferPhoto:
 
 
 def _photo_editable(offer: HousingOffer, by: User) -> None:
-    if offer.sponsor.user_id != by.pk:
+    if not can_edit_offer(by, offer):
         raise PermissionDenied
     if offer.status != HousingOffer.Status.DRAFT:
         raise OfferError(_("Photos can be changed only while the offer is a draft."))

@@ -7,13 +7,14 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from housing.access import offers_for
 from housing.models import HousingOffer
 
 
 def offer_list_for_user(*, user) -> QuerySet[HousingOffer]:
     """The offers of the user's own sponsor profile, newest first."""
     return (
-        HousingOffer.objects.filter(sponsor__user=user, sponsor__erased_at__isnull=True)
+        offers_for(user, as_sponsor=True)
         .select_related("municipality", "sponsor")
         .prefetch_related("host_languages", "photos")
     )

@@ -13,10 +13,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from housing.access import can_edit_offer, can_inspect_offer
 from housing.models import HousingOffer, Inspection, OfferTransition
+from portal.access import is_caseworker
 from portal.models import User
 from portal.notifications import user_notify
 from portal.services import task_enqueue
+from sponsorship.access import is_sponsor_of
 from sponsorship.models import SponsorProfile
 
 Status = HousingOffer.Status
@@ -82,7 +85,7 @@ EDITABLE_FIELDS = [
 def _actor(offer: HousingOffer, user: User | None) -> str:
     if user is None:
         return "system"
-    if user.is_staff:
+    if is_caseworker(user):
         return "caseworker"
     if offer.sponsor.user_id == user.pk:
         return "sponsor"
@@ -126,7 +129,7 @@ def offer_save(
     offer: HousingOffer | None = None,
 ) -> HousingOffer:
     """Create a draft offer or change one. Only drafts are edited; an unfinished draft can be saved."""
-    if sponsor.user_id != by.pk or sponsor.erased_at:
+    if not is_sponsor_of(by, sponsor):
         raise PermissionDenied
     if offer is None:
         offer = HousingOffer(sponsor=sponsor)
@@ -182,7 +185,7 @@ def offer_inspect(
     notes: str = "",
 ) -> Inspection:
     """Record a visit. A pass makes the offer available; a fail returns it to the sponsor with the reasons."""
-    if not inspector.is_staff:
+    if not can_inspect_offer(inspector, offer):
         raise PermissionDenied
     offer.refresh_from_db(fields=["status"])
     if offer.status != Status.SUBMITTED:
@@ -238,7 +241,7 @@ def offer_inspection_notify(*, inspection_id: int) -> bool:
 
 def offer_reconfirm(*, offer: HousingOffer, by: User) -> HousingOffer:
     """The sponsor confirms that an available offer still stands."""
-    if offer.sponsor.user_id != by.pk:
+    if not can_edit_offer(by, offer):
         raise PermissionDenied
     if offer.status != Status.AVAILABLE:
         raise OfferError(_("Only an available offer can be confirmed."))

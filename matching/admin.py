@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -10,7 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from matching import runs
-from matching.explain import explanation_lines, explanation_lookups, unmatched_reason_text
+from matching.access import can_run_matching, concerns_for, placements_for, proposals_for
+from matching.explain import explanation_lines
 from matching.forms import EndPlacementForm, ProposalStepForm
 from matching.models import (
     FollowUp,
@@ -21,10 +21,10 @@ from matching.models import (
     Placement,
     ProposalTransition,
     SafeguardingConcern,
-    UnmatchedHousehold,
 )
+from matching.selectors import matching_run_report
 from matching.services import placements, proposals, safeguarding
-from portal.admin_tools import OrganisationScopedAdmin, ServiceErrorsAdminMixin, admin_form_view
+from portal.admin_tools import ScopedAdmin, ServiceErrorsAdminMixin, admin_form_view
 
 S = MatchProposal.Status
 
@@ -71,7 +71,8 @@ class NotesFromServiceMixin:
 
 
 @admin.register(MatchProposal)
-class MatchProposalAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
+class MatchProposalAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedAdmin):
+    records_for = staticmethod(proposals_for)
     list_display = ["__str__", "status", "score", "run", "awaiting_since", "created_at"]
     list_filter = ["status"]
     search_fields = ["household__reference"]
@@ -178,7 +179,8 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Placement)
-class PlacementAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
+class PlacementAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedAdmin):
+    records_for = staticmethod(placements_for)
     note_parent = "placement"
     list_display = ["__str__", "move_in_date", "agreed_months", "end_date", "outcome"]
     list_filter = ["outcome"]
@@ -240,8 +242,10 @@ class PlacementAdmin(NotesFromServiceMixin, OrganisationScopedAdmin):
 
 
 @admin.register(SafeguardingConcern)
-class SafeguardingConcernAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
-    """Any caseworker can raise a concern on a sponsor or a placement."""
+class SafeguardingConcernAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
+    """Any caseworker can raise a concern on a sponsor or a placement (of their organisation)."""
+
+    records_for = staticmethod(concerns_for)
 
     list_display = ["sponsor", "severity", "raised_at", "closed_at"]
     list_filter = ["severity", ("closed_at", admin.EmptyFieldListFilter)]
@@ -249,28 +253,12 @@ class SafeguardingConcernAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
     fields = ["sponsor", "placement", "severity", "note", "raised_by", "closed_at", "closed_by", "closing_note"]
     readonly_fields = ["raised_by", "closed_at", "closed_by"]
 
-    def get_queryset(self, request):
-        # Concerns about a placement belong to the household's organisation; those about a sponsor
-        # alone concern every caseworker who may propose the sponsor's offers.
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(
-            models.Q(placement__isnull=True)
-            | models.Q(placement__household__organisation_id=request.user.organisation_id)
-        )
-
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.readonly_fields
         # A raised concern is only closed (with a note), never rewritten.
         closed = ["closing_note"] if obj.closed_at else []
         return [*self.readonly_fields, "sponsor", "placement", "severity", "note", *closed]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "placement" and not request.user.is_superuser:
-            kwargs["queryset"] = Placement.objects.filter(household__organisation_id=request.user.organisation_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -383,7 +371,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        extra = {"can_run": request.user.has_perm("matching.add_matchingrun")}
+        extra = {"can_run": can_run_matching(request.user)}
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
     def get_urls(self):
@@ -408,15 +396,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
         if run is None:
             # A missing or malformed id: the admin's own "does not exist" message and redirect.
             return super().change_view(request, object_id, form_url, extra_context)
-        proposals = MatchProposal.objects.filter(run=run).select_related("household", "offer__municipality")
-        unmatched = UnmatchedHousehold.objects.filter(run=run).select_related("household")
-        if not request.user.is_superuser:
-            proposals = proposals.filter(household__organisation_id=request.user.organisation_id)
-            unmatched = unmatched.filter(household__organisation_id=request.user.organisation_id)
-        proposals = list(proposals.order_by("-score", "pk")[:200])
         progress = runs.progress_get(run.pk) or {"phase": run.status, "percent": 0}
-        lookups = explanation_lookups([proposal.explanation for proposal in proposals])
-        unmatched = list(unmatched.order_by("household__reference")[:200])
         extra = {
             "run": run,
             "in_progress": run.status in (MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING),
@@ -427,9 +407,6 @@ class MatchingRunAdmin(admin.ModelAdmin):
                 for phase in [*runs.PHASES, "total"]
                 if phase in run.phase_seconds
             ],
-            "proposals": [(proposal, explanation_lines(proposal.explanation, lookups)) for proposal in proposals],
-            "unmatched": [
-                (row, unmatched_reason_text(row.reason, row.offers_ruled_out, run.offers)) for row in unmatched
-            ],
+            **matching_run_report(run=run, user=request.user),
         }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})

@@ -26,8 +26,8 @@ from matching.services.proposals import S, proposal_transition
 from portal.models import User
 from portal.privacy import ErasureResult, fields_pseudonymise, iso_date, staff_organisation
 from portal.retention import RetentionCategory, retention_register
+from sponsorship.access import households_for
 from sponsorship.households.privacy import ErasureReason, HouseholdPart, household_erase, household_part_register
-from sponsorship.households.selectors import households_visible_to
 from sponsorship.households.services import HouseholdError
 from sponsorship.models import Household, SponsorProfile
 
@@ -237,7 +237,7 @@ def register_retention() -> None:
             due=lambda now: households_retention_due(now=now),
             reference=lambda household: household.reference,
             apply=_households_anonymise,
-            visible_to=lambda queryset, user: queryset.filter(pk__in=households_visible_to(user=user)),
+            visible_to=lambda queryset, user: queryset.filter(pk__in=households_for(user)),
         )
     )
 

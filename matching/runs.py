@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from matching import engine
+from matching.access import can_run_matching
 from matching.explain import explanation_build
 from matching.models import MatchingPolicy, MatchingRun, MatchProposal, RunNotice, UnmatchedHousehold
 from matching.services.proposals import households_mark_proposed
@@ -97,7 +98,7 @@ def matching_run_request(*, by: User) -> MatchingRun:
     One run at a time: a run being executed, or queued and waiting for a worker, refuses a new one. A
     run whose worker died (see `matching_run_is_lost`) does not: it ends as failed and the new run
     replaces it."""
-    if not by.has_perm("matching.add_matchingrun"):
+    if not can_run_matching(by):
         raise PermissionDenied
     now = timezone.now()
     with transaction.atomic():

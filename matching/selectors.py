@@ -7,8 +7,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from housing.access import offers_for
 from housing.models import HousingOffer
-from matching.models import FollowUp, MatchProposal, Placement
+from matching.access import follow_ups_for, proposals_for, unmatched_for
+from matching.explain import explanation_lines, explanation_lookups, unmatched_reason_text
+from matching.models import MatchingRun, MatchProposal, Placement
 from sponsorship.models import Household
 
 # From these steps on (the household said yes), a sponsor may see the household's name and contacts,
@@ -18,22 +21,12 @@ REVEALED_FROM = [
     MatchProposal.Status.MEETING,
     MatchProposal.Status.CONFIRMED,
 ]
-SPONSOR_VISIBLE = [
-    MatchProposal.Status.SENT,
-    MatchProposal.Status.SPONSOR_ACCEPTED,
-    MatchProposal.Status.SPONSOR_DECLINED,
-    MatchProposal.Status.BENEFICIARY_ACCEPTED,
-    MatchProposal.Status.BENEFICIARY_DECLINED,
-    MatchProposal.Status.MEETING,
-    MatchProposal.Status.CONFIRMED,
-    MatchProposal.Status.EXPIRED,
-]
 
 
 def proposals_for_sponsor(*, user) -> QuerySet[MatchProposal]:
     """Proposals sent to this sponsor (never the ones still under caseworkers' review)."""
     return (
-        MatchProposal.objects.filter(offer__sponsor__user=user, status__in=SPONSOR_VISIBLE)
+        proposals_for(user, as_sponsor=True)
         .select_related("offer__municipality", "household")
         .prefetch_related("household__members")
     )
@@ -67,11 +60,8 @@ def household_for_sponsor(*, proposal: MatchProposal) -> dict:
 def caseworker_agenda(*, user, today: datetime.date | None = None) -> dict:
     """What needs a caseworker's action, within their organisation (all, for admins)."""
     today = today or timezone.localdate()
-    proposals = MatchProposal.objects.select_related("household", "offer__municipality")
-    follow_ups = FollowUp.objects.select_related("placement__household", "placement__offer")
-    if not user.is_superuser:
-        proposals = proposals.filter(household__organisation_id=user.organisation_id)
-        follow_ups = follow_ups.filter(placement__household__organisation_id=user.organisation_id)
+    proposals = proposals_for(user).select_related("household", "offer__municipality")
+    follow_ups = follow_ups_for(user).select_related("placement__household", "placement__offer")
     overdue_since = timezone.now() - datetime.timedelta(hours=settings.PROPOSAL_REMINDER_HOURS)
     return {
         "to_review": proposals.filter(status=MatchProposal.Status.PROPOSED),
@@ -83,6 +73,25 @@ def caseworker_agenda(*, user, today: datetime.date | None = None) -> dict:
         "follow_ups": follow_ups.filter(
             done_on__isnull=True, due_on__lte=today + datetime.timedelta(days=7), placement__end_date__isnull=True
         ),
+    }
+
+
+def matching_run_report(*, run: MatchingRun, user, limit: int = 200) -> dict:
+    """A run's page: its proposals (best first, each with its explanation in words) and its households
+    without a proposal (with the reason), as far as the reader may see them: their organisation's."""
+    proposals = list(
+        proposals_for(user)
+        .filter(run=run)
+        .select_related("household", "offer__municipality")
+        .order_by("-score", "pk")[:limit]
+    )
+    lookups = explanation_lookups([proposal.explanation for proposal in proposals])
+    unmatched = unmatched_for(user).filter(run=run).select_related("household").order_by("household__reference")
+    return {
+        "proposals": [(proposal, explanation_lines(proposal.explanation, lookups)) for proposal in proposals],
+        "unmatched": [
+            (row, unmatched_reason_text(row.reason, row.offers_ruled_out, run.offers)) for row in unmatched[:limit]
+        ],
     }
 
 
@@ -111,8 +120,9 @@ def sponsor_mediation_export(*, user) -> dict:
     """For a sponsor's data download: the proposals that reached them (a step to "sent" happened), with
     every step's status and time, their own answers and notes, and the placements they host. A household
     appears by its pseudonymous reference and size only; staff by role, never by name."""
+    offers = offers_for(user, as_sponsor=True)
     proposals = (
-        MatchProposal.objects.filter(offer__sponsor__user=user, transitions__to_status=MatchProposal.Status.SENT)
+        MatchProposal.objects.filter(offer__in=offers, transitions__to_status=MatchProposal.Status.SENT)
         .distinct()
         .select_related("household")
         .prefetch_related("transitions", "household__members")
@@ -150,7 +160,7 @@ def sponsor_mediation_export(*, user) -> dict:
             }
         )
     placements = (
-        Placement.objects.filter(offer__sponsor__user=user)
+        Placement.objects.filter(offer__in=offers)
         .select_related("household")
         .prefetch_related("household__members")
         .order_by("move_in_date", "pk")

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import is_admin
 from portal.models import OutboundEmail, QueuedTask, User
 from portal.services import email_address_mask, email_requeue
 
@@ -60,13 +61,13 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(count)d email(s) queued again.") % {"count": count}, messages.SUCCESS)
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return is_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return is_admin(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return is_admin(request.user)
 
     def has_add_permission(self, request):
         return False

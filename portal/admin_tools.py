@@ -1,7 +1,9 @@
-"""Shared pieces for the caseworkers' admin: organisation scoping and small service-backed form views."""
+"""Shared pieces for the caseworkers' admin: scoping by the apps' access rules and small service-backed form views."""
 
 import csv
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,6 +12,7 @@ from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.options import IncorrectLookupParameters, InlineModelAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -166,20 +169,17 @@ class ServiceErrorsAdminMixin:
             return HttpResponseRedirect(request.get_full_path())
 
 
-class OrganisationScopedAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
-    """Caseworkers see only their organisation's records, in every list, search, filter,
-    autocomplete, export and detail URL (all go through `get_queryset`); admins see everything."""
+class ScopedAdmin(admin.ModelAdmin):
+    """An admin showing each reader the rows of its model's scoped-queryset helper, `records_for(user)`
+    (`households_for`, `proposals_for`, …, in the apps' `access` modules): every list, search, filter,
+    autocomplete, export and detail URL goes through `get_queryset`; a drop-down of another scoped
+    model lists only the rows its own helper gives the reader (an autocomplete searches through that
+    model's admin, and the service refuses a value typed in that is not the reader's)."""
 
-    organisation_path = "household__organisation"
+    records_for: Callable[[Any], QuerySet]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser:
-            return queryset
-        if not user.organisation_id:
-            return queryset.none()
-        return queryset.filter(**{f"{self.organisation_path}_id": user.organisation_id})
+        return super().get_queryset(request) & self.records_for(request.user)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self._in_scope(request, obj)
@@ -192,6 +192,13 @@ class OrganisationScopedAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
 
     def _in_scope(self, request, obj) -> bool:
         return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = self.admin_site._registry.get(db_field.remote_field.model)
+        listed = db_field.name not in (*self.get_autocomplete_fields(request), *self.raw_id_fields)
+        if listed and "queryset" not in kwargs and isinstance(related, ScopedAdmin):
+            kwargs["queryset"] = related.get_queryset(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def admin_form_view(model_admin, request, *, obj, form, title: str, template: str, on_valid, success: str):

@@ -7,9 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from portal.models import User
-
-CASEWORKERS_GROUP = "Caseworkers"
-SPONSORS_GROUP = "Sponsors"
+from portal.roles import CASEWORKERS_GROUP, SPONSORS_GROUP
 
 
 @dataclass(frozen=True)
@@ -29,59 +27,10 @@ DEMO_ACCOUNTS = [
 ]
 
 
-# What caseworkers may do in the admin (their workplace). Admins (superusers) may do everything.
-CASEWORKER_PERMISSIONS = {
-    "sponsorship": {
-        "sponsorprofile": ["view", "change"],
-        "sponsorperson": ["view", "add", "change"],
-        "sponsorcheck": ["view", "add", "change"],
-        "consenttext": ["view"],
-        "household": ["view", "add", "change"],
-        "householdmember": ["view", "add", "change", "delete"],
-        "municipalitypreference": ["view", "add", "change", "delete"],
-        "householdtransfer": ["view", "add", "change"],
-    },
-    "matching": {
-        "matchproposal": ["view", "add", "change"],
-        "proposaltransition": ["view"],
-        "placement": ["view", "change"],
-        "followup": ["view", "change"],
-        "mediationnote": ["view", "add", "change"],
-        "safeguardingconcern": ["view", "add", "change"],
-        # Caseworkers start matching runs and read their results; admins change the policy.
-        "matchingrun": ["view", "add"],
-        "matchingpolicy": ["view"],
-        "unmatchedhousehold": ["view"],
-    },
-    "housing": {
-        "housingoffer": ["view", "change"],
-        "inspection": ["view", "add"],
-        "offerphoto": ["view"],
-        "offertransition": ["view"],
-    },
-    "projects": {"municipality": ["view"], "language": ["view"], "organisation": ["view"]},
-    "portal": {"user": ["view"]},
-}
-
-
-def roles_ensure() -> None:
-    """The role groups exist with their permissions (run after every migrate, and by demo_setup)."""
-    from django.contrib.auth.models import Permission
-
-    caseworkers, _created = Group.objects.get_or_create(name=CASEWORKERS_GROUP)
-    Group.objects.get_or_create(name=SPONSORS_GROUP)
-    wanted = []
-    for models in CASEWORKER_PERMISSIONS.values():
-        for model, actions in models.items():
-            wanted += [f"{action}_{model}" for action in actions]
-    permissions = Permission.objects.filter(content_type__app_label__in=CASEWORKER_PERMISSIONS, codename__in=wanted)
-    caseworkers.permissions.add(*permissions)
-
-
 @transaction.atomic
 def demo_accounts_ensure(*, password: str) -> list[DemoAccount]:
-    """Create or reset the demo accounts, each with a verified email address and `password`."""
-    roles_ensure()
+    """Create or reset the demo accounts, each with a verified email address and `password`, in their
+    role's group (the groups are created by the roles migration)."""
     for account in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(email=account.email)
         user.is_staff = account.is_staff

@@ -2,6 +2,8 @@ import re
 
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
+from portal.access import is_caseworker, needs_second_factor
+
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
     """The language comes from the URL prefix or the visitor's own choice in the language switcher.
@@ -40,7 +42,7 @@ class StaffMFAMiddleware:
 
     def _needs_mfa(self, request) -> bool:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.is_staff:
+        if not is_caseworker(user):
             return False
         path = request.path_info
         from django.conf import settings
@@ -51,7 +53,7 @@ class StaffMFAMiddleware:
         protected = rest.startswith("/" + settings.DJANGO_ADMIN_URL) or rest.startswith(self.PROTECTED_PREFIXES)
         if not protected or rest.startswith("/" + settings.DJANGO_ADMIN_URL + "logout"):
             return False
-        if not (user.is_superuser or user.has_perm("sponsorship.view_household")):
+        if not needs_second_factor(user):
             return False
         from allauth.mfa.utils import is_mfa_enabled
 

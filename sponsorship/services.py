@@ -16,6 +16,7 @@ from portal.models import Notification, User
 from portal.notifications import user_notify
 from portal.privacy import ErasureResult, audit_pseudonymise, personal_values, staff_label
 from portal.services import emails_discard, task_enqueue
+from sponsorship.access import can_decide_sponsor, is_sponsor_of
 from sponsorship.models import ConsentText, SponsorCheck, SponsorPerson, SponsorProfile
 from sponsorship.selectors import consent_current
 
@@ -70,7 +71,7 @@ def sponsor_profile_save(
 
 
 def _decide(*, sponsor: SponsorProfile, by: User, status: str, notes: str = "", reason: str = "") -> SponsorProfile:
-    if not by.is_staff:
+    if not can_decide_sponsor(by):
         raise PermissionDenied
     with transaction.atomic():
         sponsor = SponsorProfile.objects.select_for_update().get(pk=sponsor.pk)
@@ -137,7 +138,7 @@ def group_member_invite(*, sponsor: SponsorProfile, by: User, full_name: str, em
     """The group's account holder invites a member by email; the member accepts with their own account."""
     if sponsor.kind != SponsorProfile.Kind.COMMUNITY_GROUP:
         raise SponsorError(_("Only a community group has members."))
-    if sponsor.user_id != by.pk:
+    if not is_sponsor_of(by, sponsor):
         raise PermissionDenied
     if role not in SponsorPerson.GROUP_ROLES:
         raise SponsorError(_("Choose a role for the member."))

@@ -307,7 +307,7 @@ def municipality(db):
 def caseworker(user_factory):
     from django.contrib.auth.models import Group
 
-    from portal.demo import CASEWORKERS_GROUP, roles_ensure
+    from portal.roles import CASEWORKERS_GROUP, roles_ensure
 
     roles_ensure()
     user = user_factory(email="caseworker@example.org", is_staff=True, first_name="Case", last_name="Worker")

@@ -14,6 +14,7 @@ from portal.notifications import user_notify
 from portal.privacy import ErasureResult
 from portal.services import email_send
 from sponsorship.selectors import consent_current
+from training.access import can_cancel_enrolment, can_train
 from training.models import Certificate, Enrolment, EventRegistration, ModuleCompletion, RecruitmentEvent, Session
 from training.selectors import session_is_public
 
@@ -52,7 +53,7 @@ def session_enrol(*, session: Session, user: User) -> Enrolment:
 def enrolment_cancel(*, enrolment: Enrolment, by: User) -> Enrolment | None:
     """Cancel an enrolment; a freed seat goes to the first person on the waiting list, who is told.
     Returns the promoted enrolment, if any."""
-    if enrolment.user_id != by.pk and not by.is_staff:
+    if not can_cancel_enrolment(by, enrolment):
         raise PermissionDenied
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=enrolment.session_id)
@@ -89,7 +90,7 @@ def attendance_record(*, enrolment: Enrolment, attended: bool, by: User) -> Enro
     """The session's trainer (or staff) marks attendance. Attending completes the session's modules;
     completing every module of the programme issues the certificate."""
     session = enrolment.session
-    if not (by.is_staff or session.trainer_id == by.pk):
+    if not can_train(by, session):
         raise PermissionDenied
     if enrolment.status != E.ENROLLED:
         raise TrainingError(_("Only enrolled participants can be marked."))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from training import selectors, services
+from training.access import can_train
 from training.calendar import ical_response
 from training.forms import EventRegistrationForm
 from training.models import Enrolment, Session
@@ -69,7 +70,7 @@ def enrolment_cancel(request, pk: int):
 def attendance(request, pk: int):
     """The trainer of the session (or staff) marks who attended."""
     session = get_object_or_404(Session.objects.select_related("programme"), pk=pk)
-    if not (request.user.is_staff or session.trainer_id == request.user.pk):
+    if not can_train(request.user, session):
         raise PermissionDenied
     enrolments = session.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related("user")
     if request.method == "POST":

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from matching.models import MatchProposal, ProposalTransition
 from matching.services.proposals import S
+from portal.access import is_caseworker
 from portal.models import User
 from portal.notifications import user_notify
 
@@ -51,7 +52,7 @@ def proposals_remind(*, now: datetime.datetime | None = None) -> int:
 
 
 def _proposal_link(proposal: MatchProposal, user: User) -> str:
-    if user.is_staff:
+    if is_caseworker(user):
         return reverse("admin:matching_matchproposal_change", args=[proposal.pk])
     return reverse("matching:proposal-detail", kwargs={"pk": proposal.pk})
 

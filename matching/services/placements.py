@@ -13,7 +13,7 @@ from housing.services import offer_transition
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement
 from matching.services.proposals import FOLLOW_UP_MONTHS, ProposalError, S, _proposal_apply, proposal_transition
 from portal.models import User
-from sponsorship.households.selectors import household_can_see
+from sponsorship.access import can_handle_household
 from sponsorship.models import Household
 
 
@@ -90,7 +90,7 @@ DEADLOCK_SQLSTATES = {"40P01", "40001"}
 
 
 def follow_up_record(*, follow_up: FollowUp, by: User, note: str, rating: int | None) -> FollowUp:
-    if not household_can_see(user=by, household=follow_up.placement.household):
+    if not can_handle_household(by, follow_up.placement.household):
         raise PermissionDenied
     follow_up.note = note
     follow_up.rating = rating
@@ -109,7 +109,7 @@ def placement_end(
     placement = (
         Placement.objects.select_for_update(of=("self",)).select_related("offer", "household").get(pk=placement.pk)
     )
-    if not household_can_see(user=by, household=placement.household):
+    if not can_handle_household(by, placement.household):
         raise PermissionDenied
     if placement.end_date:
         raise ProposalError(_("This placement has already ended."))
@@ -140,7 +140,7 @@ def mediation_note_add(
     meeting_at: datetime.datetime | None = None,
 ) -> MediationNote:
     household = proposal.household if proposal else placement.household
-    if not household_can_see(user=by, household=household):
+    if not can_handle_household(by, household):
         raise PermissionDenied
     note = MediationNote(proposal=proposal, placement=placement, kind=kind, meeting_at=meeting_at, text=text, author=by)
     note.full_clean()

@@ -17,7 +17,7 @@ from housing.services import offer_transition
 from matching.models import MatchProposal, Placement, ProposalTransition
 from portal.models import User
 from portal.services import task_enqueue
-from sponsorship.households.selectors import household_can_see
+from sponsorship.access import can_handle_household
 from sponsorship.models import Household
 from sponsorship.selectors import sponsor_matching_blockers
 
@@ -54,7 +54,7 @@ FREES_OFFER = {S.SPONSOR_DECLINED, S.BENEFICIARY_DECLINED, S.WITHDRAWN, S.EXPIRE
 def _role(proposal: MatchProposal, user: User | None) -> str:
     if user is None:
         return "system"
-    if user.is_staff and household_can_see(user=user, household=proposal.household):
+    if can_handle_household(user, proposal.household):
         return "caseworker"
     if proposal.offer.sponsor.user_id == user.pk:
         return "sponsor"
@@ -65,7 +65,7 @@ def proposal_create(
     *, household: Household, offer: HousingOffer, by: User, score: float | None = None, explanation: dict | None = None
 ) -> MatchProposal:
     """A caseworker (or the matching engine, acting for one) proposes an offer to a household."""
-    if not by.is_staff or not household_can_see(user=by, household=household):
+    if not can_handle_household(by, household):
         raise PermissionDenied
     household.refresh_from_db(fields=["status", "consent_given_on"])
     offer.refresh_from_db(fields=["status"])

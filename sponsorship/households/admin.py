@@ -2,7 +2,6 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -10,14 +9,16 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import can_apply_retention
 from portal.admin_tools import (
     EXPORT_LABEL,
-    OrganisationScopedAdmin,
+    ScopedAdmin,
     ServiceErrorsAdminMixin,
     admin_form_view,
     export_csv,
 )
 from portal.retention import retention_apply, retention_report
+from sponsorship.access import can_merge_households, households_for, transfers_for
 from sponsorship.households import privacy, services
 from sponsorship.households.forms import HouseholdEraseForm, TransferDecisionForm
 from sponsorship.models import (
@@ -42,8 +43,8 @@ class MunicipalityPreferenceInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(OrganisationScopedAdmin):
-    organisation_path = "organisation"
+class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
+    records_for = staticmethod(households_for)
     list_display = ["reference", "status", "protection_status", "organisation", "caseworker", "created_at"]
     list_filter = ["status", "protection_status"]
     search_fields = ["reference", "head_name", "document_number"]
@@ -229,7 +230,7 @@ class HouseholdAdmin(OrganisationScopedAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         if request.method == "POST":
-            if not request.user.is_superuser:
+            if not can_apply_retention(request.user):
                 raise PermissionDenied
             done = retention_apply()
             self.message_user(
@@ -243,7 +244,7 @@ class HouseholdAdmin(OrganisationScopedAdmin):
             "opts": self.model._meta,
             "title": _("Retention schedule"),
             "report": retention_report(user=request.user),
-            "can_apply": request.user.is_superuser,
+            "can_apply": can_apply_retention(request.user),
         }
         response = render(request, "admin/sponsorship/household/retention.html", context)
         add_never_cache_headers(response)
@@ -260,7 +261,7 @@ class HouseholdAdmin(OrganisationScopedAdmin):
 
     @admin.action(description=_("Merge the two selected households (admins)"), permissions=["change"])
     def merge_selected(self, request, queryset):
-        if not request.user.is_superuser:
+        if not can_merge_households(request.user):
             raise PermissionDenied
         households = list(queryset.order_by("created_at"))
         if len(households) != 2:
@@ -276,21 +277,13 @@ class HouseholdAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(HouseholdTransfer)
-class HouseholdTransferAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
+class HouseholdTransferAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
+    records_for = staticmethod(transfers_for)
     list_display = ["household", "from_organisation", "to_organisation", "status", "created_at"]
     list_filter = ["status"]
     autocomplete_fields = ["household", "to_organisation"]
     fields = ["household", "to_organisation", "note", "status", "decide_link"]
     readonly_fields = ["status", "decide_link"]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        org = request.user.organisation_id
-        if not org:
-            return queryset.none()
-        return queryset.filter(models.Q(from_organisation_id=org) | models.Q(to_organisation_id=org))
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "household", "to_organisation", "note"] if obj else self.readonly_fields

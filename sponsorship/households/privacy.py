@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from portal.models import User
 from portal.privacy import audit_entries_for, audit_entries_scrub, iso_date, staff_organisation
-from sponsorship.households.selectors import household_can_see
+from sponsorship.access import can_handle_household, can_view_household
 from sponsorship.households.services import HouseholdError
 from sponsorship.models import Household, HouseholdMember, HouseholdTransfer, MunicipalityPreference
 
@@ -262,7 +262,7 @@ def household_export(*, household: Household, by: User, kind: str = "json") -> d
     household, members, needs, consent, transfers, the mediation records (proposals and their steps,
     placements, follow-ups, notes, meetings, safeguarding concerns) and its audit trail. The export is
     itself recorded in the audit log (`kind`: "json" or "print")."""
-    if not by.is_staff or not household_can_see(user=by, household=household):
+    if not can_view_household(by, household):
         raise PermissionDenied
     household = Household.objects.select_related("organisation", "consent_recorded_by__organisation").get(
         pk=household.pk
@@ -299,7 +299,7 @@ def household_erase(*, household: Household, by: User | None, reason: str) -> Ho
     told. Refused while a placement is active."""
     if reason not in ErasureReason.values:
         raise HouseholdError(_("Choose the reason for the erasure."))
-    if by is not None and (not by.is_staff or not household_can_see(user=by, household=household)):
+    if by is not None and not can_handle_household(by, household):
         raise PermissionDenied
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=household.pk)

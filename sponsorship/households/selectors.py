@@ -1,24 +1,8 @@
-"""Reading households: who may see which, and possible duplicates."""
+"""Reading households: possible duplicates. Who may see which household is `sponsorship.access`'s."""
 
 from django.db.models import Q, QuerySet
 
-from portal.models import User
 from sponsorship.households.models import Household
-
-
-def households_visible_to(*, user: User) -> QuerySet[Household]:
-    """The households this user may see: all for admins, their organisation's for caseworkers, none else."""
-    if not user.is_authenticated or not user.is_active:
-        return Household.objects.none()
-    if user.is_superuser:
-        return Household.objects.all()
-    if user.is_staff and user.organisation_id:
-        return Household.objects.filter(organisation_id=user.organisation_id)
-    return Household.objects.none()
-
-
-def household_can_see(*, user: User, household: Household) -> bool:
-    return households_visible_to(user=user).filter(pk=household.pk).exists()
 
 
 def household_duplicates(*, household: Household) -> QuerySet[Household]:

@@ -1,8 +1,8 @@
 """Beneficiary households: recording, duplicates, merging, transfers, access log.
 
 Household data is special-category personal data. Only caseworkers of the responsible organisation
-and admins see it (`households_visible_to`); every view is logged (`household_access_log`) and every
-change is recorded by django-auditlog (registered in `apps.py`).
+and admins see it (`sponsorship.access.households_for`); every view is logged (`household_access_log`)
+and every change is recorded by django-auditlog (registered in `apps.py`).
 """
 
 import secrets
@@ -14,9 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.access import is_admin
 from portal.models import User
+from sponsorship.access import (
+    can_decide_transfer,
+    can_handle_household,
+    can_merge_households,
+    can_record_household,
+)
 from sponsorship.households.models import Household, HouseholdTransfer
-from sponsorship.households.selectors import household_can_see, household_duplicates
+from sponsorship.households.selectors import household_duplicates
 
 
 class HouseholdError(ValidationError):
@@ -39,7 +46,7 @@ def _new_reference() -> str:
 def household_save(*, household: Household, by: User) -> Household:
     """Record or update a household. A new one gets a pseudonymous reference, the caseworker's
     organisation and the caseworker; possible duplicates are flagged."""
-    if not by.is_staff:
+    if not can_record_household(by):
         raise PermissionDenied
     if household.pk is None:
         if household.status in (Household.Status.PROPOSED, Household.Status.HOUSED):
@@ -47,12 +54,12 @@ def household_save(*, household: Household, by: User) -> Household:
                 {"status": _("“Proposed” and “housed” follow the household's proposals and placements.")}
             )
         household.reference = _new_reference()
-        if not by.is_superuser:
+        if not is_admin(by):
             if not by.organisation_id:
                 raise HouseholdError(_("Your account belongs to no organisation: ask an admin to set it."))
             household.organisation_id = by.organisation_id
         household.caseworker = household.caseworker or by
-    elif not household_can_see(user=by, household=household):
+    elif not can_handle_household(by, household):
         raise PermissionDenied
     else:
         before = Household.objects.filter(pk=household.pk).values_list("status", flat=True).first()
@@ -80,7 +87,7 @@ def household_flag_duplicates(*, household: Household) -> int:
 def household_merge(*, keep: Household, duplicate: Household, by: User) -> Household:
     """An admin merges a duplicate into the household to keep: proposals, placements and transfers
     move over, the duplicate is closed and points to the kept one. The merge is in the audit log."""
-    if not by.is_superuser:
+    if not can_merge_households(by):
         raise PermissionDenied
     if keep.pk == duplicate.pk:
         raise HouseholdError(_("Choose two different households."))
@@ -105,7 +112,7 @@ def household_merge(*, keep: Household, duplicate: Household, by: User) -> House
 
 
 def household_transfer_request(*, household: Household, to_organisation, by: User, note: str = "") -> HouseholdTransfer:
-    if not household_can_see(user=by, household=household):
+    if not can_handle_household(by, household):
         raise PermissionDenied
     if household.organisation_id == to_organisation.pk:
         raise HouseholdError(_("The household already belongs to this organisation."))
@@ -127,7 +134,7 @@ def household_transfer_request(*, household: Household, to_organisation, by: Use
 def household_transfer_decide(*, transfer: HouseholdTransfer, by: User, accept: bool) -> HouseholdTransfer:
     """A caseworker of the receiving organisation accepts (the household becomes theirs) or refuses."""
     transfer = HouseholdTransfer.objects.select_for_update().get(pk=transfer.pk)
-    if not (by.is_superuser or (by.is_staff and by.organisation_id == transfer.to_organisation_id)):
+    if not can_decide_transfer(by, transfer):
         raise PermissionDenied
     if transfer.status != HouseholdTransfer.Status.REQUESTED:
         raise HouseholdError(_("This transfer has already been decided."))

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from portal.demo import CASEWORKERS_GROUP, roles_ensure
+from portal.roles import CASEWORKERS_GROUP, roles_ensure
 from projects.models import Organisation
 from sponsorship.households.services import household_save
 from sponsorship.models import Household, HouseholdMember

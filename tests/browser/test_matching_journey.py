@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from housing.services import offer_inspect, offer_submit
 from matching.models import MatchingRun, MatchProposal
-from portal.demo import CASEWORKERS_GROUP, roles_ensure
+from portal.roles import CASEWORKERS_GROUP, roles_ensure
 from projects.models import Organisation
 from sponsorship.households.services import household_save
 from sponsorship.models import Household, HouseholdMember, MunicipalityPreference

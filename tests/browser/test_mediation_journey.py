@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from housing.services import offer_inspect, offer_submit
 from matching.models import MatchProposal, Placement
 from matching.services.proposals import proposal_create
-from portal.demo import CASEWORKERS_GROUP, roles_ensure
+from portal.roles import CASEWORKERS_GROUP, roles_ensure
 from projects.models import Organisation
 from sponsorship.households.services import household_save
 from sponsorship.models import Household, HouseholdMember

@@ -34,7 +34,7 @@ def caseworker_of(user_factory, organisation):
     `organisation` fixture)."""
     from django.contrib.auth.models import Group
 
-    from portal.demo import CASEWORKERS_GROUP, roles_ensure
+    from portal.roles import CASEWORKERS_GROUP, roles_ensure
 
     numbers = itertools.count(1)
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from housing.models import HousingOffer
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement, ProposalTransition, SafeguardingConcern
 from matching.services.placements import proposal_confirm
-from portal.demo import CASEWORKERS_GROUP, roles_ensure
+from portal.roles import CASEWORKERS_GROUP, roles_ensure
 from sponsorship.households.services import household_transfer_request
 from sponsorship.models import Household, HouseholdMember, HouseholdTransfer, MunicipalityPreference
 

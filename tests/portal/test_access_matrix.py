@@ -634,9 +634,9 @@ def world(
     from matching.models import MatchingPolicy, MatchingRun, MatchProposal, UnmatchedHousehold
     from matching.services.placements import mediation_note_add, proposal_confirm
     from matching.services.safeguarding import concern_raise
-    from portal.demo import CASEWORKERS_GROUP
     from portal.models import OutboundEmail, QueuedTask
     from portal.notifications import user_notify
+    from portal.roles import CASEWORKERS_GROUP
     from projects.models import (
         Event,
         FundingProgramme,

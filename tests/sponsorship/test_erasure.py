@@ -32,9 +32,9 @@ from housing.services import offer_inspect, offer_save, offer_submit
 from matching.models import MatchProposal, MediationNote, ProposalTransition, SafeguardingConcern
 from matching.services.placements import mediation_note_add
 from matching.services.proposals import proposal_create, proposal_transition
-from portal.demo import CASEWORKERS_GROUP, roles_ensure
 from portal.models import Notification, User
 from portal.privacy import audit_pseudonymise, personal_values, pseudonymise_data, pseudonymise_text
+from portal.roles import CASEWORKERS_GROUP, roles_ensure
 from projects.models import Language, Organisation
 from sponsorship.households.services import household_save
 from sponsorship.models import Household, HouseholdMember, SponsorProfile

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from matching.models import MatchProposal
-from sponsorship.households.selectors import households_visible_to
+from sponsorship.access import households_for
 from sponsorship.households.services import (
     HouseholdError,
     household_merge,
@@ -125,10 +125,10 @@ def test_households_are_visible_to_their_organisation_and_admins_only(
     household = household_factory()
     other = household_factory(caseworker=caseworker_of(other_organisation))
 
-    assert list(households_visible_to(user=household.caseworker)) == [household]
-    assert list(households_visible_to(user=other.caseworker)) == [other]
-    assert set(households_visible_to(user=superuser)) == {household, other}
-    assert not households_visible_to(user=user_factory(email="sponsor@example.org")).exists()
+    assert list(households_for(household.caseworker)) == [household]
+    assert list(households_for(other.caseworker)) == [other]
+    assert set(households_for(superuser)) == {household, other}
+    assert not households_for(user_factory(email="sponsor@example.org")).exists()
 
 
 def test_household_str_never_contains_the_head_name(household_factory, other_organisation):
@@ -317,7 +317,7 @@ def test_accepted_transfer_hands_the_household_over(open_transfer, caseworker_of
     assert open_transfer.decided_at is not None
     assert household.organisation == other_organisation
     assert household.caseworker == receiver
-    assert list(households_visible_to(user=receiver)) == [household]
+    assert list(households_for(receiver)) == [household]
 
 
 def test_refused_transfer_keeps_the_household(open_transfer, caseworker_of, other_organisation, organisation):
