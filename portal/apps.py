@@ -8,9 +8,29 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from auditlog.registry import auditlog
         from django.db.models.signals import post_migrate
 
+        from portal.models import User
+
         post_migrate.connect(_roles_after_migrate, dispatch_uid="portal-roles")
+        # Changes to accounts (who is staff, of which organisation, active, with which roles), with the
+        # name and address masked (see `portal.privacy`); never passwords or sign-in times.
+        auditlog.register(
+            User,
+            include_fields=[
+                "email",
+                "first_name",
+                "last_name",
+                "is_active",
+                "is_staff",
+                "is_superuser",
+                "organisation",
+            ],
+            mask_fields=["email", "first_name", "last_name"],
+            mask_callable="portal.privacy.audit_mask",
+            m2m_fields={"groups"},
+        )
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):
