@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from housing.models import HousingOffer, Inspection, OfferPhoto
 from portal.access import is_caseworker, is_signed_in
+from portal.workflow import Role
 from sponsorship.access import is_sponsor_of
 
 
@@ -55,3 +56,15 @@ def offer_photo_visible_to(*, user, photo: OfferPhoto) -> bool:
 def offer_photo_for_file(name: str) -> OfferPhoto | None:
     """The photo a stored file (the photo or its thumbnail) belongs to."""
     return OfferPhoto.objects.select_related("offer__sponsor").filter(Q(image=name) | Q(thumbnail=name)).first()
+
+
+def offer_role(offer: HousingOffer, user) -> str:
+    """Who `user` is for the offer's workflow: a caseworker (any, offers are shared by every organisation),
+    the offer's own sponsor, the system (periodic jobs, `None`), or anyone else."""
+    if user is None:
+        return Role.SYSTEM
+    if is_caseworker(user):
+        return Role.CASEWORKER
+    if offer.sponsor.user_id == user.pk:
+        return Role.SPONSOR
+    return Role.OTHER

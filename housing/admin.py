@@ -11,6 +11,7 @@ from housing.access import can_inspect_offer, inspections_for, offers_for
 from housing.forms import InspectionForm
 from housing.models import HousingOffer, Inspection, OfferPhoto, OfferTransition
 from portal.admin_tools import ScopedAdmin, admin_form_view
+from portal.workflow import Role
 
 
 class AvailabilityFilter(admin.SimpleListFilter):
@@ -152,7 +153,9 @@ class HousingOfferAdmin(ScopedAdmin):
 
     @admin.display(description=_("Inspection"))
     def inspect_link(self, obj):
-        if obj.pk is None or obj.status != HousingOffer.Status.SUBMITTED:
+        if obj.pk is None or not services.OFFER_WORKFLOW.allowed(
+            obj.status, HousingOffer.Status.INSPECTED, Role.CASEWORKER
+        ):
             return "–"
         url = reverse("admin:housing_housingoffer_inspect", args=[obj.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Record an inspection"))

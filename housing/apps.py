@@ -7,12 +7,21 @@ class HousingConfig(AppConfig):
     verbose_name = _("Housing")
 
     def ready(self) -> None:
+        from auditlog.registry import auditlog
         from django.conf import settings
         from PIL import Image
 
         from housing.access import offer_photo_for_file, offer_photo_visible_to
+        from housing.models import HousingOffer
         from portal.media import ProtectedFiles, protected_files_register
 
+        # Field history of offers, the address and description masked (they are the sponsor's; see
+        # `portal.privacy`). Their steps are in `OfferTransition`.
+        auditlog.register(
+            HousingOffer,
+            mask_fields=["street_address", "description"],
+            mask_callable="portal.privacy.audit_mask",
+        )
         # Pillow refuses to open a decompression bomb (above twice this) anywhere in the portal.
         Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
         # Offer photos are personal (they show someone's home): checked on every request, never cached.

@@ -7,48 +7,58 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from housing.access import can_edit_offer, can_inspect_offer
+from housing.access import can_edit_offer, can_inspect_offer, offer_role
 from housing.models import HousingOffer, Inspection, OfferTransition
-from portal.access import is_caseworker
+from housing.signals import offer_leaving
 from portal.models import User
 from portal.notifications import user_notify
 from portal.services import task_enqueue
+from portal.workflow import Role, Workflow, WorkflowError
 from sponsorship.access import is_sponsor_of
 from sponsorship.models import SponsorProfile
 
 Status = HousingOffer.Status
 
 
-class OfferError(ValidationError):
+class OfferError(WorkflowError):
     """An offer rule was broken; the message is translated and safe to show."""
 
 
-# Who may move an offer from one status to another. "sponsor" is the offer's own sponsor,
-# "caseworker" a staff member, "system" the periodic jobs.
-TRANSITIONS: dict[tuple[str, str], set[str]] = {
-    (Status.DRAFT, Status.SUBMITTED): {"sponsor"},
-    (Status.SUBMITTED, Status.INSPECTED): {"caseworker"},
-    (Status.SUBMITTED, Status.DRAFT): {"caseworker"},
-    (Status.INSPECTED, Status.AVAILABLE): {"caseworker"},
-    (Status.AVAILABLE, Status.RESERVED): {"caseworker"},
-    (Status.RESERVED, Status.AVAILABLE): {"caseworker", "system"},
-    (Status.RESERVED, Status.OCCUPIED): {"caseworker"},
-    (Status.OCCUPIED, Status.AVAILABLE): {"caseworker"},
-    (Status.AVAILABLE, Status.EXPIRED): {"system"},
-    (Status.RESERVED, Status.EXPIRED): {"system"},
-    (Status.DRAFT, Status.WITHDRAWN): {"sponsor", "caseworker"},
-    (Status.SUBMITTED, Status.WITHDRAWN): {"sponsor", "caseworker"},
-    (Status.INSPECTED, Status.WITHDRAWN): {"sponsor", "caseworker"},
-    (Status.AVAILABLE, Status.WITHDRAWN): {"sponsor", "caseworker"},
-    (Status.RESERVED, Status.WITHDRAWN): {"sponsor", "caseworker"},
-    (Status.EXPIRED, Status.DRAFT): {"sponsor"},
-}
+# The offer's lifecycle: who may move an offer from one status to another.
+OFFER_WORKFLOW = Workflow(
+    statuses=Status,
+    steps={
+        (Status.DRAFT, Status.SUBMITTED): {Role.SPONSOR},
+        (Status.SUBMITTED, Status.INSPECTED): {Role.CASEWORKER},
+        (Status.SUBMITTED, Status.DRAFT): {Role.CASEWORKER},
+        (Status.INSPECTED, Status.AVAILABLE): {Role.CASEWORKER},
+        (Status.AVAILABLE, Status.RESERVED): {Role.CASEWORKER},
+        (Status.RESERVED, Status.AVAILABLE): {Role.CASEWORKER, Role.SYSTEM},
+        (Status.RESERVED, Status.OCCUPIED): {Role.CASEWORKER},
+        (Status.OCCUPIED, Status.AVAILABLE): {Role.CASEWORKER},
+        (Status.AVAILABLE, Status.EXPIRED): {Role.SYSTEM},
+        (Status.RESERVED, Status.EXPIRED): {Role.SYSTEM},
+        (Status.DRAFT, Status.WITHDRAWN): {Role.SPONSOR, Role.CASEWORKER},
+        (Status.SUBMITTED, Status.WITHDRAWN): {Role.SPONSOR, Role.CASEWORKER},
+        (Status.INSPECTED, Status.WITHDRAWN): {Role.SPONSOR, Role.CASEWORKER},
+        (Status.AVAILABLE, Status.WITHDRAWN): {Role.SPONSOR, Role.CASEWORKER},
+        (Status.RESERVED, Status.WITHDRAWN): {Role.SPONSOR, Role.CASEWORKER},
+        (Status.EXPIRED, Status.DRAFT): {Role.SPONSOR},
+    },
+    role_of=offer_role,
+    error=OfferError,
+    refused=gettext_lazy("An offer cannot go from “%(from)s” to “%(to)s”."),
+    denied=gettext_lazy("You cannot make this change to the offer."),
+)
+# The offer leaves for good: proposals of it cannot outlive it (matching ends them, see `offer_leaving`).
+LEAVING = {Status.WITHDRAWN, Status.EXPIRED}
 
 # What a complete offer must have before it can be submitted.
 REQUIRED_TO_SUBMIT = ["kind", "municipality", "street_address", "capacity", "cost", "available_from", "description"]
@@ -82,39 +92,23 @@ EDITABLE_FIELDS = [
 ]
 
 
-def _actor(offer: HousingOffer, user: User | None) -> str:
-    if user is None:
-        return "system"
-    if is_caseworker(user):
-        return "caseworker"
-    if offer.sponsor.user_id == user.pk:
-        return "sponsor"
-    return "other"
-
-
 def offer_transition(*, offer: HousingOffer, to: str, by: User | None, note: str = "") -> HousingOffer:
-    """Move the offer to status `to`, if that step is allowed for this actor; the step is recorded."""
+    """Move the offer to status `to`, if the workflow allows that step to `by`; the step is recorded.
+
+    When the offer leaves (withdrawn or expired) `offer_leaving` is sent inside the transaction, after
+    the offer's new status is saved, so that the open proposals of the offer end with it (matching owns
+    that rule)."""
     with transaction.atomic():
         offer = HousingOffer.objects.select_for_update(of=("self",)).select_related("sponsor").get(pk=offer.pk)
-        allowed = TRANSITIONS.get((offer.status, to))
-        if allowed is None:
-            raise OfferError(
-                _("An offer cannot go from “%(from)s” to “%(to)s”.")
-                % {"from": offer.get_status_display(), "to": Status(to).label}
-            )
-        if _actor(offer, by) not in allowed:
-            raise PermissionDenied(_("You cannot make this change to the offer."))
+        OFFER_WORKFLOW.check(offer, to, by)
         OfferTransition.objects.create(offer=offer, from_status=offer.status, to_status=to, by=by, note=note)
         offer.status = to
-        if to in (Status.WITHDRAWN, Status.EXPIRED):
-            # Proposals cannot outlive the home they propose.
-            from matching.services.proposals import proposals_end_for_offer
-
-            proposals_end_for_offer(offer=offer, by=by)
         if to == Status.AVAILABLE:
             offer.confirmed_at = timezone.now()
             offer.reconfirmation_requested_at = None
         offer.save(update_fields=["status", "confirmed_at", "reconfirmation_requested_at", "updated_at"])
+        if to in LEAVING:
+            offer_leaving.send(sender=HousingOffer, offer=offer, by=by)
     return offer
 
 
@@ -188,7 +182,7 @@ def offer_inspect(
     if not can_inspect_offer(inspector, offer):
         raise PermissionDenied
     offer.refresh_from_db(fields=["status"])
-    if offer.status != Status.SUBMITTED:
+    if not OFFER_WORKFLOW.allowed(offer.status, Status.INSPECTED, Role.CASEWORKER):
         raise OfferError(_("Only a submitted offer can be inspected."))
     if visited_on > timezone.localdate():
         raise OfferError(_("The visit date cannot be in the future."))
@@ -308,7 +302,7 @@ def offers_reconfirmation_request(*, now: datetime.datetime | None = None) -> in
 def offers_withdraw_and_erase(*, sponsor: SponsorProfile, by: User) -> None:
     """For account deletion: withdraw every open offer and erase what could identify a person."""
     for offer in HousingOffer.objects.filter(sponsor=sponsor):
-        if (offer.status, Status.WITHDRAWN) in TRANSITIONS:
+        if OFFER_WORKFLOW.exists(offer.status, Status.WITHDRAWN):
             offer_transition(offer=offer, to=Status.WITHDRAWN, by=by, note="")
         for photo in offer.photos.all():
             photo.image.delete(save=False)
@@ -317,6 +311,3 @@ def offers_withdraw_and_erase(*, sponsor: SponsorProfile, by: User) -> None:
         offer.transitions.update(note="")
         offer.inspections.update(notes="")
         HousingOffer.objects.filter(pk=offer.pk).update(street_address="", description="", floor=None)
-
-
-# --- Photos -------------------------------------------------------------------------------------------

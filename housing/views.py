@@ -63,6 +63,8 @@ def offer_edit(request, pk: int):
 @login_required
 def offer_detail(request, pk: int):
     offer = offer_get_for_user(user=request.user, pk=pk)
+    # The buttons are the steps the workflow lets this person take now.
+    steps = services.OFFER_WORKFLOW.steps_for(offer, request.user)
     return render(
         request,
         "housing/offer_detail.html",
@@ -70,7 +72,9 @@ def offer_detail(request, pk: int):
             "offer": offer,
             "photo_form": OfferPhotoForm(),
             "next_step": offer_next_step(offer),
-            "can_withdraw": (offer.status, offer.Status.WITHDRAWN) in services.TRANSITIONS,
+            "can_submit": offer.Status.SUBMITTED in steps,
+            "can_reopen": offer.Status.DRAFT in steps,
+            "can_withdraw": offer.Status.WITHDRAWN in steps,
         },
     )
 

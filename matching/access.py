@@ -8,6 +8,8 @@ from django.db.models import Q, QuerySet
 from housing.access import offers_for
 from matching.models import FollowUp, MatchProposal, Placement, SafeguardingConcern, UnmatchedHousehold
 from portal.access import is_caseworker, organisation_scoped
+from portal.workflow import Role
+from sponsorship.access import can_handle_household
 
 # What a sponsor sees of the proposals for their offers: never the ones still under the caseworkers'
 # review (proposed, approved), nor one withdrawn before or after it reached them.
@@ -66,3 +68,15 @@ def can_handle_concerns(user) -> bool:
 def can_run_matching(user) -> bool:
     """Caseworkers start matching runs (the permission is the Caseworkers group's, `portal.roles`)."""
     return is_caseworker(user) and user.has_perm("matching.add_matchingrun")
+
+
+def proposal_role(proposal: MatchProposal, user) -> str:
+    """Who `user` is for the proposal's workflow: a caseworker of the household's organisation (or an
+    admin), the offer's sponsor, the system (reminder and expiry jobs, `None`), or anyone else."""
+    if user is None:
+        return Role.SYSTEM
+    if can_handle_household(user, proposal.household):
+        return Role.CASEWORKER
+    if proposal.offer.sponsor.user_id == user.pk:
+        return Role.SPONSOR
+    return Role.OTHER

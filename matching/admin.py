@@ -25,6 +25,7 @@ from matching.models import (
 from matching.selectors import matching_run_report
 from matching.services import placements, proposals, safeguarding
 from portal.admin_tools import ScopedAdmin, ServiceErrorsAdminMixin, admin_form_view
+from portal.workflow import Role
 
 S = MatchProposal.Status
 
@@ -115,7 +116,8 @@ class MatchProposalAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedA
 
     @admin.display(description=_("Next step"))
     def step_link(self, obj):
-        if obj.pk is None or not any(frm == obj.status for (frm, _to) in proposals.TRANSITIONS):
+        # The admin lists only the reader's organisation's proposals: the reader is their caseworker.
+        if obj.pk is None or not proposals.PROPOSAL_WORKFLOW.steps_from(obj.status, Role.CASEWORKER):
             return "–"
         url = reverse("admin:matching_matchproposal_step", args=[obj.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Take the next step"))
@@ -159,7 +161,7 @@ class MatchProposalAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedA
             self,
             request,
             obj=proposal,
-            form=ProposalStepForm(request.POST or None, proposal=proposal),
+            form=ProposalStepForm(request.POST or None, proposal=proposal, by=request.user),
             title=_("Next step for %(proposal)s") % {"proposal": proposal},
             template="admin/portal/form_view.html",
             on_valid=take,

@@ -9,7 +9,10 @@ class MatchingConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from housing.models import HousingOffer
+        from housing.signals import offer_leaving
         from matching import models, privacy
+        from matching.services.proposals import offer_left
 
         auditlog.register(models.MatchProposal, exclude_fields=["explanation"])
         auditlog.register(models.Placement)
@@ -20,3 +23,7 @@ class MatchingConfig(AppConfig):
         # The mediation records take part in a household's export and erasure, and in the retention schedule.
         privacy.register()
         privacy.register_retention()
+
+        # An offer that leaves (withdrawn, expired) ends its proposals: housing announces it, matching owns
+        # the rule.
+        offer_leaving.connect(offer_left, sender=HousingOffer, dispatch_uid="matching-offer-leaving")

@@ -40,14 +40,10 @@ class ProposalStepForm(forms.Form):
     )
     agreed_months = forms.IntegerField(label=_("Agreed duration in months (to confirm)"), required=False, min_value=1)
 
-    def __init__(self, *args, proposal: MatchProposal, **kwargs):
+    def __init__(self, *args, proposal: MatchProposal, by, **kwargs):
         super().__init__(*args, **kwargs)
-        steps = [
-            (to, S(to).label)
-            for (frm, to), actor in proposals.TRANSITIONS.items()
-            if frm == proposal.status and actor == "caseworker"
-        ]
-        self.fields["to"].choices = steps
+        # Exactly the steps the workflow lets this person take now.
+        self.fields["to"].choices = [(to, S(to).label) for to in proposals.PROPOSAL_WORKFLOW.steps_for(proposal, by)]
 
     def clean(self):
         data = super().clean()

@@ -27,7 +27,7 @@ from matching import engine
 from matching.access import can_run_matching
 from matching.explain import explanation_build
 from matching.models import MatchingPolicy, MatchingRun, MatchProposal, RunNotice, UnmatchedHousehold
-from matching.services.proposals import households_mark_proposed
+from matching.services.households import households_status_sync
 from matching.snapshot import Snapshot, snapshot_load
 from portal.models import User
 from portal.notifications import user_notify
@@ -354,7 +354,7 @@ def _proposals_write(*, run: MatchingRun, result: RunResult) -> int:
         for k, index in enumerate(chosen.tolist())
     ]
     MatchProposal.objects.bulk_create(proposals, batch_size=2000)
-    households_mark_proposed(household_ids=[int(pk) for pk in household_ids])
+    households_status_sync(household_ids=[int(pk) for pk in household_ids])
     return len(proposals)
 
 

@@ -37,7 +37,8 @@ def proposal_detail(request, pk: int):
         "proposal": proposal,
         "household": selectors.household_for_sponsor(proposal=proposal),
         "form": form,
-        "can_answer": proposal.status == MatchProposal.Status.SENT,
+        # The answer form is shown while the workflow lets this sponsor answer.
+        "can_answer": proposals.PROPOSAL_WORKFLOW.may(proposal, MatchProposal.Status.SPONSOR_ACCEPTED, request.user),
     }
     return render(request, "matching/proposal_detail.html", context)
 

@@ -4,9 +4,12 @@ Erasing a person keeps the *fact* that something happened (an entry was changed,
 which record) but not *who the person was*: every personal value of theirs (name, email, phone,
 address, text they wrote) is replaced by a stable pseudonym such as ``erased-sponsor-12``.
 
-Two audit logs are kept: django-auditlog's ``LogEntry`` (``object_repr``, ``changes``,
-``changes_text``, ``serialized_data``, ``additional_data``, ``actor_email``) and the admin's own
-``LogEntry`` (``object_repr``, ``change_message``). ``audit_pseudonymise`` rewrites both.
+The audit trail is django-auditlog's ``LogEntry`` (``object_repr``, ``changes``, ``changes_text``,
+``serialized_data``, ``additional_data``, ``actor_email``): field history and access. Django's admin
+also writes its own ``LogEntry`` (``object_repr``, ``change_message``) for its "recent actions" and
+history pages; no portal code reads it, but it holds labels, so ``audit_pseudonymise`` rewrites both.
+A sponsor's records are logged with their personal fields masked (``audit_mask``): their history says
+that a phone or a note changed, never to what, so no earlier value outlives an erasure.
 
 Use it from an app's erasure service, inside its transaction, *before* the values are erased from the
 records themselves (the values are read from them)::
@@ -38,6 +41,15 @@ from django.db.models.functions import Cast
 
 # Values shorter than this are never pseudonymised: they would match too much that is not theirs.
 MIN_VALUE_LENGTH = 2
+
+# What the audit log stores instead of a masked field's value.
+AUDIT_MASKED = "[personal]"
+
+
+def audit_mask(value: str) -> str:
+    """auditlog's `mask_callable` for the personal fields of sponsors' records: the entry says the field
+    changed, not its values (empty stays empty)."""
+    return value if value in ("", "None") else AUDIT_MASKED
 
 
 def personal_values(*values: str | None) -> list[str]:

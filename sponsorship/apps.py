@@ -16,3 +16,18 @@ class SponsorshipConfig(AppConfig):
         auditlog.register(models.HouseholdMember)
         auditlog.register(models.MunicipalityPreference)
         auditlog.register(models.HouseholdTransfer)
+        # A sponsor's records: field history with the personal values masked (see `portal.privacy`); the
+        # sponsor's data download lists these entries.
+        mask = "portal.privacy.audit_mask"
+        auditlog.register(
+            models.SponsorProfile,
+            mask_fields=["organisation_name", "phone", "motivation", "verification_notes", "rejection_reason"],
+            mask_callable=mask,
+        )
+        auditlog.register(
+            models.SponsorPerson,
+            exclude_fields=["invitation_token"],
+            mask_fields=["full_name", "email"],
+            mask_callable=mask,
+        )
+        auditlog.register(models.SponsorCheck, mask_fields=["notes"], mask_callable=mask)

@@ -1,7 +1,6 @@
 """Sponsor rules: profile and consent, members and invitations, checks, verification, export and erasure."""
 
 import datetime
-import json
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -273,9 +272,11 @@ AUDIT_ACTIONS = {0: "create", 1: "update", 2: "delete", 3: "access"}
 
 
 def _audit_trail(*, user: User, profile: SponsorProfile | None) -> list[dict[str, Any]]:
-    """Audit entries the user made, and admin log entries about their own records (staff by role)."""
-    from auditlog.models import LogEntry as AuditEntry
-    from django.contrib.admin.models import LogEntry as AdminEntry
+    """The user's audit trail, from the audit log (django-auditlog): the entries they made, with what
+    they changed, and the entries others made about their own records (account, profile, people,
+    checks, offers), with who by role and organisation and which fields changed, not the values (staff
+    notes are not part of the download, Art. 15(4)). Other members of a group appear by role only."""
+    from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
     from housing.models import HousingOffer
@@ -287,47 +288,43 @@ def _audit_trail(*, user: User, profile: SponsorProfile | None) -> list[dict[str
             "action": AUDIT_ACTIONS.get(entry.action, str(entry.action)),
             "record": f"{entry.content_type.app_label}.{entry.content_type.model}",
             "label": entry.object_repr,
-            "changes": entry.changes if entry.action != AuditEntry.Action.ACCESS else None,
+            "changes": entry.changes if entry.action != LogEntry.Action.ACCESS else None,
         }
-        for entry in AuditEntry.objects.filter(actor=user).select_related("content_type").order_by("timestamp", "pk")
+        for entry in LogEntry.objects.filter(actor=user).select_related("content_type").order_by("timestamp", "pk")
     ]
-    records = [(User, [user.pk])]
+    persons = SponsorPerson.objects.filter(Q(user=user) | Q(sponsor=profile) if profile else Q(user=user))
+    records = [(User, [user.pk]), (SponsorPerson, list(persons.values_list("pk", flat=True)))]
     if profile is not None:
         records += [
             (SponsorProfile, [profile.pk]),
-            (SponsorPerson, list(profile.persons.values_list("pk", flat=True))),
             (SponsorCheck, list(SponsorCheck.objects.filter(person__sponsor=profile).values_list("pk", flat=True))),
             (HousingOffer, list(HousingOffer.objects.filter(sponsor=profile).values_list("pk", flat=True))),
         ]
-    records.append((SponsorPerson, list(SponsorPerson.objects.filter(user=user).values_list("pk", flat=True))))
     about = Q(pk__in=[])
     for model, pks in records:
-        about |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks])
-    for entry in AdminEntry.objects.filter(about).select_related("content_type", "user__organisation"):
+        about |= Q(content_type=ContentType.objects.get_for_model(model), object_pk__in=[str(pk) for pk in pks])
+    # Other people of the group: their entries say what changed, not who they are.
+    others = {str(pk) for pk in persons.exclude(user=user).values_list("pk", flat=True)}
+    person_type = ContentType.objects.get_for_model(SponsorPerson)
+    entries = (
+        LogEntry.objects.filter(about)
+        .exclude(actor=user)
+        .select_related("content_type", "actor__organisation")
+        .order_by("timestamp", "pk")
+    )
+    for entry in entries:
+        someone_else = entry.content_type_id == person_type.pk and entry.object_pk in others
         trail.append(
             {
-                "at": entry.action_time.isoformat(),
-                "by": "you" if entry.user_id == user.pk else staff_label(entry.user),
-                "action": {1: "create", 2: "update", 3: "delete"}.get(entry.action_flag, entry.action_flag),
+                "at": entry.timestamp.isoformat(),
+                "by": staff_label(entry.actor),
+                "action": AUDIT_ACTIONS.get(entry.action, str(entry.action)),
                 "record": f"{entry.content_type.app_label}.{entry.content_type.model}",
-                "label": entry.object_repr,
-                "changes": _admin_changes(entry.change_message),
+                "label": None if someone_else else entry.object_repr,
+                "fields": sorted(entry.changes) if isinstance(entry.changes, dict) else [],
             }
         )
     return sorted(trail, key=lambda item: item["at"])
-
-
-def _admin_changes(message: str) -> list[dict[str, Any]]:
-    """What an admin log entry says changed: field names and kinds of records, never other records' labels."""
-    try:
-        items = json.loads(message) if message else []
-    except ValueError:
-        return []
-    changes = []
-    for item in items if isinstance(items, list) else []:
-        for action, detail in item.items() if isinstance(item, dict) else []:
-            changes.append({"action": action, "record": detail.get("name"), "fields": detail.get("fields", [])})
-    return changes
 
 
 def sponsor_export(*, user: User) -> dict[str, Any]:
@@ -482,8 +479,8 @@ def sponsor_erase(*, user: User) -> str:
       registrations under their addresses lose name and email; upcoming enrolments are cancelled.
     - Notifications, email addresses and second factors are deleted; the account is deactivated and
       keeps only a placeholder address.
-    - Both audit logs keep every entry, with the person's values and labels replaced by the pseudonym
-      (`portal.privacy.audit_pseudonymise`).
+    - The audit log (and the admin's own log) keep every entry, with the person's values and labels
+      replaced by the pseudonym (`portal.privacy.audit_pseudonymise`).
 
     Returns the pseudonym (``erased-sponsor-<profile id>``, or ``erased-user-<id>`` without a profile).
     """
@@ -544,10 +541,6 @@ def sponsor_erase(*, user: User) -> str:
     training = training_person_erase(user=user, emails=emails)
     erased.add(training)
     identifiers += training.values
-    values = personal_values(*identifiers, *about, *erased.values)
-    audit_pseudonymise(pseudonym=pseudonym, values=values, instances=erased.records, actor=user, relabel=False)
-    audit_pseudonymise(pseudonym=pseudonym, values=values, instances=erased.own, relabel=True)
-    audit_pseudonymise(pseudonym=pseudonym, values=personal_values(*identifiers), everywhere=True)
     emails_discard(addresses=emails)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
@@ -558,6 +551,11 @@ def sponsor_erase(*, user: User) -> str:
     user.is_active = False
     user.set_unusable_password()
     user.save()
+    # Last, so that the audit entries of the erasure itself (made by the person) are pseudonymised too.
+    values = personal_values(*identifiers, *about, *erased.values)
+    audit_pseudonymise(pseudonym=pseudonym, values=values, instances=erased.records, actor=user, relabel=False)
+    audit_pseudonymise(pseudonym=pseudonym, values=values, instances=erased.own, relabel=True)
+    audit_pseudonymise(pseudonym=pseudonym, values=personal_values(*identifiers), everywhere=True)
     return pseudonym
 
 

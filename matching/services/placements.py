@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from housing.models import HousingOffer
 from housing.services import offer_transition
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement
+from matching.services.households import household_status_sync
 from matching.services.proposals import FOLLOW_UP_MONTHS, ProposalError, S, _proposal_apply, proposal_transition
 from portal.models import User
 from sponsorship.access import can_handle_household
@@ -62,7 +63,7 @@ def proposal_confirm(
                 FollowUp(placement=placement, due_on=move_in_date + relativedelta(months=months))
                 for months in FOLLOW_UP_MONTHS
             )
-            Household.objects.filter(pk=proposal.household_id).update(status=Household.Status.HOUSED)
+            household_status_sync(household_id=proposal.household_id)
             for other in (
                 MatchProposal.objects.select_for_update(of=("self",))
                 .filter(household_id=proposal.household_id, status__in=MatchProposal.OPEN)
@@ -121,10 +122,10 @@ def placement_end(
     placement.outcome = outcome
     placement.outcome_note = note
     placement.save()
+    # A placement that broke down (conflict, other) leaves the household seeking; any other outcome closes
+    # the case.
     needs_home = outcome in (Placement.Outcome.CONFLICT, Placement.Outcome.OTHER)
-    Household.objects.filter(pk=placement.household_id).update(
-        status=Household.Status.SEEKING if needs_home else Household.Status.CLOSED
-    )
+    household_status_sync(household_id=placement.household_id, closing=not needs_home)
     if placement.offer.status == HousingOffer.Status.OCCUPIED:
         offer_transition(offer=placement.offer, to=HousingOffer.Status.AVAILABLE, by=by)
     return placement

@@ -1,22 +1,29 @@
 """Proposals and their lifecycle.
 
-Every proposal step goes through `proposal_transition`, which refuses steps that are not allowed for
-the status or the person, records the step, and notifies (through Celery, after commit, once).
+`PROPOSAL_WORKFLOW` is the table of allowed steps and who takes them; services, the step form, the
+admin and the sponsor's page all ask it. Every step goes through `proposal_transition`, which refuses
+steps the workflow does not allow for the status or the person; `_proposal_record` records each step
+(and notifies, through Celery, after commit, once). An offer that leaves ends its proposals here
+(`proposals_end_for_offer`, on housing's `offer_leaving` signal).
 """
 
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from housing.models import HousingOffer
 from housing.services import offer_transition
-from matching.models import MatchProposal, Placement, ProposalTransition
+from matching.access import proposal_role
+from matching.models import MatchProposal, ProposalTransition
+from matching.services.households import household_status_sync
 from portal.models import User
 from portal.services import task_enqueue
+from portal.workflow import Role, Workflow, WorkflowError
 from sponsorship.access import can_handle_household
 from sponsorship.models import Household
 from sponsorship.selectors import sponsor_matching_blockers
@@ -27,38 +34,34 @@ FOLLOW_UP_MONTHS = [1, 3, 6]
 PROPOSABLE = [Household.Status.SEEKING, Household.Status.REGISTERED, Household.Status.PROPOSED]
 
 
-class ProposalError(ValidationError):
+class ProposalError(WorkflowError):
     """A mediation rule was broken; the message is translated and safe to show."""
 
 
-# Allowed steps, and who takes them: "caseworker" of the household's organisation, the offer's
-# "sponsor", or the "system" (reminder and expiry jobs).
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.PROPOSED, S.APPROVED): "caseworker",
-    (S.APPROVED, S.SENT): "caseworker",
-    (S.SENT, S.SPONSOR_ACCEPTED): "sponsor",
-    (S.SENT, S.SPONSOR_DECLINED): "sponsor",
-    (S.SPONSOR_ACCEPTED, S.BENEFICIARY_ACCEPTED): "caseworker",
-    (S.SPONSOR_ACCEPTED, S.BENEFICIARY_DECLINED): "caseworker",
-    (S.BENEFICIARY_ACCEPTED, S.MEETING): "caseworker",
-    (S.MEETING, S.CONFIRMED): "caseworker",
-    (S.SENT, S.EXPIRED): "system",
-    (S.SPONSOR_ACCEPTED, S.EXPIRED): "system",
-    **{(status, S.WITHDRAWN): "caseworker" for status in MatchProposal.OPEN},
-}
+# The proposal's lifecycle: the allowed steps, and who takes them.
+PROPOSAL_WORKFLOW = Workflow(
+    statuses=S,
+    steps={
+        (S.PROPOSED, S.APPROVED): {Role.CASEWORKER},
+        (S.APPROVED, S.SENT): {Role.CASEWORKER},
+        (S.SENT, S.SPONSOR_ACCEPTED): {Role.SPONSOR},
+        (S.SENT, S.SPONSOR_DECLINED): {Role.SPONSOR},
+        (S.SPONSOR_ACCEPTED, S.BENEFICIARY_ACCEPTED): {Role.CASEWORKER},
+        (S.SPONSOR_ACCEPTED, S.BENEFICIARY_DECLINED): {Role.CASEWORKER},
+        (S.BENEFICIARY_ACCEPTED, S.MEETING): {Role.CASEWORKER},
+        (S.MEETING, S.CONFIRMED): {Role.CASEWORKER},
+        (S.SENT, S.EXPIRED): {Role.SYSTEM},
+        (S.SPONSOR_ACCEPTED, S.EXPIRED): {Role.SYSTEM},
+        **{(status, S.WITHDRAWN): {Role.CASEWORKER} for status in MatchProposal.OPEN},
+    },
+    role_of=proposal_role,
+    error=ProposalError,
+    refused=gettext_lazy("A proposal cannot go from “%(from)s” to “%(to)s”."),
+    denied=gettext_lazy("You cannot take this step."),
+)
 DECLINES = {S.SPONSOR_DECLINED, S.BENEFICIARY_DECLINED}
 # Once sent, the offer is reserved for the proposal; these steps free it again.
 FREES_OFFER = {S.SPONSOR_DECLINED, S.BENEFICIARY_DECLINED, S.WITHDRAWN, S.EXPIRED}
-
-
-def _role(proposal: MatchProposal, user: User | None) -> str:
-    if user is None:
-        return "system"
-    if can_handle_household(user, proposal.household):
-        return "caseworker"
-    if proposal.offer.sponsor.user_id == user.pk:
-        return "sponsor"
-    return "other"
 
 
 def proposal_create(
@@ -89,16 +92,8 @@ def proposal_create(
                 proposal.save()
         except IntegrityError as exc:
             raise ProposalError(_("This household already has an open proposal for this offer.")) from exc
-        households_mark_proposed(household_ids=[household.pk])
+        household_status_sync(household_id=household.pk)
     return proposal
-
-
-def households_mark_proposed(*, household_ids) -> int:
-    """Households that just got an open proposal are "proposed" (one rule for proposals made by hand and
-    by the matching engine)."""
-    return Household.objects.filter(pk__in=household_ids, status__in=PROPOSABLE).update(
-        status=Household.Status.PROPOSED, updated_at=timezone.now()
-    )
 
 
 def proposal_transition(
@@ -116,14 +111,7 @@ def proposal_transition(
             .select_related("household", "offer__sponsor")
             .get(pk=proposal.pk)
         )
-        actor = TRANSITIONS.get((proposal.status, to))
-        if actor is None:
-            raise ProposalError(
-                _("A proposal cannot go from “%(from)s” to “%(to)s”.")
-                % {"from": proposal.get_status_display(), "to": S(to).label}
-            )
-        if _role(proposal, by) != actor:
-            raise PermissionDenied(_("You cannot take this step."))
+        PROPOSAL_WORKFLOW.check(proposal, to, by)
         if to in DECLINES:
             if decline_reason not in MatchProposal.DeclineReason.values:
                 raise ProposalError(_("Choose the reason for declining."))
@@ -139,25 +127,29 @@ def proposal_transition(
     return proposal
 
 
-def _proposal_apply(
-    *, proposal: MatchProposal, to: str, by: User | None, note: str = "", free_offer: bool = True
-) -> ProposalTransition:
-    """The effects of a step (the caller checked it is allowed and holds the proposal's lock):
-    reserve or free the offer, update the household, record the step, notify after commit."""
-    previous = proposal.status
+def _proposal_apply(*, proposal: MatchProposal, to: str, by: User | None, note: str = "") -> ProposalTransition:
+    """A step and its effect on the offer (the caller checked the step is allowed and holds the proposal's
+    lock): sending reserves the offer; ending a sent proposal makes the offer available again."""
     if to == S.SENT:
         # No household detail in the offer's history: offers are seen by every organisation's staff.
         offer_transition(
             offer=proposal.offer, to=HousingOffer.Status.RESERVED, by=by, note=_("Proposed to a household.")
         )
-    if free_offer and to in FREES_OFFER and previous not in (S.PROPOSED, S.APPROVED):
-        _offer_free(proposal.offer, by)
+    if to in FREES_OFFER and proposal.status not in (S.PROPOSED, S.APPROVED):
+        _offer_free(proposal.offer)
+    return _proposal_record(proposal=proposal, to=to, by=by, note=note)
+
+
+def _proposal_record(*, proposal: MatchProposal, to: str, by: User | None, note: str = "") -> ProposalTransition:
+    """The step itself, in one place for every step: the proposal's new status (after an ending step, the
+    household's status derived again), the step recorded, its notice queued after commit."""
+    previous = proposal.status
     proposal.status = to
     proposal.awaiting_since = timezone.now() if to in MatchProposal.AWAITING else None
     proposal.reminded_at = None
     proposal.save()
     if to in FREES_OFFER:
-        _household_after_proposal_end(proposal.household_id)
+        household_status_sync(household_id=proposal.household_id)
     step = ProposalTransition.objects.create(proposal=proposal, from_status=previous, to_status=to, by=by, note=note)
     from matching.tasks import proposal_step_notify_task
 
@@ -165,34 +157,30 @@ def _proposal_apply(
     return step
 
 
-def _household_after_proposal_end(household_id: int) -> None:
-    """After a proposal ended, the household is seeking again (the caseworker can rematch it), unless it
-    is housed (an active placement) or still has another open proposal."""
-    if Placement.objects.filter(household_id=household_id, end_date__isnull=True).exists():
-        return
-    still_open = MatchProposal.objects.filter(household_id=household_id, status__in=MatchProposal.OPEN).exists()
-    Household.objects.filter(pk=household_id).update(
-        status=Household.Status.PROPOSED if still_open else Household.Status.SEEKING
-    )
-
-
-def proposals_end_for_offer(*, offer: HousingOffer, by: User | None, to: str = S.WITHDRAWN) -> int:
-    """The offer was withdrawn or expired: its open proposals end with it (households seek again, their
-    caseworkers are told). Called by the offer lifecycle, inside its transaction."""
+def proposals_end_for_offer(*, offer: HousingOffer, by: User | None) -> int:
+    """An offer that leaves (withdrawn or expired) ends its open proposals: they are withdrawn, the
+    households seek again, their caseworkers (and, once sent, the sponsor) are told. The offer itself is
+    not touched: it has already left. Called inside the offer's step (see `offer_left`); returns how many
+    proposals ended."""
     ended = 0
     for proposal in MatchProposal.objects.select_for_update(of=("self",)).filter(
         offer=offer, status__in=MatchProposal.OPEN
     ):
         proposal.withdraw_reason = _("The housing offer was withdrawn or has expired.")
-        # The offer itself is leaving: it is not made available again on the way.
-        _proposal_apply(proposal=proposal, to=to, by=by, note=proposal.withdraw_reason, free_offer=False)
+        _proposal_record(proposal=proposal, to=S.WITHDRAWN, by=by, note=proposal.withdraw_reason)
         ended += 1
     return ended
 
 
-def _offer_free(offer: HousingOffer, by: User | None) -> None:
+def offer_left(sender, *, offer: HousingOffer, by: User | None, **kwargs) -> None:
+    """Receiver of `housing.signals.offer_leaving` (connected in `MatchingConfig.ready`)."""
+    proposals_end_for_offer(offer=offer, by=by)
+
+
+def _offer_free(offer: HousingOffer) -> None:
     """The proposal that reserved the offer ended: the offer is available again (a consequence of the
-    proposal step, which records who took it, so the offer step is the system's)."""
+    proposal step, which records who took it, so the offer step is the system's). An offer that is no
+    longer reserved (withdrawn, say) is left as it is."""
     offer = HousingOffer.objects.get(pk=offer.pk)
     if offer.status == HousingOffer.Status.RESERVED:
         offer_transition(offer=offer, to=HousingOffer.Status.AVAILABLE, by=None, note=_("The proposal ended."))

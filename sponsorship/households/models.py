@@ -27,6 +27,10 @@ class Household(models.Model):
         HOUSED = "housed", _("Housed")
         CLOSED = "closed", _("Closed")
 
+    # The statuses that follow the household's proposals and placements (derived by matching's
+    # `household_status_sync`), never set by hand; the others are the caseworker's.
+    DERIVED_STATUSES = frozenset({Status.PROPOSED, Status.HOUSED})
+
     reference = models.CharField(_("reference code"), max_length=20, unique=True, editable=False)
     head_name = models.CharField(_("head of household"), max_length=200)
     head_birth_date = models.DateField(_("date of birth of the head"), null=True, blank=True)

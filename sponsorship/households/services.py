@@ -48,26 +48,21 @@ def household_save(*, household: Household, by: User) -> Household:
     organisation and the caseworker; possible duplicates are flagged."""
     if not can_record_household(by):
         raise PermissionDenied
+    if household.pk is not None and not can_handle_household(by, household):
+        raise PermissionDenied
+    before = (
+        Household.objects.filter(pk=household.pk).values_list("status", flat=True).first() if household.pk else None
+    )
+    derived = Household.DERIVED_STATUSES
+    if before != household.status and (before in derived or household.status in derived):
+        raise HouseholdError({"status": _("“Proposed” and “housed” follow the household's proposals and placements.")})
     if household.pk is None:
-        if household.status in (Household.Status.PROPOSED, Household.Status.HOUSED):
-            raise HouseholdError(
-                {"status": _("“Proposed” and “housed” follow the household's proposals and placements.")}
-            )
         household.reference = _new_reference()
         if not is_admin(by):
             if not by.organisation_id:
                 raise HouseholdError(_("Your account belongs to no organisation: ask an admin to set it."))
             household.organisation_id = by.organisation_id
         household.caseworker = household.caseworker or by
-    elif not can_handle_household(by, household):
-        raise PermissionDenied
-    else:
-        before = Household.objects.filter(pk=household.pk).values_list("status", flat=True).first()
-        automatic = {Household.Status.PROPOSED, Household.Status.HOUSED}
-        if before != household.status and (before in automatic or household.status in automatic):
-            raise HouseholdError(
-                {"status": _("“Proposed” and “housed” follow the household's proposals and placements.")}
-            )
     if household.status == Household.Status.SEEKING and not household.waiting_since:
         household.waiting_since = timezone.localdate()
     household.full_clean()

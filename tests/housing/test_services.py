@@ -14,7 +14,7 @@ from django.utils import timezone
 from housing.models import MAX_CAPACITY, HousingOffer, Inspection, OfferTransition
 from housing.selectors import offers_matchable
 from housing.services import (
-    TRANSITIONS,
+    OFFER_WORKFLOW,
     OfferError,
     offer_inspect,
     offer_reconfirm,
@@ -30,6 +30,7 @@ Status = HousingOffer.Status
 ALL_CHECKED = dict.fromkeys(Inspection.CHECKLIST, True)
 ACTORS = ("sponsor", "caseworker", "other", "system")
 
+TRANSITIONS = OFFER_WORKFLOW.steps
 REFUSED_PAIRS = [(a, b) for a in Status for b in Status if (a, b) not in TRANSITIONS]
 WRONG_ACTORS = [
     (from_status, to_status, actor)

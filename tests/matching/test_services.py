@@ -19,7 +19,7 @@ from matching.selectors import household_for_sponsor
 from matching.services.notifications import proposal_step_notify, proposals_remind
 from matching.services.placements import follow_up_record, placement_end, proposal_confirm
 from matching.services.proposals import (
-    TRANSITIONS,
+    PROPOSAL_WORKFLOW,
     ProposalError,
     proposal_create,
     proposal_transition,
@@ -34,9 +34,10 @@ S = MatchProposal.Status
 Offer = HousingOffer.Status
 ACTORS = ("caseworker", "sponsor", "other_caseworker", "other_sponsor", "system")
 
+TRANSITIONS = PROPOSAL_WORKFLOW.steps
 REFUSED_PAIRS = [(a, b) for a in S for b in S if (a, b) not in TRANSITIONS]
-WRONG_ACTORS = [(a, b, actor) for (a, b), right in TRANSITIONS.items() for actor in ACTORS if actor != right]
-ALLOWED_STEPS = [(a, b, actor) for (a, b), actor in TRANSITIONS.items()]
+WRONG_ACTORS = [(a, b, actor) for (a, b), roles in TRANSITIONS.items() for actor in ACTORS if actor not in roles]
+ALLOWED_STEPS = [(a, b, actor) for (a, b), roles in TRANSITIONS.items() for actor in sorted(roles)]
 NOTIFY_TASK = "matching.tasks.proposal_step_notify_task"
 
 
