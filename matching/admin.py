@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from matching import runs, services
+from matching.criteria import CRITERIA
 from matching.explain import explanation_lines, explanation_lookups, unmatched_reason_text
 from matching.models import (
     FollowUp,
@@ -320,18 +321,7 @@ class SafeguardingConcernAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = MatchingPolicy
-        fields = [
-            "weight_municipality",
-            "weight_language",
-            "weight_rent",
-            "weight_size",
-            "weight_duration",
-            "weight_needs",
-            "weight_waiting",
-            "waiting_full_days",
-            "reference_rent",
-            "note",
-        ]
+        fields = [*(criterion.weight_field for criterion in CRITERIA), "waiting_full_days", "reference_rent", "note"]
 
 
 @admin.register(MatchingPolicy)
@@ -340,7 +330,7 @@ class MatchingPolicyAdmin(admin.ModelAdmin):
     every run keeps the weights it used."""
 
     form = PolicyForm
-    list_display = ["__str__", "is_active", *[f"weight_{name}" for name in MatchingPolicy.CRITERIA], "created_at"]
+    list_display = ["__str__", "is_active", *(criterion.weight_field for criterion in CRITERIA), "created_at"]
     readonly_fields = ["version", "is_active", "created_by", "created_at"]
 
     def get_fields(self, request, obj=None):

@@ -9,16 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matching.criteria import CONSTRAINT_CODES, CRITERION_CODES, NEED_CODES
 from matching.engine import (
-    CONSTRAINTS,
-    CRITERIA,
     MONTH_DAYS,
-    NEEDS,
     NO_END,
     SCALE,
-    Households,
-    Offers,
-    Pairs,
     constraint_masks,
     feasible_pairs,
     ruled_out_counts,
@@ -26,8 +21,9 @@ from matching.engine import (
     solve_greedy,
     solve_optimal,
 )
+from matching.engine_types import Households, Offers, Pairs
 
-UNIFORM = dict.fromkeys(CRITERIA, 1.0)
+UNIFORM = dict.fromkeys(CRITERION_CODES, 1.0)
 
 
 # --- Building instances -----------------------------------------------------------------------------
@@ -186,7 +182,7 @@ def instances(draw) -> Instance:
     )
 
     declined = draw(st.frozensets(st.tuples(st.integers(0, n_h - 1), st.integers(0, n_o - 1)), max_size=4))
-    weights = {name: draw(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0])) for name in CRITERIA}
+    weights = {name: draw(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0])) for name in CRITERION_CODES}
     return Instance(
         h=h,
         o=o,
@@ -312,11 +308,11 @@ def test_ruled_out_counts_count_each_constraint_like_the_rules(inst):
     rows = np.arange(len(inst.h))[::-1].copy()  # any order of rows, reported in that order
     counts = ruled_out_counts(inst.h, inst.o, rows, inst.declined)
 
-    expected = np.zeros((len(rows), len(CONSTRAINTS)), dtype=np.int64)
+    expected = np.zeros((len(rows), len(CONSTRAINT_CODES)), dtype=np.int64)
     for r, i in enumerate(rows.tolist()):
         for j in range(len(inst.o)):
             for name in pair_failures(inst.h, inst.o, i, j, inst.declined):
-                expected[r, CONSTRAINTS.index(name)] += 1
+                expected[r, CONSTRAINT_CODES.index(name)] += 1
     np.testing.assert_array_equal(counts, expected)
 
 
@@ -325,7 +321,7 @@ def test_ruled_out_counts_count_each_constraint_like_the_rules(inst):
 def test_constraint_masks_cover_every_constraint_but_declined(inst):
     masks = constraint_masks(inst.h, inst.o, slice(0, len(inst.h)))
 
-    assert list(masks) == CONSTRAINTS[:-1]
+    assert tuple(masks) == CONSTRAINT_CODES[:-1]
     for name, mask in masks.items():
         full = np.broadcast_to(mask, (len(inst.h), len(inst.o)))
         for i in range(len(inst.h)):
@@ -345,16 +341,16 @@ def test_ruled_out_counts_for_a_crafted_instance():
     declined = {(0, 0), (2, 1), (2, 2)}
 
     counts = ruled_out_counts(h, o, np.array([0, 1, 2, 3]), declined)
-    by_name = [dict(zip(CONSTRAINTS, row.tolist(), strict=True)) for row in counts]
+    by_name = [dict(zip(CONSTRAINT_CODES, row.tolist(), strict=True)) for row in counts]
 
-    assert by_name[0] == {**dict.fromkeys(CONSTRAINTS, 0), "step_free": 2, "declined": 1}
-    assert by_name[1] == {**dict.fromkeys(CONSTRAINTS, 0), "consent": 3}
-    assert by_name[2] == {**dict.fromkeys(CONSTRAINTS, 0), "pets": 2, "declined": 2}
-    assert by_name[3] == {**dict.fromkeys(CONSTRAINTS, 0), "capacity": 2}
+    assert by_name[0] == {**dict.fromkeys(CONSTRAINT_CODES, 0), "step_free": 2, "declined": 1}
+    assert by_name[1] == {**dict.fromkeys(CONSTRAINT_CODES, 0), "consent": 3}
+    assert by_name[2] == {**dict.fromkeys(CONSTRAINT_CODES, 0), "pets": 2, "declined": 2}
+    assert by_name[3] == {**dict.fromkeys(CONSTRAINT_CODES, 0), "capacity": 2}
 
     # Only the rows asked for, in the order asked.
     np.testing.assert_array_equal(ruled_out_counts(h, o, np.array([3, 0]), declined), counts[[3, 0]])
-    assert ruled_out_counts(h, o, np.array([], dtype=np.int64)).shape == (0, len(CONSTRAINTS))
+    assert ruled_out_counts(h, o, np.array([], dtype=np.int64)).shape == (0, len(CONSTRAINT_CODES))
 
 
 def test_dates_need_the_minimum_stay_and_at_least_a_month():
@@ -398,8 +394,8 @@ def test_no_households_or_no_offers_give_no_pairs():
 def test_scores_are_in_range_and_total_is_the_weighted_mean(inst):
     pairs, scores = scored(inst)
 
-    assert set(scores.criteria) == set(CRITERIA)
-    for name in CRITERIA:
+    assert set(scores.criteria) == set(CRITERION_CODES)
+    for name in CRITERION_CODES:
         values = scores.criteria[name]
         assert values.shape == (len(pairs),)
         assert np.all((values >= 0.0) & (values <= 1.0)), name
@@ -409,16 +405,16 @@ def test_scores_are_in_range_and_total_is_the_weighted_mean(inst):
 
     weight_sum = sum(inst.weights.values())
     if weight_sum > 0:
-        expected = sum(inst.weights[name] * scores.criteria[name] for name in CRITERIA) / weight_sum
+        expected = sum(inst.weights[name] * scores.criteria[name] for name in CRITERION_CODES) / weight_sum
     else:
         expected = np.zeros(len(pairs))
     np.testing.assert_allclose(scores.total, expected, rtol=0, atol=1e-12)
 
 
 @settings(max_examples=150, deadline=None)
-@given(instances(), st.sampled_from(CRITERIA), st.sampled_from([0.1, 1.0, 7.0]))
+@given(instances(), st.sampled_from(CRITERION_CODES), st.sampled_from([0.1, 1.0, 7.0]))
 def test_all_weight_on_one_criterion_makes_the_total_that_criterion(inst, name, weight):
-    _pairs, scores = scored(replace(inst, weights=dict.fromkeys(CRITERIA, 0.0) | {name: weight}))
+    _pairs, scores = scored(replace(inst, weights=dict.fromkeys(CRITERION_CODES, 0.0) | {name: weight}))
 
     np.testing.assert_allclose(scores.total, scores.criteria[name], rtol=0, atol=1e-12)
 
@@ -472,7 +468,7 @@ def test_language_score_is_whether_a_language_is_shared():
 
 
 def test_needs_score_is_the_share_of_needs_met():
-    school, work, medical = (1 << NEEDS.index(name) for name in ("school", "work", "medical_care"))
+    school, work, medical = (1 << NEED_CODES.index(name) for name in ("school", "work", "medical_care"))
 
     assert score_one({"needs": [school | work]}, {"near": [school | work]})["needs"] == 1.0
     assert score_one({"needs": [school | work]}, {"near": [work | medical]})["needs"] == 0.5

@@ -16,10 +16,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from housing.models import HousingOffer
-from matching import engine
 from matching.benchmark import synthetic_data_create
+from matching.criteria import CONSTRAINT_CODES, CONSTRAINTS, CRITERIA, CRITERION_CODES, NEEDS, UNMATCHED_LABELS
 from matching.explain import explanation_lines
-from matching.models import MatchingPolicy, MatchingRun, MatchProposal, RunNotice, UnmatchedHousehold
+from matching.models import (
+    MatchingPolicy,
+    MatchingRun,
+    MatchProposal,
+    RunNotice,
+    UnmatchedHousehold,
+)
 from matching.runs import (
     matching_run_execute,
     matching_run_nightly,
@@ -165,8 +171,8 @@ def test_a_run_proposes_homes_and_records_its_figures(seeker, home, municipality
         assert proposal.created_by is None
         assert proposal.score is not None and 0 < proposal.score <= 1
         assert {"criteria", "details", "constraints", "policy"} <= set(proposal.explanation)
-        assert set(proposal.explanation["criteria"]) == set(engine.CRITERIA)
-        assert proposal.explanation["constraints"] == engine.CONSTRAINTS
+        assert set(proposal.explanation["criteria"]) == set(CRITERION_CODES)
+        assert proposal.explanation["constraints"] == list(CONSTRAINT_CODES)
         assert proposal.explanation["policy"] == policy.version
         assert proposal.explanation["score"] == pytest.approx(proposal.score, abs=1e-4)
     assert set(Household.objects.filter(pk__in=[h.pk for h in households]).values_list("status", flat=True)) == {
@@ -473,12 +479,27 @@ def test_a_proposals_explanation_reads_in_each_language(seeker, home, municipali
         assert place in municipality_row["detail"]
         assert getattr(ukrainian, f"name_{code}") in rows[expected[1]]["detail"]
         assert breakdown["policy"] == run.policy.version
-        assert len(breakdown["constraints"]) == len(engine.CONSTRAINTS)
+        assert len(breakdown["constraints"]) == len(CONSTRAINT_CODES)
 
     assert labels["en"] == CRITERION_LABELS_EN
     assert "Shared language" in labels["en"] and "Preferred municipality" in labels["en"]
     for english, lithuanian, bulgarian in zip(labels["en"], labels["lt"], labels["bg"], strict=True):
         assert len({english, lithuanian, bulgarian}) == 3, (english, lithuanian, bulgarian)
+
+
+def test_every_criterion_constraint_need_and_reason_label_reads_in_each_language():
+    labels = [
+        *(label for criterion in CRITERIA for label in (criterion.label, criterion.weight_label)),
+        *(label for constraint in CONSTRAINTS for label in (constraint.label, constraint.unmatched_label)),
+        *(need.label for need in NEEDS),
+        *UNMATCHED_LABELS.values(),
+    ]
+    for label in labels:
+        with translation.override("en"):
+            english = str(label)
+        for code in ["lt", "bg"]:
+            with translation.override(code):
+                assert str(label) != english, (code, english)
 
 
 # --- 9. Policy versions -----------------------------------------------------------------------------
@@ -515,7 +536,7 @@ def test_policy_versions_are_kept_and_each_run_records_its_own(seeker, home, mun
 
     with pytest.raises(PermissionDenied):
         policy_publish(policy=MatchingPolicy(weight_size=1.0), by=organisation_caseworker)
-    zero = {f"weight_{name}": 0.0 for name in MatchingPolicy.CRITERIA}
+    zero = {criterion.weight_field: 0.0 for criterion in CRITERIA}
     with pytest.raises(ValidationError):
         policy_publish(policy=MatchingPolicy(**zero), by=None)
     assert MatchingPolicy.objects.count() == 3
