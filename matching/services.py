@@ -478,11 +478,6 @@ def proposal_step_notify(*, step_id: int) -> int:
     return len(recipients)
 
 
-def sponsors_with_open_high_concerns() -> Q:
-    """A filter on sponsors: those with an open high-severity safeguarding concern."""
-    return Q(concerns__severity=SafeguardingConcern.Severity.HIGH, concerns__closed_at__isnull=True)
-
-
 # --- Erasure ------------------------------------------------------------------------------------------
 
 
