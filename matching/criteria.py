@@ -37,6 +37,11 @@ class Constraint:
     code: str
     label: Promise  # passed, in a proposal's explanation
     unmatched_label: Promise  # failed, as the reason a household got no proposal
+    # Whether it asks if the home suits the household (room, access, dates, place, rent…). The others
+    # withhold a home that may suit: no consent on file, a sponsor not eligible or suspended, a pair
+    # declined before. A household left without a proposal is told first what withheld the homes that
+    # suited it (`engine.main_reasons`).
+    fit: bool = True
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,7 @@ CRITERIA: tuple[Criterion, ...] = (
 # The code of the one constraint checked on a list of pairs (declined before) rather than on arrays.
 DECLINED = "declined"
 CONSTRAINTS: tuple[Constraint, ...] = (
-    Constraint("consent", _("consent on file"), _("No consent on file")),
+    Constraint("consent", _("consent on file"), _("No consent on file"), fit=False),
     Constraint("capacity", _("room for everyone"), _("Homes too small for the household")),
     Constraint("step_free", _("step-free access when needed"), _("No step-free access")),
     Constraint("pets", _("pets allowed when there are pets"), _("Pets not allowed")),
@@ -77,12 +82,14 @@ CONSTRAINTS: tuple[Constraint, ...] = (
         _("Not in a municipality the household accepts"),
     ),
     Constraint("rent", _("rent within the household's maximum"), _("Rent above the household's maximum")),
+    Constraint("sponsor", _("sponsor verified, checked and trained"), _("Sponsor not yet eligible"), fit=False),
     Constraint(
-        "sponsor",
-        _("sponsor verified, checked and trained, with no safeguarding concern"),
-        _("Sponsor not yet eligible"),
+        "suspended",
+        _("sponsor not suspended by a safeguarding concern"),
+        _("Sponsor suspended by an open safeguarding concern"),
+        fit=False,
     ),
-    Constraint(DECLINED, _("not declined before by either side"), _("Declined before")),
+    Constraint(DECLINED, _("not declined before by either side"), _("Declined before"), fit=False),
 )
 
 NEEDS: tuple[Need, ...] = (  # bit 0, 1, 2 of the engine's needs masks

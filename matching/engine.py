@@ -15,8 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 
-from matching.criteria import CONSTRAINT_CODES, CRITERION_CODES, DECLINED
-from matching.engine_types import Assignment, Households, Offers, Pairs, Scores
+from matching.criteria import CONSTRAINT_CODES, CONSTRAINTS, CRITERION_CODES, DECLINED
+from matching.engine_types import Assignment, Households, Offers, Pairs, RuledOut, Scores
 
 # A month of stay, in days (365.25 / 12).
 MONTH_DAYS = 30.4375
@@ -29,6 +29,8 @@ SCALE = 1_000_000
 BLOCK_CELLS = 4_000_000
 # The constraints checked on the arrays (all but "declined", checked on the list of declined pairs).
 MASKED = tuple(code for code in CONSTRAINT_CODES if code != DECLINED)
+# The constraints that ask whether the home suits the household.
+FIT = tuple(constraint.code for constraint in CONSTRAINTS if constraint.fit)
 
 
 # --- Hard constraints -------------------------------------------------------------------------------
@@ -57,6 +59,7 @@ def constraint_masks(h: Households, o: Offers, rows: slice) -> dict[str, NDArray
         "municipality": ~h.has_prefs[rows, None] | (rank > 0),
         "rent": np.isnan(max_rent) | (o.rent[None, :] <= max_rent),
         "sponsor": o.sponsor_ok[None, :],
+        "suspended": ~o.sponsor_suspended[None, :],
     }
     return {code: masks[code] for code in MASKED}  # a constraint listed without its rule fails here
 
@@ -95,28 +98,47 @@ def feasible_pairs(h: Households, o: Offers, declined: Set[tuple[int, int]] = fr
     return Pairs(household=household[keep], offer=offer[keep])
 
 
-def ruled_out_counts(
+def ruled_out(
     h: Households, o: Offers, household_rows: NDArray[np.integer], declined: Set[tuple[int, int]] = frozenset()
-) -> NDArray[np.int64]:
-    """For the given households: how many offers each constraint rules out, shape (rows, constraints) in
-    `CONSTRAINT_CODES` order."""
+) -> RuledOut:
+    """For the given households (in that order): how many offers each constraint rules out, and how many
+    of the offers that suit the household, shape (rows, constraints) in `CONSTRAINT_CODES` order."""
     counts = np.zeros((len(household_rows), len(CONSTRAINT_CODES)), dtype=np.int64)
+    suiting = np.zeros_like(counts)
     if not len(household_rows) or not len(o):
-        return counts
+        return RuledOut(counts=counts, suiting=suiting)
+    position = {int(row): i for i, row in enumerate(household_rows)}
+    by_row: dict[int, list[int]] = {}
+    for hh, oo in declined:
+        if hh in position:
+            by_row.setdefault(position[hh], []).append(oo)
     column = {code: j for j, code in enumerate(CONSTRAINT_CODES)}
     step = max(1, BLOCK_CELLS // len(o))
     for start in range(0, len(household_rows), step):
         chunk = household_rows[start : start + step]
+        rows, shape = slice(start, start + len(chunk)), (len(chunk), len(o))
         masks = constraint_masks(h.subset(chunk), o, slice(0, len(chunk)))
+        fits = np.ones(shape, dtype=bool)
+        for code in FIT:
+            fits &= masks[code]
         for code, mask in masks.items():
-            fails = ~np.broadcast_to(mask, (len(chunk), len(o)))
-            counts[start : start + len(chunk), column[code]] = fails.sum(axis=1)
-    if declined:
-        position = {int(row): i for i, row in enumerate(household_rows)}
-        for hh, _oo in declined:
-            if hh in position:
-                counts[position[hh], column[DECLINED]] += 1
-    return counts
+            fails = ~np.broadcast_to(mask, shape)
+            counts[rows, column[code]] = fails.sum(axis=1)
+            if code not in FIT:  # an offer failing a `fit` constraint does not suit
+                suiting[rows, column[code]] = (fails & fits).sum(axis=1)
+        for k, offer_rows in by_row.items():
+            if start <= k < start + len(chunk):
+                counts[k, column[DECLINED]] = len(offer_rows)
+                suiting[k, column[DECLINED]] = fits[k - start, offer_rows].sum()
+    return RuledOut(counts=counts, suiting=suiting)
+
+
+def main_reasons(ruled: RuledOut) -> NDArray[np.int64]:
+    """Per household, the column of the constraint to name for it. When some homes suited the household
+    but were withheld, what withheld most of them (however many others the household's needs ruled out:
+    that is what stood between it and a home); else the constraint that rules out most offers. Ties go to
+    the earlier constraint."""
+    return np.where(ruled.suiting.any(axis=1), ruled.suiting.argmax(axis=1), ruled.counts.argmax(axis=1))
 
 
 # --- Soft criteria ----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The data the matching engine works on and returns: the snapshot it reads, the feasible pairs, their
-scores, the assignments, and a run's whole result.
+scores, the assignments, the offers each constraint rules out, and a run's whole result.
 
 Plain dataclasses of NumPy arrays (one entry per household, offer or pair), with no database access:
 `matching.snapshot` fills a `Snapshot`, `matching.engine` computes the rest, `matching.runs` writes it.
@@ -59,7 +59,8 @@ class Offers:
     municipality: NDArray[np.int32]  # municipality index
     near: NDArray[np.uint8]  # bit mask of `criteria.NEEDS`
     languages: NDArray[np.uint64]  # (n, words)
-    sponsor_ok: NDArray[np.bool_]  # the sponsor is verified, checked, trained and not suspended
+    sponsor_ok: NDArray[np.bool_]  # the sponsor is verified, checked and trained
+    sponsor_suspended: NDArray[np.bool_]  # an open high-severity safeguarding concern suspends the sponsor
     # The order in which first-come-first-served hands offers out (the day they became available).
     listed_order: NDArray[np.int64] | None = None  # ranks
 
@@ -107,6 +108,15 @@ class Assignment:
     @property
     def matched(self) -> int:
         return len(self.chosen)
+
+
+@dataclass
+class RuledOut:
+    """For some households, per constraint (columns in `criteria.CONSTRAINTS` order): how many offers it
+    rules out, and how many of the offers that suit the household (pass every `fit` constraint)."""
+
+    counts: NDArray[np.int64]  # (households, constraints)
+    suiting: NDArray[np.int64]  # (households, constraints); 0 for the `fit` constraints
 
 
 @dataclass

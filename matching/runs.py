@@ -349,27 +349,30 @@ def _proposals_write(*, run: MatchingRun, result: RunResult) -> int:
 
 
 def _unmatched_write(*, run: MatchingRun, result: RunResult) -> int:
-    """For each household without a proposal: the constraint that ruled out most offers, or "taken" when
-    its possible homes went to households they suited better."""
+    """For each household without a proposal, its main reason (`engine.main_reasons`: what withheld the
+    homes that suited it, else the constraint that ruled out most offers), or "taken" when its possible
+    homes went to households they suited better, or "no_offers"."""
     snapshot, pairs = result.snapshot, result.pairs
     matched = np.zeros(len(snapshot.households), dtype=bool)
     matched[pairs.household[result.optimal.chosen]] = True
     rows = np.nonzero(~matched)[0]
     if not len(rows):
         return 0
-    counts = engine.ruled_out_counts(snapshot.households, snapshot.offers, rows, snapshot.declined)
+    ruled = engine.ruled_out(snapshot.households, snapshot.offers, rows, snapshot.declined)
+    main = engine.main_reasons(ruled)
     has_pairs = np.zeros(len(snapshot.households), dtype=bool)
     has_pairs[pairs.household] = True
     reasons = []
     for k, row in enumerate(rows.tolist()):
-        by_constraint = {code: int(counts[k, j]) for j, code in enumerate(CONSTRAINT_CODES) if counts[k, j]}
+        counts = ruled.counts[k]
+        by_constraint = {code: int(counts[j]) for j, code in enumerate(CONSTRAINT_CODES) if counts[j]}
         if not len(snapshot.offers):
             reason, ruled_out = NO_OFFERS, 0
         elif has_pairs[row]:
             reason, ruled_out = TAKEN, 0
         else:
-            j = int(np.argmax(counts[k]))
-            reason, ruled_out = CONSTRAINT_CODES[j], int(counts[k, j])
+            j = int(main[k])
+            reason, ruled_out = CONSTRAINT_CODES[j], int(counts[j])
         reasons.append(
             UnmatchedHousehold(
                 run=run,

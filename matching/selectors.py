@@ -1,6 +1,7 @@
 """Read-side queries of mediation."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from housing.models import HousingOffer
-from matching.models import FollowUp, MatchProposal, Placement
+from matching.models import FollowUp, MatchProposal, Placement, SafeguardingConcern
 from sponsorship.models import Household
 
 # From these steps on (the household said yes), a sponsor may see the household's name and contacts,
@@ -28,6 +29,15 @@ SPONSOR_VISIBLE = [
     MatchProposal.Status.CONFIRMED,
     MatchProposal.Status.EXPIRED,
 ]
+
+
+def sponsors_suspended_ids(*, sponsor_ids: Iterable[int] | None = None) -> set[int]:
+    """The one rule of safeguarding suspension: an open high-severity concern suspends a sponsor from
+    matching until it is closed. Of the given sponsors (all when None), those suspended."""
+    concerns = SafeguardingConcern.objects.filter(severity=SafeguardingConcern.Severity.HIGH, closed_at__isnull=True)
+    if sponsor_ids is not None:
+        concerns = concerns.filter(sponsor_id__in=sponsor_ids)
+    return set(concerns.values_list("sponsor_id", flat=True))
 
 
 def proposals_for_sponsor(*, user) -> QuerySet[MatchProposal]:

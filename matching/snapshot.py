@@ -21,9 +21,10 @@ from matching.criteria import NEEDS
 from matching.engine import NO_END
 from matching.engine_types import Households, Offers, Snapshot
 from matching.models import MatchProposal, Placement
+from matching.selectors import sponsors_suspended_ids
 from projects.models import Language, Municipality
 from sponsorship.models import Household, MunicipalityPreference, SponsorProfile
-from sponsorship.selectors import sponsors_matchable_ids
+from sponsorship.selectors import sponsors_eligible_ids
 
 DECLINED = [MatchProposal.Status.SPONSOR_DECLINED, MatchProposal.Status.BENEFICIARY_DECLINED]
 NEED_FIELDS = tuple(need.field for need in NEEDS)  # the same boolean fields on households and offers
@@ -99,7 +100,7 @@ def _needs_mask(columns: Columns) -> NDArray[np.uint8]:
 
 def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
     """What a run decides on: the households seeking housing, the matchable offers with free places (each
-    with whether its sponsor may be matched), and the pairs declined before."""
+    with whether its sponsor is eligible and whether it is suspended), and the pairs declined before."""
     today = today or timezone.localdate()
     day = today.toordinal()
     municipality_ids = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
@@ -179,7 +180,8 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
     offer_index = {int(pk): i for i, pk in enumerate(offer_ids)}
     sponsor_of = {int(pk): sponsor for pk, sponsor in zip(oc["pk"], oc["sponsor_id"], strict=True)}
     sponsor_ids = set(sponsor_of.values())
-    eligible = sponsors_matchable_ids(sponsor_ids=sponsor_ids, today=today)
+    eligible = sponsors_eligible_ids(sponsor_ids=sponsor_ids, today=today)
+    suspended = sponsors_suspended_ids(sponsor_ids=sponsor_ids)
     offer_languages = list(
         HousingOffer.host_languages.through.objects.filter(housingoffer__in=matchable).values_list(
             "housingoffer_id", "language_id"
@@ -221,6 +223,7 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
         near=_needs_mask(oc),
         languages=_bitsets(offer_languages, offer_index, language_index, words),
         sponsor_ok=np.array([sponsor in eligible for sponsor in oc["sponsor_id"]], dtype=bool),
+        sponsor_suspended=np.array([sponsor in suspended for sponsor in oc["sponsor_id"]], dtype=bool),
         listed_order=np.lexsort((offer_ids, np.array(confirmed), np.array(available_from, dtype=np.int64)))
         .argsort()
         .astype(np.int64),
