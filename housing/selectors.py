@@ -26,17 +26,13 @@ def offer_get_for_user(*, user, pk: int) -> HousingOffer:
 
 
 def offers_matchable(*, now: datetime.datetime | None = None) -> QuerySet[HousingOffer]:
-    """Available offers that matching may use: confirmed recently enough (or within the grace period),
-    of sponsors with no open high-severity safeguarding concern."""
+    """Available offers that matching may use: confirmed recently enough (or within the grace period).
+    Their sponsors' eligibility and safeguarding suspension are constraints of the matching run itself,
+    so that it can say which one kept a household without a proposal."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.OFFER_RECONFIRM_DAYS + settings.OFFER_RECONFIRM_GRACE_DAYS)
-    suspended = HousingOffer.objects.filter(
-        sponsor__concerns__severity="high", sponsor__concerns__closed_at__isnull=True
-    )
-    return (
-        HousingOffer.objects.filter(status=HousingOffer.Status.AVAILABLE)
-        .filter(Q(confirmed_at__gte=cutoff) | Q(confirmed_at__isnull=True))
-        .exclude(pk__in=suspended.values("pk"))
+    return HousingOffer.objects.filter(status=HousingOffer.Status.AVAILABLE).filter(
+        Q(confirmed_at__gte=cutoff) | Q(confirmed_at__isnull=True)
     )
 
 

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -10,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from matching import runs
 from matching.access import can_run_matching, concerns_for, placements_for, proposals_for
+from matching.criteria import CRITERIA
 from matching.explain import explanation_lines
-from matching.forms import EndPlacementForm, ProposalStepForm
+from matching.forms import EndPlacementForm, PolicyForm, ProposalStepForm
 from matching.models import (
     FollowUp,
     MatchingPolicy,
@@ -272,30 +272,13 @@ class SafeguardingConcernAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
             safeguarding.concern_close(concern=obj, by=request.user, note=obj.closing_note)
 
 
-class PolicyForm(forms.ModelForm):
-    class Meta:
-        model = MatchingPolicy
-        fields = [
-            "weight_municipality",
-            "weight_language",
-            "weight_rent",
-            "weight_size",
-            "weight_duration",
-            "weight_needs",
-            "weight_waiting",
-            "waiting_full_days",
-            "reference_rent",
-            "note",
-        ]
-
-
 @admin.register(MatchingPolicy)
 class MatchingPolicyAdmin(admin.ModelAdmin):
     """Saving the weights always makes a new version (the one in use); old versions stay as they were, so
     every run keeps the weights it used."""
 
     form = PolicyForm
-    list_display = ["__str__", "is_active", *[f"weight_{name}" for name in MatchingPolicy.CRITERIA], "created_at"]
+    list_display = ["__str__", "is_active", *(criterion.weight_field for criterion in CRITERIA), "created_at"]
     readonly_fields = ["version", "is_active", "created_by", "created_at"]
 
     def get_fields(self, request, obj=None):

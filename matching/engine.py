@@ -3,15 +3,20 @@
 Nothing here touches the database: `matching.snapshot` loads the arrays and `matching.runs` writes the
 result. Constraints are checked for all household × offer pairs at once, in blocks of households, so
 memory stays bounded; criteria are scored only for the feasible pairs; the assignment that maximises
-the total score is found by OR-Tools' min-cost-flow solver.
+the total score is found by OR-Tools' min-cost-flow solver. The criteria and constraints (codes, order,
+labels) are listed in `matching.criteria`, the data types in `matching.engine_types`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Set
 
 import numpy as np
+from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
+
+from matching.criteria import CONSTRAINT_CODES, CONSTRAINTS, CRITERION_CODES, DECLINED
+from matching.engine_types import Assignment, Households, Offers, Pairs, RuledOut, Scores
 
 # A month of stay, in days (365.25 / 12).
 MONTH_DAYS = 30.4375
@@ -22,118 +27,29 @@ NO_END = np.int32(2**31 - 1)
 SCALE = 1_000_000
 # Household × offer cells checked at once (a few tens of MB of boolean masks per block).
 BLOCK_CELLS = 4_000_000
-
-# Hard constraints, in the order explanations list them.
-CONSTRAINTS = [
-    "consent",
-    "capacity",
-    "step_free",
-    "pets",
-    "children",
-    "dates",
-    "municipality",
-    "rent",
-    "sponsor",
-    "declined",
-]
-CRITERIA = ["municipality", "language", "rent", "size", "duration", "needs", "waiting"]
-NEEDS = ["school", "work", "medical_care"]  # bit 0, 1, 2 of the needs masks
-
-
-@dataclass
-class Households:
-    """Households seeking housing, one entry per household (ordered by id)."""
-
-    ids: np.ndarray  # int64
-    size: np.ndarray  # int16
-    has_children: np.ndarray  # bool
-    needs_step_free: np.ndarray  # bool
-    has_pets: np.ndarray  # bool
-    has_consent: np.ndarray  # bool
-    max_rent: np.ndarray  # float64, NaN when no maximum was named
-    move_in: np.ndarray  # int32 day numbers: the wanted move-in day (not before the run's day)
-    stay_months: np.ndarray  # int16, 0 when not known
-    needs: np.ndarray  # uint8 bit mask of NEEDS
-    waiting_days: np.ndarray  # int32
-    languages: np.ndarray  # uint64 (n, words) bit sets of language indexes
-    # Preferred municipalities: rank (1 = first) per household and municipality index; 0 = not named.
-    pref_rank: np.ndarray  # int16 (n, municipalities)
-    has_prefs: np.ndarray  # bool
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-@dataclass
-class Offers:
-    """Available offers with free places (ordered by id)."""
-
-    ids: np.ndarray  # int64
-    capacity: np.ndarray  # int16
-    slots: np.ndarray  # int16: households it can still take
-    step_free: np.ndarray  # bool
-    children_welcome: np.ndarray  # bool
-    pets_allowed: np.ndarray  # bool
-    rent: np.ndarray  # float64, 0 when free
-    available_from: np.ndarray  # int32 day numbers
-    available_until: np.ndarray  # int32 day numbers, NO_END when open-ended
-    minimum_stay_months: np.ndarray  # int16
-    municipality: np.ndarray  # int32 municipality index
-    near: np.ndarray  # uint8 bit mask of NEEDS
-    languages: np.ndarray  # uint64 (n, words)
-    sponsor_ok: np.ndarray  # bool: the sponsor is verified, checked, trained and not suspended
-    # The order in which first-come-first-served hands offers out (the day they became available).
-    listed_order: np.ndarray = field(default=None)  # int64 ranks
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-@dataclass
-class Pairs:
-    """Feasible pairs as index arrays into Households and Offers, sorted by household then offer."""
-
-    household: np.ndarray  # int32
-    offer: np.ndarray  # int32
-
-    def __len__(self) -> int:
-        return len(self.household)
-
-
-@dataclass
-class Scores:
-    criteria: dict[str, np.ndarray]  # name -> float64 per pair, each in [0, 1]
-    total: np.ndarray  # float64 per pair: the weighted mean, in [0, 1]
-    points: np.ndarray  # int64 per pair: what the solver maximises (total in millionths, at least 1)
-
-
-@dataclass
-class Assignment:
-    chosen: np.ndarray  # indexes into the pairs
-    total_score: float
-    points: int
-
-    @property
-    def matched(self) -> int:
-        return len(self.chosen)
+# The constraints checked on the arrays (all but "declined", checked on the list of declined pairs).
+MASKED = tuple(code for code in CONSTRAINT_CODES if code != DECLINED)
+# The constraints that ask whether the home suits the household.
+FIT = tuple(constraint.code for constraint in CONSTRAINTS if constraint.fit)
 
 
 # --- Hard constraints -------------------------------------------------------------------------------
 
 
-def _min_stay_days(offers: Offers) -> np.ndarray:
+def _min_stay_days(offers: Offers) -> NDArray[np.float64]:
     return np.maximum(offers.minimum_stay_months, 1).astype(np.float64) * MONTH_DAYS
 
 
-def constraint_masks(h: Households, o: Offers, rows: slice) -> dict[str, np.ndarray]:
-    """For households `rows` × all offers: True where the pair passes the constraint. Constraints that
-    depend on one side only come back as a column or a row, broadcast by NumPy."""
+def constraint_masks(h: Households, o: Offers, rows: slice) -> dict[str, NDArray[np.bool_]]:
+    """For households `rows` × all offers: True where the pair passes the constraint, for each constraint
+    of `MASKED` in its order. Constraints that depend on one side only come back as a column or a row,
+    broadcast by NumPy."""
     size = h.size[rows, None]
     move_in = h.move_in[rows, None].astype(np.int64)
     max_rent = h.max_rent[rows, None]
     window = o.available_until.astype(np.int64)[None, :] - move_in
     rank = h.pref_rank[rows][:, o.municipality]
-    return {
+    masks = {
         "consent": h.has_consent[rows, None],
         "capacity": o.capacity[None, :] >= size,
         "step_free": ~h.needs_step_free[rows, None] | o.step_free[None, :],
@@ -143,16 +59,20 @@ def constraint_masks(h: Households, o: Offers, rows: slice) -> dict[str, np.ndar
         "municipality": ~h.has_prefs[rows, None] | (rank > 0),
         "rent": np.isnan(max_rent) | (o.rent[None, :] <= max_rent),
         "sponsor": o.sponsor_ok[None, :],
+        "suspended": ~o.sponsor_suspended[None, :],
     }
+    return {code: masks[code] for code in MASKED}  # a constraint listed without its rule fails here
 
 
-def _blocks(n_households: int, n_offers: int):
+def _blocks(n_households: int, n_offers: int) -> Iterator[slice]:
     step = max(1, BLOCK_CELLS // max(1, n_offers))
     for start in range(0, n_households, step):
         yield slice(start, min(start + step, n_households))
 
 
-def _declined_mask(declined: set[tuple[int, int]], h_idx: np.ndarray, o_idx: np.ndarray) -> np.ndarray:
+def _declined_mask(
+    declined: Set[tuple[int, int]], h_idx: NDArray[np.integer], o_idx: NDArray[np.integer]
+) -> NDArray[np.bool_]:
     if not declined:
         return np.zeros(len(h_idx), dtype=bool)
     keys = h_idx.astype(np.int64) * (2**31) + o_idx.astype(np.int64)
@@ -160,7 +80,7 @@ def _declined_mask(declined: set[tuple[int, int]], h_idx: np.ndarray, o_idx: np.
     return np.isin(keys, banned)
 
 
-def feasible_pairs(h: Households, o: Offers, declined: set[tuple[int, int]] = frozenset()) -> Pairs:
+def feasible_pairs(h: Households, o: Offers, declined: Set[tuple[int, int]] = frozenset()) -> Pairs:
     """All pairs that pass every hard constraint. `declined` holds (household index, offer index) pairs
     that one side declined before."""
     hs, os_ = [], []
@@ -178,37 +98,53 @@ def feasible_pairs(h: Households, o: Offers, declined: set[tuple[int, int]] = fr
     return Pairs(household=household[keep], offer=offer[keep])
 
 
-def ruled_out_counts(
-    h: Households, o: Offers, household_rows: np.ndarray, declined: set[tuple[int, int]] = frozenset()
-) -> np.ndarray:
-    """For the given households: how many offers each constraint rules out, shape (rows, CONSTRAINTS)."""
-    counts = np.zeros((len(household_rows), len(CONSTRAINTS)), dtype=np.int64)
+def ruled_out(
+    h: Households, o: Offers, household_rows: NDArray[np.integer], declined: Set[tuple[int, int]] = frozenset()
+) -> RuledOut:
+    """For the given households (in that order): how many offers each constraint rules out, and how many
+    of the offers that suit the household, shape (rows, constraints) in `CONSTRAINT_CODES` order."""
+    counts = np.zeros((len(household_rows), len(CONSTRAINT_CODES)), dtype=np.int64)
+    suiting = np.zeros_like(counts)
     if not len(household_rows) or not len(o):
-        return counts
+        return RuledOut(counts=counts, suiting=suiting)
+    position = {int(row): i for i, row in enumerate(household_rows)}
+    by_row: dict[int, list[int]] = {}
+    for hh, oo in declined:
+        if hh in position:
+            by_row.setdefault(position[hh], []).append(oo)
+    column = {code: j for j, code in enumerate(CONSTRAINT_CODES)}
     step = max(1, BLOCK_CELLS // len(o))
     for start in range(0, len(household_rows), step):
         chunk = household_rows[start : start + step]
-        sub = _subset(h, chunk)
-        masks = constraint_masks(sub, o, slice(0, len(chunk)))
-        for j, name in enumerate(CONSTRAINTS[:-1]):
-            fails = ~np.broadcast_to(masks[name], (len(chunk), len(o)))
-            counts[start : start + len(chunk), j] = fails.sum(axis=1)
-    if declined:
-        position = {int(row): i for i, row in enumerate(household_rows)}
-        for hh, _oo in declined:
-            if hh in position:
-                counts[position[hh], CONSTRAINTS.index("declined")] += 1
-    return counts
+        rows, shape = slice(start, start + len(chunk)), (len(chunk), len(o))
+        masks = constraint_masks(h.subset(chunk), o, slice(0, len(chunk)))
+        fits = np.ones(shape, dtype=bool)
+        for code in FIT:
+            fits &= masks[code]
+        for code, mask in masks.items():
+            fails = ~np.broadcast_to(mask, shape)
+            counts[rows, column[code]] = fails.sum(axis=1)
+            if code not in FIT:  # an offer failing a `fit` constraint does not suit
+                suiting[rows, column[code]] = (fails & fits).sum(axis=1)
+        for k, offer_rows in by_row.items():
+            if start <= k < start + len(chunk):
+                counts[k, column[DECLINED]] = len(offer_rows)
+                suiting[k, column[DECLINED]] = fits[k - start, offer_rows].sum()
+    return RuledOut(counts=counts, suiting=suiting)
 
 
-def _subset(h: Households, rows: np.ndarray) -> Households:
-    return Households(**{name: getattr(h, name)[rows] for name in h.__dataclass_fields__})
+def main_reasons(ruled: RuledOut) -> NDArray[np.int64]:
+    """Per household, the column of the constraint to name for it. When some homes suited the household
+    but were withheld, what withheld most of them (however many others the household's needs ruled out:
+    that is what stood between it and a home); else the constraint that rules out most offers. Ties go to
+    the earlier constraint."""
+    return np.where(ruled.suiting.any(axis=1), ruled.suiting.argmax(axis=1), ruled.counts.argmax(axis=1))
 
 
 # --- Soft criteria ----------------------------------------------------------------------------------
 
 
-def _popcount8(values: np.ndarray) -> np.ndarray:
+def _popcount8(values: NDArray[np.uint8]) -> NDArray[np.int64]:
     return np.unpackbits(values.astype(np.uint8)[:, None], axis=1).sum(axis=1)
 
 
@@ -242,7 +178,7 @@ def score_pairs(
 
     waiting = np.minimum(1.0, h.waiting_days[hi].astype(np.float64) / max(1, waiting_full_days))
 
-    criteria = {
+    computed = {
         "municipality": municipality,
         "language": language,
         "rent": rent,
@@ -251,11 +187,13 @@ def score_pairs(
         "needs": needs,
         "waiting": waiting,
     }
-    weight_sum = sum(max(0.0, float(weights.get(name, 0.0))) for name in CRITERIA)
+    criteria = {code: computed[code] for code in CRITERION_CODES}  # a criterion listed without its formula fails here
+    used = {code: max(0.0, float(weights.get(code, 0.0))) for code in CRITERION_CODES}
+    weight_sum = sum(used.values())
     total = np.zeros(len(hi))
     if weight_sum > 0:
-        for name in CRITERIA:
-            total += max(0.0, float(weights.get(name, 0.0))) * criteria[name]
+        for code, weight in used.items():
+            total += weight * criteria[code]
         total /= weight_sum
     total = np.clip(total, 0.0, 1.0)
     points = np.rint(total * SCALE).astype(np.int64) + 1
@@ -265,7 +203,9 @@ def score_pairs(
 # --- Optimisation -----------------------------------------------------------------------------------
 
 
-def solve_optimal(n_households: int, o: Offers, pairs: Pairs, points: np.ndarray, total: np.ndarray) -> Assignment:
+def solve_optimal(
+    n_households: int, o: Offers, pairs: Pairs, points: NDArray[np.int64], total: NDArray[np.float64]
+) -> Assignment:
     """The assignment with the most points: each household at most one offer, each offer at most its free
     places. A min-cost flow: source → household (1) → offer (1 per pair, cost −points) → sink (places),
     and a free source → sink arc for the households left without a home."""
@@ -306,7 +246,9 @@ def solve_optimal(n_households: int, o: Offers, pairs: Pairs, points: np.ndarray
     return Assignment(chosen=chosen, total_score=float(total[chosen].sum()), points=int(points[chosen].sum()))
 
 
-def solve_greedy(h: Households, o: Offers, pairs: Pairs, points: np.ndarray, total: np.ndarray) -> Assignment:
+def solve_greedy(
+    h: Households, o: Offers, pairs: Pairs, points: NDArray[np.int64], total: NDArray[np.float64]
+) -> Assignment:
     """First come, first served (for comparison only): households in order of time waiting, each given the
     first feasible offer that still has a place, in the order the offers became available."""
     if not len(pairs):

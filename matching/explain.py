@@ -7,50 +7,32 @@ language when shown: the criteria with their scores and weights, and the hard co
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from matching import engine
+from matching.criteria import (
+    CONSTRAINT_CODES,
+    CONSTRAINTS,
+    CRITERIA,
+    CRITERION_CODES,
+    NEEDS,
+    NO_OFFERS,
+    TAKEN,
+    UNMATCHED_LABELS,
+)
+from matching.engine_types import RunResult, Snapshot
 from projects.models import Language, Municipality
 
-CRITERION_LABELS = {
-    "municipality": gettext_lazy("Preferred municipality"),
-    "language": gettext_lazy("Shared language"),
-    "rent": gettext_lazy("Rent"),
-    "size": gettext_lazy("Size fit"),
-    "duration": gettext_lazy("Duration fit"),
-    "needs": gettext_lazy("Near the needs named"),
-    "waiting": gettext_lazy("Time waiting"),
-}
-CONSTRAINT_LABELS = {
-    "consent": gettext_lazy("consent on file"),
-    "capacity": gettext_lazy("room for everyone"),
-    "step_free": gettext_lazy("step-free access when needed"),
-    "pets": gettext_lazy("pets allowed when there are pets"),
-    "children": gettext_lazy("suitable for children when there are children"),
-    "dates": gettext_lazy("available from the move-in date for the minimum stay"),
-    "municipality": gettext_lazy("in a municipality the household accepts"),
-    "rent": gettext_lazy("rent within the household's maximum"),
-    "sponsor": gettext_lazy("sponsor verified, checked and trained, with no safeguarding concern"),
-    "declined": gettext_lazy("not declined before by either side"),
-}
-# Why a household got no proposal: the constraint that ruled out most offers (named as a failure).
-UNMATCHED_LABELS = {
-    "consent": gettext_lazy("No consent on file"),
-    "capacity": gettext_lazy("Homes too small for the household"),
-    "step_free": gettext_lazy("No step-free access"),
-    "pets": gettext_lazy("Pets not allowed"),
-    "children": gettext_lazy("Not suitable for children"),
-    "dates": gettext_lazy("Not available on the move-in date or for the minimum stay"),
-    "municipality": gettext_lazy("Not in a municipality the household accepts"),
-    "rent": gettext_lazy("Rent above the household's maximum"),
-    "sponsor": gettext_lazy("Sponsor not yet eligible"),
-    "declined": gettext_lazy("Declined before"),
-    "taken": gettext_lazy("Its possible homes went to households they suited better"),
-    "no_offers": gettext_lazy("No housing offer is available"),
-}
+if TYPE_CHECKING:
+    from matching.models import MatchingPolicy
+
+CRITERION_LABELS = {criterion.code: criterion.label for criterion in CRITERIA}
+CONSTRAINT_LABELS = {constraint.code: constraint.label for constraint in CONSTRAINTS}
+NEED_LABELS = {need.code: need.label for need in NEEDS}
 
 
 def _bits_to_indexes(words: np.ndarray) -> list[int]:
@@ -62,7 +44,7 @@ def _bits_to_indexes(words: np.ndarray) -> list[int]:
     return indexes
 
 
-def explanation_build(*, snapshot, result, pair: int, policy) -> dict:
+def explanation_build(*, snapshot: Snapshot, result: RunResult, pair: int, policy: MatchingPolicy) -> dict:
     """The stored explanation of one chosen pair: each criterion's score and weight, the facts behind
     it, and the hard constraints passed."""
     h, o = snapshot.households, snapshot.offers
@@ -72,13 +54,13 @@ def explanation_build(*, snapshot, result, pair: int, policy) -> dict:
     rank = int(h.pref_rank[hi, municipality_index])
     shared = _bits_to_indexes(h.languages[hi] & o.languages[oi])
     until = int(o.available_until[oi])
-    needs_named = [name for bit, name in enumerate(engine.NEEDS) if int(h.needs[hi]) >> bit & 1]
+    needs_named = [need.code for bit, need in enumerate(NEEDS) if int(h.needs[hi]) >> bit & 1]
     return {
         "policy": policy.version,
         "score": round(float(result.scores.total[pair]), 4),
         "criteria": {
             name: {"score": round(float(result.scores.criteria[name][pair]), 4), "weight": weights[name]}
-            for name in engine.CRITERIA
+            for name in CRITERION_CODES
         },
         "details": {
             "municipality": {
@@ -100,19 +82,12 @@ def explanation_build(*, snapshot, result, pair: int, policy) -> dict:
             },
             "needs": {
                 "named": needs_named,
-                "met": [name for bit, name in enumerate(engine.NEEDS) if int(h.needs[hi] & o.near[oi]) >> bit & 1],
+                "met": [need.code for bit, need in enumerate(NEEDS) if int(h.needs[hi] & o.near[oi]) >> bit & 1],
             },
             "waiting": {"days": int(h.waiting_days[hi])},
         },
-        "constraints": list(engine.CONSTRAINTS),
+        "constraints": list(CONSTRAINT_CODES),
     }
-
-
-NEED_LABELS = {
-    "school": gettext_lazy("school"),
-    "work": gettext_lazy("work"),
-    "medical_care": gettext_lazy("medical care"),
-}
 
 
 def _detail(name: str, details: dict, lookups: dict) -> str:
@@ -197,7 +172,7 @@ def explanation_lines(explanation: dict, lookups: dict | None = None) -> dict:
     lookups = lookups or explanation_lookups([explanation])
     details = explanation.get("details") or {}
     rows = []
-    for name in engine.CRITERIA:
+    for name in CRITERION_CODES:
         criterion = explanation["criteria"].get(name)
         if criterion is None:
             continue
@@ -220,8 +195,10 @@ def explanation_lines(explanation: dict, lookups: dict | None = None) -> dict:
 
 
 def unmatched_reason_text(reason: str, ruled_out: int, total_offers: int) -> str:
+    """Why a run left a household without a proposal, in the active language: the constraint and how many
+    of the run's offers it ruled out, or that its possible homes were taken, or that there were none."""
     label = str(UNMATCHED_LABELS.get(reason, reason))
-    if reason in ("taken", "no_offers"):
+    if reason in (TAKEN, NO_OFFERS):
         return label
     return _("%(reason)s (ruled out %(count)s of %(total)s offers)") % {
         "reason": label,

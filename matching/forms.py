@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import MatchProposal, Placement
+from matching.criteria import CRITERIA
+from matching.models import MatchingPolicy, MatchProposal, Placement
 from matching.services import proposals
 
 S = MatchProposal.Status
@@ -56,3 +57,9 @@ class EndPlacementForm(forms.Form):
     end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Placement.Outcome.choices)
     note = forms.CharField(label=_("About the outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = MatchingPolicy
+        fields = [*(criterion.weight_field for criterion in CRITERIA), "waiting_full_days", "reference_rent", "note"]

@@ -7,9 +7,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from matching.criteria import CRITERIA, Criterion
 
-def _weight(label, default: float) -> models.FloatField:
-    return models.FloatField(label, default=default, validators=[MinValueValidator(0), MaxValueValidator(10)])
+
+def _weight(criterion: Criterion) -> models.FloatField:
+    return models.FloatField(
+        criterion.weight_label,
+        default=criterion.default_weight,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
 
 
 class MatchingPolicy(models.Model):
@@ -18,13 +24,10 @@ class MatchingPolicy(models.Model):
 
     version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
     is_active = models.BooleanField(_("in use"), default=False, editable=False)
-    weight_municipality = _weight(_("weight: preferred municipality"), 3.0)
-    weight_language = _weight(_("weight: shared language"), 2.0)
-    weight_rent = _weight(_("weight: lower rent"), 2.0)
-    weight_size = _weight(_("weight: size fit"), 3.0)
-    weight_duration = _weight(_("weight: duration fit"), 1.0)
-    weight_needs = _weight(_("weight: near the needs named"), 2.0)
-    weight_waiting = _weight(_("weight: time waiting"), 2.0)
+    # One weight field per criterion, in their order: weight_municipality, weight_language, weight_rent,
+    # weight_size, weight_duration, weight_needs, weight_waiting (`Criterion.weight_field`). The criteria
+    # are listed once, in matching.criteria; a class body's namespace is `locals()`.
+    locals().update({criterion.weight_field: _weight(criterion) for criterion in CRITERIA})
     waiting_full_days = models.PositiveSmallIntegerField(
         _("days of waiting that count fully"),
         default=180,
@@ -48,8 +51,6 @@ class MatchingPolicy(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    CRITERIA = ["municipality", "language", "rent", "size", "duration", "needs", "waiting"]
-
     class Meta:
         verbose_name = _("matching policy")
         verbose_name_plural = _("matching policies")
@@ -62,12 +63,13 @@ class MatchingPolicy(models.Model):
         return _("Policy version %(version)s") % {"version": self.version}
 
     def clean(self) -> None:
-        if not any((getattr(self, f"weight_{name}") or 0) > 0 for name in self.CRITERIA):
+        if not any((getattr(self, criterion.weight_field) or 0) > 0 for criterion in CRITERIA):
             raise ValidationError(_("Give at least one criterion a weight above zero."))
 
     @property
     def weights(self) -> dict[str, float]:
-        return {name: float(getattr(self, f"weight_{name}")) for name in self.CRITERIA}
+        """Criterion code -> weight."""
+        return {criterion.code: float(getattr(self, criterion.weight_field)) for criterion in CRITERIA}
 
 
 class MatchingRun(models.Model):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import logging
 import time
-from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
@@ -25,10 +24,12 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from matching import engine
 from matching.access import can_run_matching
+from matching.criteria import CONSTRAINT_CODES, NO_OFFERS, TAKEN
+from matching.engine_types import RunResult
 from matching.explain import explanation_build
 from matching.models import MatchingPolicy, MatchingRun, MatchProposal, RunNotice, UnmatchedHousehold
 from matching.services.households import households_status_sync
-from matching.snapshot import Snapshot, snapshot_load
+from matching.snapshot import snapshot_load
 from portal.models import User
 from portal.notifications import user_notify
 from portal.services import task_enqueue
@@ -221,19 +222,9 @@ def progress_get(run_id: int) -> dict | None:
 # --- Executing a run --------------------------------------------------------------------------------
 
 
-@dataclass
-class RunResult:
-    """What the engine decided, before it is written (also what the benchmark reports)."""
-
-    snapshot: Snapshot
-    pairs: engine.Pairs
-    scores: engine.Scores
-    optimal: engine.Assignment
-    greedy: engine.Assignment
-    seconds: dict[str, float]
-
-
-def matching_compute(*, policy: MatchingPolicy, today: datetime.date | None = None, run_id: int | None = None):
+def matching_compute(
+    *, policy: MatchingPolicy, today: datetime.date | None = None, run_id: int | None = None
+) -> RunResult:
     """Load the snapshot, filter, score, solve and compute the greedy baseline, timing each phase."""
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
@@ -359,27 +350,30 @@ def _proposals_write(*, run: MatchingRun, result: RunResult) -> int:
 
 
 def _unmatched_write(*, run: MatchingRun, result: RunResult) -> int:
-    """For each household without a proposal: the constraint that ruled out most offers, or "taken" when
-    its possible homes went to households they suited better."""
+    """For each household without a proposal, its main reason (`engine.main_reasons`: what withheld the
+    homes that suited it, else the constraint that ruled out most offers), or "taken" when its possible
+    homes went to households they suited better, or "no_offers"."""
     snapshot, pairs = result.snapshot, result.pairs
     matched = np.zeros(len(snapshot.households), dtype=bool)
     matched[pairs.household[result.optimal.chosen]] = True
     rows = np.nonzero(~matched)[0]
     if not len(rows):
         return 0
-    counts = engine.ruled_out_counts(snapshot.households, snapshot.offers, rows, snapshot.declined)
+    ruled = engine.ruled_out(snapshot.households, snapshot.offers, rows, snapshot.declined)
+    main = engine.main_reasons(ruled)
     has_pairs = np.zeros(len(snapshot.households), dtype=bool)
     has_pairs[pairs.household] = True
     reasons = []
     for k, row in enumerate(rows.tolist()):
-        by_constraint = {name: int(counts[k, j]) for j, name in enumerate(engine.CONSTRAINTS) if counts[k, j]}
+        counts = ruled.counts[k]
+        by_constraint = {code: int(counts[j]) for j, code in enumerate(CONSTRAINT_CODES) if counts[j]}
         if not len(snapshot.offers):
-            reason, ruled_out = "no_offers", 0
+            reason, ruled_out = NO_OFFERS, 0
         elif has_pairs[row]:
-            reason, ruled_out = "taken", 0
+            reason, ruled_out = TAKEN, 0
         else:
-            j = int(np.argmax(counts[k]))
-            reason, ruled_out = engine.CONSTRAINTS[j], int(counts[k, j])
+            j = int(main[k])
+            reason, ruled_out = CONSTRAINT_CODES[j], int(counts[j])
         reasons.append(
             UnmatchedHousehold(
                 run=run,

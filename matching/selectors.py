@@ -1,6 +1,7 @@
 """Read-side queries of mediation."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -11,7 +12,7 @@ from housing.access import offers_for
 from housing.models import HousingOffer
 from matching.access import follow_ups_for, proposals_for, unmatched_for
 from matching.explain import explanation_lines, explanation_lookups, unmatched_reason_text
-from matching.models import MatchingRun, MatchProposal, Placement
+from matching.models import MatchingRun, MatchProposal, Placement, SafeguardingConcern
 from sponsorship.models import Household
 
 # From these steps on (the household said yes), a sponsor may see the household's name and contacts,
@@ -21,6 +22,15 @@ REVEALED_FROM = [
     MatchProposal.Status.MEETING,
     MatchProposal.Status.CONFIRMED,
 ]
+
+
+def sponsors_suspended_ids(*, sponsor_ids: Iterable[int] | None = None) -> set[int]:
+    """The one rule of safeguarding suspension: an open high-severity concern suspends a sponsor from
+    matching until it is closed. Of the given sponsors (all when None), those suspended."""
+    concerns = SafeguardingConcern.objects.filter(severity=SafeguardingConcern.Severity.HIGH, closed_at__isnull=True)
+    if sponsor_ids is not None:
+        concerns = concerns.filter(sponsor_id__in=sponsor_ids)
+    return set(concerns.values_list("sponsor_id", flat=True))
 
 
 def proposals_for_sponsor(*, user) -> QuerySet[MatchProposal]:
@@ -97,7 +107,6 @@ def matching_run_report(*, run: MatchingRun, user, limit: int = 200) -> dict:
 
 def household_matching_result(*, household: Household) -> str:
     """What the latest finished matching run did for a household, in words (empty before any run)."""
-    from matching.explain import unmatched_reason_text
     from matching.models import MatchingRun, UnmatchedHousehold
 
     if household.pk is None:

@@ -1,34 +1,66 @@
-"""Load what the matching engine needs from the database as NumPy arrays, in a fixed number of queries."""
+"""Load what the matching engine needs from the database as NumPy arrays, in a fixed number of queries.
+
+Columns are read by name: each query's columns are listed once (`HOUSEHOLD_COLUMNS`, `OFFER_COLUMNS`) and
+each array is built from its column, so adding a column cannot shift another.
+"""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from itertools import compress
 
 import numpy as np
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from housing.models import HousingOffer
 from housing.selectors import offers_matchable
-from matching.engine import NEEDS, NO_END, Households, Offers
+from matching.criteria import NEEDS
+from matching.engine import NO_END
+from matching.engine_types import Households, Offers, Snapshot
 from matching.models import MatchProposal, Placement
+from matching.selectors import sponsors_suspended_ids
 from projects.models import Language, Municipality
 from sponsorship.models import Household, MunicipalityPreference, SponsorProfile
-from sponsorship.selectors import sponsors_matchable_ids
+from sponsorship.selectors import sponsors_eligible_ids
 
 DECLINED = [MatchProposal.Status.SPONSOR_DECLINED, MatchProposal.Status.BENEFICIARY_DECLINED]
+NEED_FIELDS = tuple(need.field for need in NEEDS)  # the same boolean fields on households and offers
 
-
-@dataclass
-class Snapshot:
-    today: datetime.date
-    households: Households
-    offers: Offers
-    declined: set[tuple[int, int]]  # (household index, offer index)
-    kept: int  # open proposals left in mediation
-    language_ids: list[int]  # bit index -> Language pk
-    municipality_ids: list[int]  # index -> Municipality pk
+# The columns read per household ("n_members" and "n_children" are annotations) and per offer.
+HOUSEHOLD_COLUMNS = (
+    "pk",
+    "n_members",
+    "n_children",
+    "needs_step_free",
+    "has_pets",
+    "consent_given_on",
+    "max_monthly_rent",
+    "move_in_from",
+    "stay_months",
+    "waiting_since",
+    *NEED_FIELDS,
+)
+OFFER_COLUMNS = (
+    "pk",
+    "sponsor_id",
+    "capacity",
+    "max_households",
+    "step_free",
+    "children_welcome",
+    "pets_allowed",
+    "cost",
+    "monthly_rent",
+    "available_from",
+    "available_until",
+    "minimum_stay_months",
+    "municipality_id",
+    "confirmed_at",
+    *NEED_FIELDS,
+)
+Columns = dict[str, Sequence]
 
 
 def households_seeking() -> Q:
@@ -38,7 +70,17 @@ def households_seeking() -> Q:
     return Q(status=Household.Status.SEEKING, merged_into__isnull=True) & ~Q(pk__in=in_mediation)
 
 
-def _bitsets(pairs, index: dict[int, int], language_index: dict[int, int], words: int) -> np.ndarray:
+def _columns(queryset: QuerySet, names: tuple[str, ...]) -> Columns:
+    """The queryset's `names`, one sequence per name (rows transposed)."""
+    rows = list(queryset.values_list(*names))
+    if not rows:
+        return dict.fromkeys(names, ())
+    return dict(zip(names, zip(*rows, strict=True), strict=True))
+
+
+def _bitsets(
+    pairs: Iterable[tuple[int, int]], index: dict[int, int], language_index: dict[int, int], words: int
+) -> NDArray[np.uint64]:
     bits = np.zeros((len(index), words), dtype=np.uint64)
     for owner, language in pairs:
         row = index.get(owner)
@@ -48,15 +90,17 @@ def _bitsets(pairs, index: dict[int, int], language_index: dict[int, int], words
     return bits
 
 
-def _needs_mask(school, work, medical) -> np.ndarray:
-    flags = {"school": school, "work": work, "medical_care": medical}
-    mask = np.zeros(len(school), dtype=np.uint8)
-    for bit, name in enumerate(NEEDS):
-        mask |= np.asarray(flags[name], dtype=np.uint8) << bit
+def _needs_mask(columns: Columns) -> NDArray[np.uint8]:
+    """Bit i set where the row's field of `NEEDS[i]` is true."""
+    mask = np.zeros(len(columns["pk"]), dtype=np.uint8)
+    for bit, field in enumerate(NEED_FIELDS):
+        mask |= np.asarray(columns[field], dtype=np.uint8) << bit
     return mask
 
 
 def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
+    """What a run decides on: the households seeking housing, the matchable offers with free places (each
+    with whether its sponsor is eligible and whether it is suspended), and the pairs declined before."""
     today = today or timezone.localdate()
     day = today.toordinal()
     municipality_ids = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
@@ -67,35 +111,14 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
 
     # Households ---------------------------------------------------------------------------------
     seeking = households_seeking()
-    rows = list(
+    hc = _columns(
         Household.objects.filter(seeking)
-        .annotate(
-            n_members=Count("members"),
-            n_children=Count("members", filter=Q(members__kind="child")),
-        )
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "n_members",
-            "n_children",
-            "needs_step_free",
-            "has_pets",
-            "consent_given_on",
-            "max_monthly_rent",
-            "move_in_from",
-            "stay_months",
-            "near_school",
-            "near_work",
-            "near_medical_care",
-            "waiting_since",
-        )
+        .annotate(n_members=Count("members"), n_children=Count("members", filter=Q(members__kind="child")))
+        .order_by("pk"),
+        HOUSEHOLD_COLUMNS,
     )
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(13)]
-    ids = np.array(columns[0], dtype=np.int64)
+    ids = np.array(hc["pk"], dtype=np.int64)
     index = {int(pk): i for i, pk in enumerate(ids)}
-    move_in = np.array([max(day, moved.toordinal()) if moved else day for moved in columns[7]], dtype=np.int32).reshape(
-        -1
-    )
     pref_rank = np.zeros((len(ids), max(1, len(municipality_ids))), dtype=np.int16)
     has_prefs = np.zeros(len(ids), dtype=bool)
     for household_id, municipality_id, rank in MunicipalityPreference.objects.filter(
@@ -109,17 +132,21 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
     _renumber_ranks(pref_rank)
     households = Households(
         ids=ids,
-        size=np.maximum(np.array(columns[1], dtype=np.int16), 1),
-        has_children=np.array(columns[2], dtype=np.int16) > 0,
-        needs_step_free=np.array(columns[3], dtype=bool),
-        has_pets=np.array(columns[4], dtype=bool),
-        has_consent=np.array([bool(given) for given in columns[5]], dtype=bool),
-        max_rent=np.array([np.nan if rent is None else float(rent) for rent in columns[6]], dtype=np.float64),
-        move_in=move_in,
-        stay_months=np.array([months or 0 for months in columns[8]], dtype=np.int16),
-        needs=_needs_mask(columns[9], columns[10], columns[11]),
+        size=np.maximum(np.array(hc["n_members"], dtype=np.int16), 1),
+        has_children=np.array(hc["n_children"], dtype=np.int16) > 0,
+        needs_step_free=np.array(hc["needs_step_free"], dtype=bool),
+        has_pets=np.array(hc["has_pets"], dtype=bool),
+        has_consent=np.array([bool(given) for given in hc["consent_given_on"]], dtype=bool),
+        max_rent=np.array(
+            [np.nan if rent is None else float(rent) for rent in hc["max_monthly_rent"]], dtype=np.float64
+        ),
+        move_in=np.array(
+            [max(day, moved.toordinal()) if moved else day for moved in hc["move_in_from"]], dtype=np.int32
+        ),
+        stay_months=np.array([months or 0 for months in hc["stay_months"]], dtype=np.int16),
+        needs=_needs_mask(hc),
         waiting_days=np.array(
-            [max(0, day - since.toordinal()) if since else 0 for since in columns[12]], dtype=np.int32
+            [max(0, day - since.toordinal()) if since else 0 for since in hc["waiting_since"]], dtype=np.int32
         ),
         languages=_bitsets(
             Household.languages.through.objects.filter(household__in=Household.objects.filter(seeking)).values_list(
@@ -135,48 +162,34 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
 
     # Offers -------------------------------------------------------------------------------------
     matchable = offers_matchable(now=timezone.now())
-    offer_rows = list(
-        matchable.order_by("pk").values_list(
-            "pk",
-            "sponsor_id",
-            "capacity",
-            "max_households",
-            "step_free",
-            "children_welcome",
-            "pets_allowed",
-            "cost",
-            "monthly_rent",
-            "available_from",
-            "available_until",
-            "minimum_stay_months",
-            "municipality_id",
-            "near_school",
-            "near_work",
-            "near_medical_care",
-            "confirmed_at",
-        )
-    )
+    oc = _columns(matchable.order_by("pk"), OFFER_COLUMNS)
     # Places already taken: open proposals and active placements (few rows: counted over all offers).
     taken = _count_by_offer(MatchProposal.objects.filter(status__in=MatchProposal.OPEN))
     taken_by_placements = _count_by_offer(Placement.objects.filter(end_date__isnull=True))
-    sponsors_ok = sponsors_matchable_ids(sponsor_ids={row[1] for row in offer_rows}, today=today)
-    offer_rows = [
-        row
-        for row in offer_rows
-        if row[3] - taken.get(row[0], 0) - taken_by_placements.get(row[0], 0) > 0 and row[12] in municipality_index
+    slots = [
+        limit - taken.get(pk, 0) - taken_by_placements.get(pk, 0)
+        for pk, limit in zip(oc["pk"], oc["max_households"], strict=True)
     ]
-    oc = list(zip(*offer_rows, strict=True)) if offer_rows else [[] for _ in range(17)]
-    offer_ids = np.array(oc[0], dtype=np.int64)
+    keep = [
+        free > 0 and municipality in municipality_index
+        for free, municipality in zip(slots, oc["municipality_id"], strict=True)
+    ]
+    oc = {name: list(compress(values, keep)) for name, values in oc.items()}
+    slots = list(compress(slots, keep))
+    offer_ids = np.array(oc["pk"], dtype=np.int64)
     offer_index = {int(pk): i for i, pk in enumerate(offer_ids)}
-    sponsor_of = {int(pk): sponsor for pk, sponsor in zip(oc[0], oc[1], strict=True)}
+    sponsor_of = {int(pk): sponsor for pk, sponsor in zip(oc["pk"], oc["sponsor_id"], strict=True)}
+    sponsor_ids = set(sponsor_of.values())
+    eligible = sponsors_eligible_ids(sponsor_ids=sponsor_ids, today=today)
+    suspended = sponsors_suspended_ids(sponsor_ids=sponsor_ids)
     offer_languages = list(
         HousingOffer.host_languages.through.objects.filter(housingoffer__in=matchable).values_list(
             "housingoffer_id", "language_id"
         )
     )
-    sponsor_languages = SponsorProfile.languages.through.objects.filter(
-        sponsorprofile_id__in=set(sponsor_of.values())
-    ).values_list("sponsorprofile_id", "language_id")
+    sponsor_languages = SponsorProfile.languages.through.objects.filter(sponsorprofile_id__in=sponsor_ids).values_list(
+        "sponsorprofile_id", "language_id"
+    )
     by_sponsor: dict[int, list[int]] = {}
     for sponsor_id, language_id in sponsor_languages:
         by_sponsor.setdefault(sponsor_id, []).append(language_id)
@@ -185,28 +198,32 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
         (pk, language) for pk, sponsor in sponsor_of.items() for language in by_sponsor.get(sponsor, [])
     ]
     free = HousingOffer.Cost.FREE
-    available_from = [(when.toordinal() if when else day) for when in oc[9]]
-    confirmed = [when.timestamp() if when else 0.0 for when in oc[16]]
+    available_from = [(when.toordinal() if when else day) for when in oc["available_from"]]
+    confirmed = [when.timestamp() if when else 0.0 for when in oc["confirmed_at"]]
     offers = Offers(
         ids=offer_ids,
-        capacity=np.array(oc[2], dtype=np.int16),
-        slots=np.array(
-            [row[3] - taken.get(row[0], 0) - taken_by_placements.get(row[0], 0) for row in offer_rows], dtype=np.int16
-        ),
-        step_free=np.array(oc[4], dtype=bool),
-        children_welcome=np.array(oc[5], dtype=bool),
-        pets_allowed=np.array(oc[6], dtype=bool),
+        capacity=np.array(oc["capacity"], dtype=np.int16),
+        slots=np.array(slots, dtype=np.int16),
+        step_free=np.array(oc["step_free"], dtype=bool),
+        children_welcome=np.array(oc["children_welcome"], dtype=bool),
+        pets_allowed=np.array(oc["pets_allowed"], dtype=bool),
         rent=np.array(
-            [0.0 if cost == free or rent is None else float(rent) for cost, rent in zip(oc[7], oc[8], strict=True)],
+            [
+                0.0 if cost == free or rent is None else float(rent)
+                for cost, rent in zip(oc["cost"], oc["monthly_rent"], strict=True)
+            ],
             dtype=np.float64,
         ),
         available_from=np.array(available_from, dtype=np.int32),
-        available_until=np.array([(when.toordinal() if when else NO_END) for when in oc[10]], dtype=np.int32),
-        minimum_stay_months=np.array([months or 0 for months in oc[11]], dtype=np.int16),
-        municipality=np.array([municipality_index[pk] for pk in oc[12]], dtype=np.int32),
-        near=_needs_mask(oc[13], oc[14], oc[15]),
+        available_until=np.array(
+            [(when.toordinal() if when else NO_END) for when in oc["available_until"]], dtype=np.int32
+        ),
+        minimum_stay_months=np.array([months or 0 for months in oc["minimum_stay_months"]], dtype=np.int16),
+        municipality=np.array([municipality_index[pk] for pk in oc["municipality_id"]], dtype=np.int32),
+        near=_needs_mask(oc),
         languages=_bitsets(offer_languages, offer_index, language_index, words),
-        sponsor_ok=np.array([sponsor in sponsors_ok for sponsor in oc[1]], dtype=bool),
+        sponsor_ok=np.array([sponsor in eligible for sponsor in oc["sponsor_id"]], dtype=bool),
+        sponsor_suspended=np.array([sponsor in suspended for sponsor in oc["sponsor_id"]], dtype=bool),
         listed_order=np.lexsort((offer_ids, np.array(confirmed), np.array(available_from, dtype=np.int64)))
         .argsort()
         .astype(np.int64),
@@ -229,11 +246,11 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
     )
 
 
-def _count_by_offer(queryset) -> dict[int, int]:
+def _count_by_offer(queryset: QuerySet) -> dict[int, int]:
     return dict(queryset.values("offer_id").annotate(n=Count("pk")).values_list("offer_id", "n"))
 
 
-def _renumber_ranks(pref_rank: np.ndarray) -> None:
+def _renumber_ranks(pref_rank: NDArray[np.int16]) -> None:
     """Stored ranks may have gaps (1, 3, 4): the engine sees 1, 2, 3 in the same order."""
     for row in np.nonzero((pref_rank > 0).any(axis=1))[0]:
         named = np.nonzero(pref_rank[row])[0]

@@ -65,12 +65,15 @@ def _person_counts(person: SponsorPerson) -> bool:
 
 def sponsor_matching_blockers(*, sponsor: SponsorProfile, today: datetime.date | None = None) -> list[str]:
     """Why the sponsor cannot be matched now (empty when they can), in words: verification, safeguarding,
-    required training and each person's checks. `sponsors_matchable_ids` applies the same rules in bulk."""
+    required training and each person's checks. `sponsors_eligible_ids` applies the same rules in bulk,
+    but for safeguarding suspension, which a matching run applies as a constraint of its own."""
+    from matching.selectors import sponsors_suspended_ids
+
     today = today or timezone.localdate()
     blockers = []
     if sponsor.status != SponsorProfile.Status.VERIFIED:
         blockers.append(_("The sponsor is not verified."))
-    if sponsor.concerns.filter(severity="high", closed_at__isnull=True).exists():
+    if sponsors_suspended_ids(sponsor_ids=[sponsor.pk]):
         blockers.append(_("An open safeguarding concern suspends matching."))
     from training.selectors import missing_required_training
 
@@ -91,10 +94,10 @@ def sponsor_matching_blockers(*, sponsor: SponsorProfile, today: datetime.date |
     return blockers
 
 
-def sponsors_matchable_ids(*, sponsor_ids, today: datetime.date | None = None) -> set[int]:
-    """Of the given sponsors, those with no matching blocker (the rules of `sponsor_matching_blockers`),
-    in a fixed number of queries whatever the number of sponsors."""
-    from matching.models import SafeguardingConcern
+def sponsors_eligible_ids(*, sponsor_ids, today: datetime.date | None = None) -> set[int]:
+    """Of the given sponsors, those verified, checked and trained (the rules of `sponsor_matching_blockers`
+    but safeguarding suspension: `matching.selectors.sponsors_suspended_ids`), in a fixed number of
+    queries whatever the number of sponsors."""
     from training.models import Certificate
     from training.selectors import missing_required_training
 
@@ -104,11 +107,6 @@ def sponsors_matchable_ids(*, sponsor_ids, today: datetime.date | None = None) -
         SponsorProfile.objects.filter(
             pk__in=sponsor_ids, status=SponsorProfile.Status.VERIFIED, erased_at__isnull=True
         ).values_list("pk", "user_id")
-    )
-    suspended = set(
-        SafeguardingConcern.objects.filter(
-            sponsor_id__in=verified, severity=SafeguardingConcern.Severity.HIGH, closed_at__isnull=True
-        ).values_list("sponsor_id", flat=True)
     )
     required = {programme.pk for programme in missing_required_training(user=None)}
     certified: dict[int, set[int]] = {}
@@ -133,5 +131,5 @@ def sponsors_matchable_ids(*, sponsor_ids, today: datetime.date | None = None) -
     return {
         sponsor_id
         for sponsor_id, user_id in verified.items()
-        if sponsor_id not in suspended and sponsor_id not in unchecked and required <= certified.get(user_id, set())
+        if sponsor_id not in unchecked and required <= certified.get(user_id, set())
     }

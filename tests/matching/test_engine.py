@@ -9,25 +9,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matching.criteria import CONSTRAINT_CODES, CRITERION_CODES, NEED_CODES
 from matching.engine import (
-    CONSTRAINTS,
-    CRITERIA,
+    FIT,
     MONTH_DAYS,
-    NEEDS,
     NO_END,
     SCALE,
-    Households,
-    Offers,
-    Pairs,
     constraint_masks,
     feasible_pairs,
-    ruled_out_counts,
+    main_reasons,
+    ruled_out,
     score_pairs,
     solve_greedy,
     solve_optimal,
 )
+from matching.engine_types import Households, Offers, Pairs
 
-UNIFORM = dict.fromkeys(CRITERIA, 1.0)
+UNIFORM = dict.fromkeys(CRITERION_CODES, 1.0)
 
 
 # --- Building instances -----------------------------------------------------------------------------
@@ -63,6 +61,7 @@ OFFER_DTYPES = {
     "near": np.uint8,
     "languages": np.uint64,
     "sponsor_ok": bool,
+    "sponsor_suspended": bool,
     "listed_order": np.int64,
 }
 
@@ -107,6 +106,7 @@ def make_offers(n: int = 1, **values) -> Offers:
         "near": [0] * n,
         "languages": [[0]] * n,
         "sponsor_ok": [True] * n,
+        "sponsor_suspended": [False] * n,
     }
     fields.update(values)
     arrays = {
@@ -182,11 +182,12 @@ def instances(draw) -> Instance:
         near=column(draw, st.integers(0, 7), n_o, np.uint8),
         languages=column(draw, language_sets, n_o, np.uint64)[:, None],
         sponsor_ok=column(draw, usually, n_o, bool),
+        sponsor_suspended=column(draw, rarely, n_o, bool),
         listed_order=None if listed is None else np.array(listed, dtype=np.int64),
     )
 
     declined = draw(st.frozensets(st.tuples(st.integers(0, n_h - 1), st.integers(0, n_o - 1)), max_size=4))
-    weights = {name: draw(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0])) for name in CRITERIA}
+    weights = {name: draw(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0])) for name in CRITERION_CODES}
     return Instance(
         h=h,
         o=o,
@@ -225,6 +226,8 @@ def pair_failures(h: Households, o: Offers, i: int, j: int, declined) -> set[str
         failed.add("rent")
     if not o.sponsor_ok[j]:
         failed.add("sponsor")
+    if o.sponsor_suspended[j]:
+        failed.add("suspended")
     if (i, j) in declined:
         failed.add("declined")
     return failed
@@ -310,14 +313,19 @@ def test_feasible_pairs_are_exactly_the_pairs_the_rules_allow(inst):
 @given(instances())
 def test_ruled_out_counts_count_each_constraint_like_the_rules(inst):
     rows = np.arange(len(inst.h))[::-1].copy()  # any order of rows, reported in that order
-    counts = ruled_out_counts(inst.h, inst.o, rows, inst.declined)
+    ruled = ruled_out(inst.h, inst.o, rows, inst.declined)
 
-    expected = np.zeros((len(rows), len(CONSTRAINTS)), dtype=np.int64)
+    expected = np.zeros((len(rows), len(CONSTRAINT_CODES)), dtype=np.int64)
+    expected_suiting = np.zeros_like(expected)
     for r, i in enumerate(rows.tolist()):
         for j in range(len(inst.o)):
-            for name in pair_failures(inst.h, inst.o, i, j, inst.declined):
-                expected[r, CONSTRAINTS.index(name)] += 1
-    np.testing.assert_array_equal(counts, expected)
+            failures = pair_failures(inst.h, inst.o, i, j, inst.declined)
+            for name in failures:
+                expected[r, CONSTRAINT_CODES.index(name)] += 1
+                if not failures & set(FIT):
+                    expected_suiting[r, CONSTRAINT_CODES.index(name)] += 1
+    np.testing.assert_array_equal(ruled.counts, expected)
+    np.testing.assert_array_equal(ruled.suiting, expected_suiting)
 
 
 @settings(max_examples=150, deadline=None)
@@ -325,7 +333,7 @@ def test_ruled_out_counts_count_each_constraint_like_the_rules(inst):
 def test_constraint_masks_cover_every_constraint_but_declined(inst):
     masks = constraint_masks(inst.h, inst.o, slice(0, len(inst.h)))
 
-    assert list(masks) == CONSTRAINTS[:-1]
+    assert tuple(masks) == CONSTRAINT_CODES[:-1]
     for name, mask in masks.items():
         full = np.broadcast_to(mask, (len(inst.h), len(inst.o)))
         for i in range(len(inst.h)):
@@ -344,17 +352,76 @@ def test_ruled_out_counts_for_a_crafted_instance():
     o = make_offers(3, step_free=[True, False, False], pets_allowed=[False, False, True], capacity=[5, 4, 2])
     declined = {(0, 0), (2, 1), (2, 2)}
 
-    counts = ruled_out_counts(h, o, np.array([0, 1, 2, 3]), declined)
-    by_name = [dict(zip(CONSTRAINTS, row.tolist(), strict=True)) for row in counts]
+    counts = ruled_out(h, o, np.array([0, 1, 2, 3]), declined).counts
+    by_name = [dict(zip(CONSTRAINT_CODES, row.tolist(), strict=True)) for row in counts]
 
-    assert by_name[0] == {**dict.fromkeys(CONSTRAINTS, 0), "step_free": 2, "declined": 1}
-    assert by_name[1] == {**dict.fromkeys(CONSTRAINTS, 0), "consent": 3}
-    assert by_name[2] == {**dict.fromkeys(CONSTRAINTS, 0), "pets": 2, "declined": 2}
-    assert by_name[3] == {**dict.fromkeys(CONSTRAINTS, 0), "capacity": 2}
+    assert by_name[0] == {**dict.fromkeys(CONSTRAINT_CODES, 0), "step_free": 2, "declined": 1}
+    assert by_name[1] == {**dict.fromkeys(CONSTRAINT_CODES, 0), "consent": 3}
+    assert by_name[2] == {**dict.fromkeys(CONSTRAINT_CODES, 0), "pets": 2, "declined": 2}
+    assert by_name[3] == {**dict.fromkeys(CONSTRAINT_CODES, 0), "capacity": 2}
 
     # Only the rows asked for, in the order asked.
-    np.testing.assert_array_equal(ruled_out_counts(h, o, np.array([3, 0]), declined), counts[[3, 0]])
-    assert ruled_out_counts(h, o, np.array([], dtype=np.int64)).shape == (0, len(CONSTRAINTS))
+    np.testing.assert_array_equal(ruled_out(h, o, np.array([3, 0]), declined).counts, counts[[3, 0]])
+    assert ruled_out(h, o, np.array([], dtype=np.int64)).counts.shape == (0, len(CONSTRAINT_CODES))
+
+
+def test_constraints_about_the_home_and_those_withholding_it():
+    assert FIT == ("capacity", "step_free", "pets", "children", "dates", "municipality", "rent")
+    assert set(CONSTRAINT_CODES) - set(FIT) == {"consent", "sponsor", "suspended", "declined"}
+
+
+def test_ruled_out_suiting_counts_the_homes_that_suit_but_are_withheld():
+    # The household needs step-free access. Offer 0 lacks it and its sponsor is suspended; offer 1 lacks
+    # it; offers 2 and 3 suit, of a suspended sponsor (3 also of a sponsor not yet eligible); offer 4 suits
+    # and was declined before.
+    h = make_households(1, needs_step_free=[True])
+    o = make_offers(
+        5,
+        step_free=[False, False, True, True, True],
+        sponsor_suspended=[True, False, True, True, False],
+        sponsor_ok=[True, True, True, False, True],
+    )
+
+    ruled = ruled_out(h, o, np.array([0]), {(0, 4)})
+
+    counts = dict(zip(CONSTRAINT_CODES, ruled.counts[0].tolist(), strict=True))
+    suiting = dict(zip(CONSTRAINT_CODES, ruled.suiting[0].tolist(), strict=True))
+    assert counts == {**dict.fromkeys(CONSTRAINT_CODES, 0), "step_free": 2, "suspended": 3, "sponsor": 1, "declined": 1}
+    assert suiting == {**dict.fromkeys(CONSTRAINT_CODES, 0), "suspended": 2, "sponsor": 1, "declined": 1}
+
+
+def test_main_reason_is_what_withheld_the_homes_that_suited_however_few():
+    # Household 0: nine offers in a municipality it does not accept, and the one home that suits it
+    # belongs to a suspended sponsor. Household 1 has no consent on file: every offer fails it.
+    h = make_households(2, has_consent=[True, False], pref_rank=[[1, 0], [1, 0]], has_prefs=[True, True])
+    o = make_offers(10, municipality=[1] * 9 + [0], sponsor_suspended=[False] * 9 + [True])
+
+    ruled = ruled_out(h, o, np.array([0, 1]))
+    reasons = [CONSTRAINT_CODES[j] for j in main_reasons(ruled).tolist()]
+
+    assert ruled.counts[0, CONSTRAINT_CODES.index("municipality")] == 9
+    assert reasons == ["suspended", "consent"]
+
+
+def test_main_reason_when_no_home_suits_is_the_constraint_ruling_out_most():
+    # No offer has room for household 0; most are also in a municipality it does not accept, and the
+    # sponsors of two are not yet eligible.
+    h = make_households(1, size=[3], pref_rank=[[1, 0]], has_prefs=[True])
+    o = make_offers(3, capacity=[2, 2, 2], municipality=[1, 1, 0], sponsor_ok=[False, True, False])
+
+    ruled = ruled_out(h, o, np.array([0]))
+
+    assert not ruled.suiting.any()
+    assert CONSTRAINT_CODES[int(main_reasons(ruled)[0])] == "capacity"
+
+
+def test_an_offer_of_a_suspended_sponsor_is_never_feasible():
+    h = make_households(1)
+    o = make_offers(2, sponsor_suspended=[True, False])
+
+    pairs = feasible_pairs(h, o)
+
+    assert pair_set(pairs) == [(0, 1)]
 
 
 def test_dates_need_the_minimum_stay_and_at_least_a_month():
@@ -398,8 +465,8 @@ def test_no_households_or_no_offers_give_no_pairs():
 def test_scores_are_in_range_and_total_is_the_weighted_mean(inst):
     pairs, scores = scored(inst)
 
-    assert set(scores.criteria) == set(CRITERIA)
-    for name in CRITERIA:
+    assert set(scores.criteria) == set(CRITERION_CODES)
+    for name in CRITERION_CODES:
         values = scores.criteria[name]
         assert values.shape == (len(pairs),)
         assert np.all((values >= 0.0) & (values <= 1.0)), name
@@ -409,16 +476,16 @@ def test_scores_are_in_range_and_total_is_the_weighted_mean(inst):
 
     weight_sum = sum(inst.weights.values())
     if weight_sum > 0:
-        expected = sum(inst.weights[name] * scores.criteria[name] for name in CRITERIA) / weight_sum
+        expected = sum(inst.weights[name] * scores.criteria[name] for name in CRITERION_CODES) / weight_sum
     else:
         expected = np.zeros(len(pairs))
     np.testing.assert_allclose(scores.total, expected, rtol=0, atol=1e-12)
 
 
 @settings(max_examples=150, deadline=None)
-@given(instances(), st.sampled_from(CRITERIA), st.sampled_from([0.1, 1.0, 7.0]))
+@given(instances(), st.sampled_from(CRITERION_CODES), st.sampled_from([0.1, 1.0, 7.0]))
 def test_all_weight_on_one_criterion_makes_the_total_that_criterion(inst, name, weight):
-    _pairs, scores = scored(replace(inst, weights=dict.fromkeys(CRITERIA, 0.0) | {name: weight}))
+    _pairs, scores = scored(replace(inst, weights=dict.fromkeys(CRITERION_CODES, 0.0) | {name: weight}))
 
     np.testing.assert_allclose(scores.total, scores.criteria[name], rtol=0, atol=1e-12)
 
@@ -472,7 +539,7 @@ def test_language_score_is_whether_a_language_is_shared():
 
 
 def test_needs_score_is_the_share_of_needs_met():
-    school, work, medical = (1 << NEEDS.index(name) for name in ("school", "work", "medical_care"))
+    school, work, medical = (1 << NEED_CODES.index(name) for name in ("school", "work", "medical_care"))
 
     assert score_one({"needs": [school | work]}, {"near": [school | work]})["needs"] == 1.0
     assert score_one({"needs": [school | work]}, {"near": [work | medical]})["needs"] == 0.5

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from matching.criteria import CRITERIA
 from matching.explain import unmatched_reason_text
 from matching.models import MatchingPolicy, MatchingRun, MatchProposal, UnmatchedHousehold
 from matching.runs import matching_run_execute, policy_current
@@ -293,7 +294,7 @@ def test_a_household_shows_what_the_latest_run_did_for_it(organisation_caseworke
 
 
 def _policy_form(**weights) -> dict:
-    data = {f"weight_{name}": 1.0 for name in MatchingPolicy.CRITERIA}
+    data = {criterion.weight_field: 1.0 for criterion in CRITERIA}
     data.update({"waiting_full_days": 180, "reference_rent": 600, "note": "", "_save": "Save"})
     data.update(weights)
     return data
@@ -331,11 +332,11 @@ def test_a_policy_without_any_weight_is_refused(superuser):
 
     response = client.post(
         reverse("admin:matching_matchingpolicy_change", args=[current.pk]),
-        _policy_form(**{f"weight_{name}": 0 for name in MatchingPolicy.CRITERIA}),
+        _policy_form(**{criterion.weight_field: 0 for criterion in CRITERIA}),
     )
     added = client.post(
         reverse("admin:matching_matchingpolicy_add"),
-        _policy_form(**{f"weight_{name}": 0 for name in MatchingPolicy.CRITERIA}),
+        _policy_form(**{criterion.weight_field: 0 for criterion in CRITERIA}),
     )
 
     for page in [response, added]:

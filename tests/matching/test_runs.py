@@ -2,12 +2,15 @@
 constraints, eligible sponsors, earlier declines, idempotency, determinism), notifications, explanations
 in three languages, policy versions, the nightly run, a real Celery worker and the benchmark command."""
 
+import ast
 import datetime
 import io
 import json
 import time
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,10 +19,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from housing.models import HousingOffer
-from matching import engine
 from matching.benchmark import synthetic_data_create
-from matching.explain import explanation_lines
-from matching.models import MatchingPolicy, MatchingRun, MatchProposal, RunNotice, UnmatchedHousehold
+from matching.criteria import CONSTRAINT_CODES, CONSTRAINTS, CRITERIA, CRITERION_CODES, NEEDS, UNMATCHED_LABELS
+from matching.explain import explanation_lines, unmatched_reason_text
+from matching.models import (
+    MatchingPolicy,
+    MatchingRun,
+    MatchProposal,
+    RunNotice,
+    SafeguardingConcern,
+    UnmatchedHousehold,
+)
 from matching.runs import (
     matching_run_execute,
     matching_run_nightly,
@@ -28,14 +38,15 @@ from matching.runs import (
     policy_publish,
     progress_get,
 )
+from matching.selectors import household_matching_result, sponsors_suspended_ids
 from matching.services.proposals import proposal_transition
-from matching.services.safeguarding import concern_raise
+from matching.services.safeguarding import concern_close, concern_raise
 from matching.tasks import matching_nightly_task, matching_run_task
 from portal.models import Notification, QueuedTask
 from portal.tasks import ping
 from projects.models import Language, Municipality
 from sponsorship.models import Household, MunicipalityPreference, SponsorCheck
-from sponsorship.selectors import sponsor_matching_blockers, sponsors_matchable_ids
+from sponsorship.selectors import sponsor_matching_blockers, sponsors_eligible_ids
 from sponsorship.services import sponsor_check_record
 from training.models import Certificate, Programme
 
@@ -166,8 +177,8 @@ def test_a_run_proposes_homes_and_records_its_figures(seeker, home, municipality
         assert proposal.created_by is None
         assert proposal.score is not None and 0 < proposal.score <= 1
         assert {"criteria", "details", "constraints", "policy"} <= set(proposal.explanation)
-        assert set(proposal.explanation["criteria"]) == set(engine.CRITERIA)
-        assert proposal.explanation["constraints"] == engine.CONSTRAINTS
+        assert set(proposal.explanation["criteria"]) == set(CRITERION_CODES)
+        assert proposal.explanation["constraints"] == list(CONSTRAINT_CODES)
         assert proposal.explanation["policy"] == policy.version
         assert proposal.explanation["score"] == pytest.approx(proposal.score, abs=1e-4)
     assert set(Household.objects.filter(pk__in=[h.pk for h in households]).values_list("status", flat=True)) == {
@@ -295,12 +306,70 @@ def test_only_offers_of_eligible_sponsors_are_proposed(
     assert UnmatchedHousehold.objects.filter(run=run).count() == len(households) - 1
 
     sponsors = [unverified, untrained, expired, suspended, eligible]
-    matchable = sponsors_matchable_ids(sponsor_ids=[s.pk for s in sponsors])
+    # The sponsorship rules in bulk, then safeguarding suspension (its own constraint in a run).
+    qualified = sponsors_eligible_ids(sponsor_ids=[s.pk for s in sponsors])
+    assert qualified == {suspended.pk, eligible.pk}
+    assert sponsors_suspended_ids(sponsor_ids=[s.pk for s in sponsors]) == {suspended.pk}
+    matchable = qualified - sponsors_suspended_ids(sponsor_ids=qualified)
     assert matchable == {eligible.pk}
     for sponsor in sponsors:
         blockers = sponsor_matching_blockers(sponsor=sponsor)
         assert (sponsor.pk in matchable) == (blockers == []), (sponsor.user.email, blockers)
         assert len(blockers) == (0 if sponsor == eligible else 1), (sponsor.user.email, blockers)
+
+
+@pytest.mark.django_db
+def test_a_household_whose_only_suiting_home_is_of_a_suspended_sponsor_is_told_so(
+    seeker, home, municipality, vilnius, organisation_caseworker
+):
+    household = seeker(prefs=[municipality])
+    elsewhere = [home(municipality=vilnius) for _ in range(3)]  # eligible sponsors, a place it does not accept
+    suiting = home()
+    concern = concern_raise(
+        sponsor=suiting.sponsor,
+        by=organisation_caseworker,
+        severity=SafeguardingConcern.Severity.HIGH,
+        note="Reported by a neighbour.",
+    )
+
+    run = _run()
+
+    assert run.offers == len(elsewhere) + 1 and not _pairs(run)
+    reason = UnmatchedHousehold.objects.get(run=run, household=household)
+    # Suspension is applied once, as its own constraint: the offer is in the run, ruled out by it alone.
+    assert reason.counts == {"municipality": 3, "suspended": 1}
+    assert (reason.reason, reason.offers_ruled_out) == ("suspended", 1)
+    labels = {}
+    for code in ["en", "lt", "bg"]:
+        with translation.override(code):
+            labels[code] = str(UNMATCHED_LABELS[reason.reason])
+            text = unmatched_reason_text(reason.reason, reason.offers_ruled_out, run.offers)
+            assert text.startswith(labels[code])
+            assert household_matching_result(household=household).endswith(f"{text}.")
+            if code == "en":
+                assert text == "Sponsor suspended by an open safeguarding concern (ruled out 1 of 4 offers)"
+    assert len(set(labels.values())) == 3, labels
+
+    concern_close(concern=concern, by=organisation_caseworker, note="Checked: unfounded.")
+    household.refresh_from_db()
+
+    assert _pairs(_run()) == [(household.pk, suiting.pk)]
+
+
+def test_the_high_severity_is_named_by_its_choice_never_by_a_literal():
+    """Suspension has one owner (`matching.selectors.sponsors_suspended_ids`), which names the severity by
+    `SafeguardingConcern.Severity.HIGH`: no code spells "high" but the choice itself."""
+    root = Path(settings.BASE_DIR)
+    found = []
+    for app in ["portal", "projects", "sponsorship", "training", "housing", "matching"]:
+        for path in sorted((root / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and node.value == "high":
+                    found.append(str(path.relative_to(root)))
+    assert found == ["matching/models.py"]  # HIGH = "high", _("High")
+    assert SafeguardingConcern.Severity.HIGH == "high"
 
 
 # --- 4. Earlier declines ------------------------------------------------------------------------------
@@ -474,12 +543,27 @@ def test_a_proposals_explanation_reads_in_each_language(seeker, home, municipali
         assert place in municipality_row["detail"]
         assert getattr(ukrainian, f"name_{code}") in rows[expected[1]]["detail"]
         assert breakdown["policy"] == run.policy.version
-        assert len(breakdown["constraints"]) == len(engine.CONSTRAINTS)
+        assert len(breakdown["constraints"]) == len(CONSTRAINT_CODES)
 
     assert labels["en"] == CRITERION_LABELS_EN
     assert "Shared language" in labels["en"] and "Preferred municipality" in labels["en"]
     for english, lithuanian, bulgarian in zip(labels["en"], labels["lt"], labels["bg"], strict=True):
         assert len({english, lithuanian, bulgarian}) == 3, (english, lithuanian, bulgarian)
+
+
+def test_every_criterion_constraint_need_and_reason_label_reads_in_each_language():
+    labels = [
+        *(label for criterion in CRITERIA for label in (criterion.label, criterion.weight_label)),
+        *(label for constraint in CONSTRAINTS for label in (constraint.label, constraint.unmatched_label)),
+        *(need.label for need in NEEDS),
+        *UNMATCHED_LABELS.values(),
+    ]
+    for label in labels:
+        with translation.override("en"):
+            english = str(label)
+        for code in ["lt", "bg"]:
+            with translation.override(code):
+                assert str(label) != english, (code, english)
 
 
 # --- 9. Policy versions -----------------------------------------------------------------------------
@@ -516,7 +600,7 @@ def test_policy_versions_are_kept_and_each_run_records_its_own(seeker, home, mun
 
     with pytest.raises(PermissionDenied):
         policy_publish(policy=MatchingPolicy(weight_size=1.0), by=organisation_caseworker)
-    zero = {f"weight_{name}": 0.0 for name in MatchingPolicy.CRITERIA}
+    zero = {criterion.weight_field: 0.0 for criterion in CRITERIA}
     with pytest.raises(ValidationError):
         policy_publish(policy=MatchingPolicy(**zero), by=None)
     assert MatchingPolicy.objects.count() == 3

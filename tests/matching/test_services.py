@@ -15,7 +15,7 @@ from django.utils import timezone
 from housing.models import HousingOffer, OfferTransition
 from housing.selectors import offers_matchable
 from matching.models import FollowUp, MatchProposal, Placement, ProposalTransition, SafeguardingConcern
-from matching.selectors import household_for_sponsor
+from matching.selectors import household_for_sponsor, sponsors_suspended_ids
 from matching.services.notifications import proposal_step_notify, proposals_remind
 from matching.services.placements import follow_up_record, placement_end, proposal_confirm
 from matching.services.proposals import (
@@ -779,7 +779,7 @@ def test_open_high_concern_suspends_sponsor_until_closed(available_offer, other_
     offer = available_offer()
     sponsor = offer.sponsor
     assert sponsor_matching_blockers(sponsor=sponsor) == []
-    assert offers_matchable().filter(pk=offer.pk).exists()
+    assert sponsors_suspended_ids(sponsor_ids=[sponsor.pk]) == set()
 
     # Any caseworker can raise a concern, whatever their organisation.
     concern = concern_raise(
@@ -787,12 +787,12 @@ def test_open_high_concern_suspends_sponsor_until_closed(available_offer, other_
     )
 
     assert sponsor_matching_blockers(sponsor=sponsor) != []
-    assert not offers_matchable().filter(pk=offer.pk).exists()
+    assert sponsors_suspended_ids(sponsor_ids=[sponsor.pk]) == {sponsor.pk}
 
     concern_close(concern=concern, by=other_caseworker, note="Checked: unfounded.")
 
     assert sponsor_matching_blockers(sponsor=sponsor) == []
-    assert offers_matchable().filter(pk=offer.pk).exists()
+    assert sponsors_suspended_ids(sponsor_ids=[sponsor.pk]) == set()
 
 
 @pytest.mark.django_db
@@ -804,6 +804,7 @@ def test_lower_concern_does_not_suspend_sponsor(available_offer, caseworker_, se
 
     assert sponsor_matching_blockers(sponsor=offer.sponsor) == []
     assert offers_matchable().filter(pk=offer.pk).exists()
+    assert sponsors_suspended_ids(sponsor_ids=[offer.sponsor.pk]) == set()
 
 
 @pytest.mark.django_db

@@ -6,10 +6,15 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Count
 
 from matching.benchmark import synthetic_data_create
-from matching.models import MatchingRun
+from matching.criteria import CONSTRAINT_CODES, NO_OFFERS, TAKEN
+from matching.models import MatchingRun, UnmatchedHousehold
 from matching.runs import matching_run_execute
+
+# The reasons a household gets no proposal, in the order the report lists them.
+REASONS = (*CONSTRAINT_CODES, TAKEN, NO_OFFERS)
 
 
 class _Rollback(Exception):
@@ -35,6 +40,14 @@ def _peak_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _unmatched_reasons(run: MatchingRun) -> dict[str, int]:
+    """How many households the run left without a proposal, per main reason."""
+    counts = dict(
+        UnmatchedHousehold.objects.filter(run=run).values("reason").annotate(n=Count("pk")).values_list("reason", "n")
+    )
+    return {reason: counts[reason] for reason in REASONS if reason in counts}
 
 
 class Command(BaseCommand):
@@ -73,6 +86,7 @@ class Command(BaseCommand):
                     "optimal_matched": run.proposals_created,
                     "greedy_matched": run.greedy_matched,
                     "policy_version": run.policy.version,
+                    "unmatched_reasons": _unmatched_reasons(run),
                 }
                 if not keep:
                     raise _Rollback
@@ -92,5 +106,7 @@ class Command(BaseCommand):
             f"greedy (first come, first served): score {report['greedy_score']:.2f}, housed {report['greedy_matched']}"
             f" ({report['greedy_matched'] / max(1, report['households']):.1%})",
             f"ratio optimal / greedy: {report['score_ratio']}",
+            "unmatched, by main reason: "
+            + (", ".join(f"{reason} {n}" for reason, n in report["unmatched_reasons"].items()) or "none"),
         ]
         self.stdout.write("\n".join(lines))
