@@ -12,7 +12,7 @@ from housing.access import offers_for
 from housing.models import HousingOffer
 from matching.access import follow_ups_for, proposals_for, unmatched_for
 from matching.explain import explanation_lines, explanation_lookups, unmatched_reason_text
-from matching.models import MatchingRun, MatchProposal, Placement, SafeguardingConcern
+from matching.models import MatchingRun, MatchProposal, Placement, SafeguardingConcern, UnmatchedHousehold
 from sponsorship.models import Household
 
 # From these steps on (the household said yes), a sponsor may see the household's name and contacts,
@@ -107,7 +107,6 @@ def matching_run_report(*, run: MatchingRun, user, limit: int = 200) -> dict:
 
 def household_matching_result(*, household: Household) -> str:
     """What the latest finished matching run did for a household, in words (empty before any run)."""
-    from matching.models import MatchingRun, UnmatchedHousehold
 
     if household.pk is None:
         return ""
