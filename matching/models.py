@@ -7,10 +7,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from matching.criteria import CRITERIA, Criterion
+from matching.criteria import CRITERIA
+
+_CRITERIA = {criterion.code: criterion for criterion in CRITERIA}
 
 
-def _weight(criterion: Criterion) -> models.FloatField:
+def _weight(code: str) -> models.FloatField:
+    """The policy's weight field of a criterion: its label and default come from `matching.criteria`."""
+    criterion = _CRITERIA[code]
     return models.FloatField(
         criterion.weight_label,
         default=criterion.default_weight,
@@ -24,10 +28,15 @@ class MatchingPolicy(models.Model):
 
     version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
     is_active = models.BooleanField(_("in use"), default=False, editable=False)
-    # One weight field per criterion, in their order: weight_municipality, weight_language, weight_rent,
-    # weight_size, weight_duration, weight_needs, weight_waiting (`Criterion.weight_field`). The criteria
-    # are listed once, in matching.criteria; a class body's namespace is `locals()`.
-    locals().update({criterion.weight_field: _weight(criterion) for criterion in CRITERIA})
+    # One weight field per criterion, named `Criterion.weight_field`, in the criteria's order (a test
+    # holds the two together; labels and defaults come from `matching.criteria`).
+    weight_municipality = _weight("municipality")
+    weight_language = _weight("language")
+    weight_rent = _weight("rent")
+    weight_size = _weight("size")
+    weight_duration = _weight("duration")
+    weight_needs = _weight("needs")
+    weight_waiting = _weight("waiting")
     waiting_full_days = models.PositiveSmallIntegerField(
         _("days of waiting that count fully"),
         default=180,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.criteria import CONSTRAINT_CODES, CRITERION_CODES, NEED_CODES
+from matching.criteria import CONSTRAINT_CODES, CRITERIA, CRITERION_CODES, NEED_CODES
 from matching.engine import (
     FIT,
     MONTH_DAYS,
@@ -692,3 +692,12 @@ def test_optimal_houses_the_family_that_first_come_first_served_leaves_out():
     assert (greedy.matched, optimal.matched) == (1, 2)
     assert optimal.points > greedy.points
     assert optimal.total_score > greedy.total_score
+
+
+def test_the_policy_has_one_weight_field_per_criterion_in_their_order_with_their_label_and_default():
+    from matching.models import MatchingPolicy
+
+    weights = [field for field in MatchingPolicy._meta.fields if field.name.startswith("weight_")]
+    assert [field.name for field in weights] == [criterion.weight_field for criterion in CRITERIA]
+    for field, criterion in zip(weights, CRITERIA, strict=True):
+        assert (field.verbose_name, field.default) == (criterion.weight_label, criterion.default_weight)
