@@ -24,6 +24,11 @@ class SponsorError(ValidationError):
     """A sponsor rule was broken; the message is translated and safe to show."""
 
 
+# The tasks this module queues, by the names `sponsorship.tasks` registers them under (the tasks import
+# this module, so it names them rather than import them).
+SPONSOR_DECISION_NOTIFY_TASK = "sponsorship.tasks.sponsor_decision_notify_task"
+GROUP_INVITATION_SEND_TASK = "sponsorship.tasks.group_invitation_send_task"
+
 PROFILE_FIELDS = ["kind", "organisation_name", "municipality", "country", "phone", "motivation"]
 
 
@@ -85,9 +90,7 @@ def _decide(*, sponsor: SponsorProfile, by: User, status: str, notes: str = "", 
         sponsor.rejection_reason = reason
         sponsor.decision_notified_at = None
         sponsor.save()
-        from sponsorship.tasks import sponsor_decision_notify_task
-
-        task_enqueue(task=sponsor_decision_notify_task, args=[sponsor.pk])
+        task_enqueue(task=SPONSOR_DECISION_NOTIFY_TASK, args=[sponsor.pk])
     return sponsor
 
 
@@ -154,9 +157,7 @@ def group_member_invite(*, sponsor: SponsorProfile, by: User, full_name: str, em
     )
     person.full_clean()
     person.save()
-    from sponsorship.tasks import group_invitation_send_task
-
-    task_enqueue(task=group_invitation_send_task, args=[person.pk])
+    task_enqueue(task=GROUP_INVITATION_SEND_TASK, args=[person.pk])
     return person
 
 

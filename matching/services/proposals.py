@@ -139,6 +139,10 @@ def proposal_transition(
     return proposal
 
 
+# Queued by name (`matching.tasks` registers it, and imports this module).
+PROPOSAL_STEP_NOTIFY_TASK = "matching.tasks.proposal_step_notify_task"
+
+
 def _proposal_apply(
     *, proposal: MatchProposal, to: str, by: User | None, note: str = "", free_offer: bool = True
 ) -> ProposalTransition:
@@ -159,9 +163,7 @@ def _proposal_apply(
     if to in FREES_OFFER:
         _household_after_proposal_end(proposal.household_id)
     step = ProposalTransition.objects.create(proposal=proposal, from_status=previous, to_status=to, by=by, note=note)
-    from matching.tasks import proposal_step_notify_task
-
-    task_enqueue(task=proposal_step_notify_task, args=[step.pk])
+    task_enqueue(task=PROPOSAL_STEP_NOTIFY_TASK, args=[step.pk])
     return step
 
 
