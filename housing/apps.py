@@ -10,6 +10,7 @@ class HousingConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
+        from housing import privacy
         from housing.access import offer_photo_for_file, offer_photo_visible_to
         from portal.media import ProtectedFiles, protected_files_register
 
@@ -25,3 +26,5 @@ class HousingConfig(AppConfig):
                 images=True,
             )
         )
+        # The offers take part in their sponsor's export and account deletion.
+        privacy.register()

@@ -20,3 +20,5 @@ class MatchingConfig(AppConfig):
         # The mediation records take part in a household's export and erasure, and in the retention schedule.
         privacy.register()
         privacy.register_retention()
+        # The proposals and placements of a sponsor take part in their export and account deletion.
+        privacy.register_sponsor_part()

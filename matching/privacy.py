@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement, ProposalTransition, SafeguardingConcern
+from matching.selectors import sponsor_mediation_export
 from matching.services.proposals import S, proposal_transition
 from portal.models import User
 from portal.privacy import ErasureResult, fields_pseudonymise, iso_date, staff_organisation
@@ -30,6 +31,7 @@ from sponsorship.households.privacy import ErasureReason, HouseholdPart, househo
 from sponsorship.households.selectors import households_visible_to
 from sponsorship.households.services import HouseholdError
 from sponsorship.models import Household, SponsorProfile
+from sponsorship.privacy import SponsorErasure, SponsorPart, sponsor_part_register
 
 
 def _notes(queryset) -> list[dict]:
@@ -281,3 +283,28 @@ def mediation_sponsor_erase(
         if queryset.model is not ProposalTransition:
             result.records += list(queryset)
     return result
+
+
+def _sponsor_erase(erasure: SponsorErasure) -> None:
+    # After the offers part has withdrawn the offers (`prepare`), so no proposal is open any more.
+    if erasure.profile is None:
+        return
+    erasure.erased.add(
+        mediation_sponsor_erase(
+            sponsor=erasure.profile,
+            user=erasure.user,
+            pseudonym=erasure.pseudonym,
+            values=[*erasure.identifiers, *erasure.about],
+        )
+    )
+
+
+def register_sponsor_part() -> None:
+    """The proposals that reached a sponsor and the placements they host, in their export and deletion."""
+    sponsor_part_register(
+        SponsorPart(
+            name="mediation",
+            export=lambda user, profile, emails: sponsor_mediation_export(user=user),
+            erase=_sponsor_erase,
+        )
+    )

@@ -7,6 +7,8 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
-        from training import retention
+        from training import privacy, retention
 
         retention.register()
+        # Training takes part in a sponsor's export and account deletion.
+        privacy.register()
