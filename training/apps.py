@@ -7,8 +7,18 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
+        from sponsorship.selectors import MatchingRequirement, matching_requirement_register
         from training import privacy, retention
+        from training.selectors import required_training_blockers, sponsors_missing_required_training
 
         retention.register()
+        # A sponsor is matched only after the training required for matching.
+        matching_requirement_register(
+            MatchingRequirement(
+                name="training",
+                blockers=lambda sponsor: required_training_blockers(user=sponsor.user),
+                unmet=lambda sponsor_users: sponsors_missing_required_training(sponsor_users=sponsor_users),
+            )
+        )
         # Training takes part in a sponsor's export and account deletion.
         privacy.register()
