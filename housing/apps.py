@@ -12,7 +12,9 @@ class HousingConfig(AppConfig):
 
         from housing import privacy
         from housing.access import offer_photo_for_file, offer_photo_visible_to
+        from housing.selectors import offer_list_with_next_step
         from portal.media import ProtectedFiles, protected_files_register
+        from portal.panels import Panel, panel_register
 
         # Pillow refuses to open a decompression bomb (above twice this) anywhere in the portal.
         Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
@@ -28,3 +30,13 @@ class HousingConfig(AppConfig):
         )
         # The offers take part in their sponsor's export and account deletion.
         privacy.register()
+        # The sponsor's page lists their offers, after the proposals (matching) and before the training.
+        panel_register(
+            Panel(
+                page="sponsorship:dashboard",
+                name="offers",
+                order=20,
+                template="housing/_sponsor_offers.html",
+                context=lambda request: {"offers": offer_list_with_next_step(user=request.user)},
+            )
+        )

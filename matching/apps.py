@@ -10,6 +10,8 @@ class MatchingConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from matching import models, privacy
+        from matching.selectors import proposals_for_sponsor
+        from portal.panels import Panel, panel_register
 
         auditlog.register(models.MatchProposal, exclude_fields=["explanation"])
         auditlog.register(models.Placement)
@@ -22,3 +24,13 @@ class MatchingConfig(AppConfig):
         privacy.register_retention()
         # The proposals and placements of a sponsor take part in their export and account deletion.
         privacy.register_sponsor_part()
+        # The sponsor's page starts with the proposals that reached them.
+        panel_register(
+            Panel(
+                page="sponsorship:dashboard",
+                name="proposals",
+                order=10,
+                template="matching/_sponsor_proposals.html",
+                context=lambda request: {"proposals": proposals_for_sponsor(user=request.user)},
+            )
+        )

@@ -112,6 +112,20 @@ def next_session(*, programme: Programme) -> Session | None:
     )
 
 
+def training_agenda(*, user) -> dict:
+    """A person's training at a glance (their sponsor page): each required programme they lack with its
+    next open session (or None), their enrolments that are not cancelled, and their certificates."""
+    return {
+        "training_missing": [
+            (programme, next_session(programme=programme)) for programme in missing_required_training(user=user)
+        ],
+        "enrolments": Enrolment.objects.filter(user=user)
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .select_related("session__programme"),
+        "certificates": Certificate.objects.filter(user=user).select_related("programme"),
+    }
+
+
 def certificate_verify(*, code: str) -> Certificate | None:
     """The certificate with this code, revoked ones included (their page says so)."""
     return Certificate.objects.select_related("programme").filter(code=code.strip().upper()).first()
