@@ -1,5 +1,5 @@
-"""The mediation records' part in a sponsor's erasure and in a household's export and erasure, and the
-closed cases that the retention schedule anonymises.
+"""The mediation records' part in a sponsor's export and erasure and in a household's export, erasure and
+merge, and the closed cases that the retention schedule anonymises.
 
 After erasure a proposal keeps its offer, status, score, reason code for a decline, its steps (from,
 to, who) and month; a placement keeps its offer, place number, agreed months, outcome and the month of
@@ -27,7 +27,8 @@ from matching.services.proposals import S, proposal_transition
 from portal.models import User
 from portal.privacy import ErasureResult, fields_pseudonymise, iso_date, staff_organisation
 from portal.retention import RetentionCategory, retention_register
-from sponsorship.households.privacy import ErasureReason, HouseholdPart, household_erase, household_part_register
+from sponsorship.households.parts import HouseholdPart, household_part_register
+from sponsorship.households.privacy import ErasureReason, household_erase
 from sponsorship.households.selectors import households_visible_to
 from sponsorship.households.services import HouseholdError
 from sponsorship.models import Household, SponsorProfile
@@ -180,6 +181,12 @@ def _audit_targets(household: Household):
     ]
 
 
+def _merge(keep: Household, duplicate: Household) -> None:
+    """A duplicate household's proposals and placements move to the household that is kept."""
+    MatchProposal.objects.filter(household=duplicate).update(household=keep)
+    Placement.objects.filter(household=duplicate).update(household=keep)
+
+
 def register() -> None:
     household_part_register(
         HouseholdPart(
@@ -189,6 +196,7 @@ def register() -> None:
             audit_targets=_audit_targets,
             check=_check,
             prepare=_prepare,
+            merge=_merge,
         )
     )
 

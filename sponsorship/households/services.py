@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import User
 from sponsorship.households.models import Household, HouseholdTransfer
+from sponsorship.households.parts import household_parts
 from sponsorship.households.selectors import household_can_see, household_duplicates
 
 
@@ -78,16 +79,15 @@ def household_flag_duplicates(*, household: Household) -> int:
 
 @transaction.atomic
 def household_merge(*, keep: Household, duplicate: Household, by: User) -> Household:
-    """An admin merges a duplicate into the household to keep: proposals, placements and transfers
-    move over, the duplicate is closed and points to the kept one. The merge is in the audit log."""
+    """An admin merges a duplicate into the household to keep: the higher layers' records (proposals and
+    placements, `sponsorship.households.parts`) and the transfers move over, the duplicate is closed and
+    points to the kept one. The merge is in the audit log."""
     if not by.is_superuser:
         raise PermissionDenied
     if keep.pk == duplicate.pk:
         raise HouseholdError(_("Choose two different households."))
-    from matching.models import MatchProposal, Placement
-
-    MatchProposal.objects.filter(household=duplicate).update(household=keep)
-    Placement.objects.filter(household=duplicate).update(household=keep)
+    for part in household_parts():
+        part.merge(keep, duplicate)
     HouseholdTransfer.objects.filter(household=duplicate).update(household=keep)
     keep.possible_duplicates.remove(duplicate)
     duplicate.possible_duplicates.clear()
