@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from housing.models import HousingOffer
-from matching.models import FollowUp, MatchProposal, Placement
+from matching.explain import unmatched_reason_text
+from matching.models import FollowUp, MatchingRun, MatchProposal, Placement, UnmatchedHousehold
 from sponsorship.models import Household
 
 # From these steps on (the household said yes), a sponsor may see the household's name and contacts,
@@ -88,9 +89,6 @@ def caseworker_agenda(*, user, today: datetime.date | None = None) -> dict:
 
 def household_matching_result(*, household: Household) -> str:
     """What the latest finished matching run did for a household, in words (empty before any run)."""
-    from matching.explain import unmatched_reason_text
-    from matching.models import MatchingRun, UnmatchedHousehold
-
     if household.pk is None:
         return ""
     run = MatchingRun.objects.filter(status=MatchingRun.Status.DONE).order_by("-finished_at", "-pk").first()
