@@ -1,10 +1,10 @@
 """Panels: the sections that a higher app adds to a page of a lower one.
 
-The home page (portal) shows the projects and the news; a sponsor's page (sponsorship) shows their
-housing offers, the proposals that reached them and their training. The page may not import the apps
-that fill it (apps import downward only), so each of those apps registers a `Panel` from its
-`AppConfig.ready`, and the page's view renders `panels_render(page=...)` where its template wants them.
-A page is named by its URL name ("home", "sponsorship:dashboard").
+A sponsor's page (sponsorship) shows their housing offers, the proposals that reached them and their
+training. The page may not import the apps that fill it (apps import downward only), so each of those
+apps registers a `Panel` from its `AppConfig.ready`, and the page's view renders
+`panels_render(page=...)` where its template wants them. A page is named by its URL name
+("sponsorship:dashboard").
 """
 
 from collections.abc import Callable

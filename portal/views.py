@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 
 from portal.notifications import notification_mark_read
-from portal.panels import panels_render
 from portal.selectors import health_status, notification_list
+from projects.selectors import news_list, project_list
 
 logger = logging.getLogger(__name__)
 
@@ -20,8 +20,8 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The projects and the news: a panel of the projects app (`projects.apps`).
-        context["panels"] = panels_render(page="home", request=self.request)
+        context["projects"] = project_list()[:6]
+        context["latest_news"] = news_list()[:3]
         return context
 
 

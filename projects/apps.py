@@ -8,9 +8,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.media import ProtectedFiles, protected_files_register
-        from portal.panels import Panel, panel_register
         from projects.models import NewsItem, Resource
-        from projects.selectors import news_list, project_list
 
         # News pictures and library resources are shown on public pages: anyone may read a file
         # that belongs to an existing news item or resource, nothing else under these folders.
@@ -29,14 +27,5 @@ class ProjectsConfig(AppConfig):
                 owner=lambda name: Resource.objects.filter(file=name).first(),
                 may_read=lambda user, resource: True,
                 personal=False,
-            )
-        )
-        # The home page ends with the latest projects and news.
-        panel_register(
-            Panel(
-                page="home",
-                name="projects",
-                template="projects/_home.html",
-                context=lambda request: {"projects": project_list()[:6], "latest_news": news_list()[:3]},
             )
         )

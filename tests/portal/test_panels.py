@@ -1,5 +1,5 @@
 """Pages of a lower app show the sections of the higher ones as registered panels (`portal.panels`): the
-sponsor's page (sponsorship) their proposals, offers and training; the home page (portal) the projects."""
+sponsor's page (sponsorship) their proposals, offers and training."""
 
 from http import HTTPStatus
 
@@ -10,10 +10,6 @@ from portal.panels import panels_for
 
 def test_the_sponsor_page_panels_are_registered_in_their_order():
     assert [panel.name for panel in panels_for(page="sponsorship:dashboard")] == ["proposals", "offers", "training"]
-
-
-def test_the_home_page_panel_of_the_projects_is_registered():
-    assert [panel.name for panel in panels_for(page="home")] == ["projects"]
 
 
 @pytest.mark.django_db
@@ -30,12 +26,3 @@ def test_the_sponsor_page_shows_the_higher_apps_panels_between_status_and_data(c
     positions = [html.index(heading) for heading in headings]
     assert positions == sorted(positions)
     assert "Complete the offer, add photos and submit it for inspection." in html  # the offer's next step
-
-
-@pytest.mark.django_db
-def test_the_home_page_shows_the_projects_panel(client):
-    response = client.get("/en/")
-
-    assert response.status_code == HTTPStatus.OK
-    html = response.content.decode()
-    assert html.index("How community sponsorship works") < html.index("Projects and good practices</h2>")
