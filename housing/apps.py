@@ -10,9 +10,8 @@ class HousingConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
-        from housing import privacy
+        from housing import privacy, selectors
         from housing.access import offer_photo_for_file, offer_photo_visible_to
-        from housing.selectors import offer_list_with_next_step
         from portal.media import ProtectedFiles, protected_files_register
         from portal.panels import Panel, panel_register
 
@@ -37,6 +36,6 @@ class HousingConfig(AppConfig):
                 name="offers",
                 order=20,
                 template="housing/_sponsor_offers.html",
-                context=lambda request: {"offers": offer_list_with_next_step(user=request.user)},
+                context=lambda request: {"offers": selectors.offer_list_with_next_step(user=request.user)},
             )
         )

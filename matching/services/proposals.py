@@ -25,6 +25,8 @@ S = MatchProposal.Status
 FOLLOW_UP_MONTHS = [1, 3, 6]
 # Households that may receive a proposal (by hand or from the matching engine).
 PROPOSABLE = [Household.Status.SEEKING, Household.Status.REGISTERED, Household.Status.PROPOSED]
+# Queued by name (`matching.tasks` registers it, and imports this module).
+PROPOSAL_STEP_NOTIFY_TASK = "matching.tasks.proposal_step_notify_task"
 
 
 class ProposalError(ValidationError):
@@ -137,10 +139,6 @@ def proposal_transition(
             raise ProposalError(_("The offer is no longer available."))
         _proposal_apply(proposal=proposal, to=to, by=by, note=note)
     return proposal
-
-
-# Queued by name (`matching.tasks` registers it, and imports this module).
-PROPOSAL_STEP_NOTIFY_TASK = "matching.tasks.proposal_step_notify_task"
 
 
 def _proposal_apply(

@@ -79,13 +79,13 @@ def household_flag_duplicates(*, household: Household) -> int:
 
 @transaction.atomic
 def household_merge(*, keep: Household, duplicate: Household, by: User) -> Household:
-    """An admin merges a duplicate into the household to keep: the higher layers' records (proposals and
-    placements, `sponsorship.households.parts`) and the transfers move over, the duplicate is closed and
-    points to the kept one. The merge is in the audit log."""
+    """An admin merges a duplicate into the household to keep: proposals, placements and transfers
+    move over, the duplicate is closed and points to the kept one. The merge is in the audit log."""
     if not by.is_superuser:
         raise PermissionDenied
     if keep.pk == duplicate.pk:
         raise HouseholdError(_("Choose two different households."))
+    # Proposals and placements belong to higher layers: their parts move them.
     for part in household_parts():
         part.merge(keep, duplicate)
     HouseholdTransfer.objects.filter(household=duplicate).update(household=keep)
