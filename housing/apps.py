@@ -11,9 +11,11 @@ class HousingConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
+        from housing import privacy, selectors
         from housing.access import offer_photo_for_file, offer_photo_visible_to
         from housing.models import HousingOffer
         from portal.media import ProtectedFiles, protected_files_register
+        from portal.panels import Panel, panel_register
 
         # Field history of offers, the address and description masked (they are the sponsor's; see
         # `portal.privacy`). Their steps are in `OfferTransition`.
@@ -32,5 +34,17 @@ class HousingConfig(AppConfig):
                 may_read=lambda user, photo: offer_photo_visible_to(user=user, photo=photo),
                 personal=True,
                 images=True,
+            )
+        )
+        # The offers take part in their sponsor's export and account deletion.
+        privacy.register()
+        # The sponsor's page lists their offers, after the proposals (matching) and before the training.
+        panel_register(
+            Panel(
+                page="sponsorship:dashboard",
+                name="offers",
+                order=20,
+                template="housing/_sponsor_offers.html",
+                context=lambda request: {"offers": selectors.offer_list_with_next_step(user=request.user)},
             )
         )

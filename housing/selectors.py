@@ -54,3 +54,8 @@ def offer_next_step(offer: HousingOffer) -> str:
     if offer.status == status.EXPIRED:
         return _("The offer has expired: reopen it to change its dates.")
     return ""
+
+
+def offer_list_with_next_step(*, user) -> list[tuple[HousingOffer, str]]:
+    """The user's own offers, each with what they are expected to do next (their sponsor page)."""
+    return [(offer, offer_next_step(offer)) for offer in offer_list_for_user(user=user)]

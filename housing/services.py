@@ -169,6 +169,10 @@ def offer_reopen(*, offer: HousingOffer, by: User) -> HousingOffer:
     return offer_transition(offer=offer, to=Status.DRAFT, by=by)
 
 
+# Queued by name (`housing.tasks` registers it, and imports this module).
+OFFER_INSPECTION_NOTIFY_TASK = "housing.tasks.offer_inspection_notify_task"
+
+
 def offer_inspect(
     *,
     offer: HousingOffer,
@@ -210,9 +214,7 @@ def offer_inspect(
         else:
             reasons = "; ".join(filter(None, [", ".join(inspection.failed_items()), inspection.notes]))
             offer = offer_transition(offer=offer, to=Status.DRAFT, by=inspector, note=reasons)
-        from housing.tasks import offer_inspection_notify_task
-
-        task_enqueue(task=offer_inspection_notify_task, args=[inspection.pk])
+        task_enqueue(task=OFFER_INSPECTION_NOTIFY_TASK, args=[inspection.pk])
     return inspection
 
 

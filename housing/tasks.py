@@ -2,7 +2,12 @@
 
 from celery import shared_task
 
-from housing.services import offer_inspection_notify, offers_expire, offers_reconfirmation_request
+from housing.services import (
+    OFFER_INSPECTION_NOTIFY_TASK,
+    offer_inspection_notify,
+    offers_expire,
+    offers_reconfirmation_request,
+)
 
 
 @shared_task(name="housing.tasks.offers_expire_task", ignore_result=True)
@@ -17,6 +22,6 @@ def offers_reconfirmation_request_task() -> int:
     return offers_reconfirmation_request()
 
 
-@shared_task(name="housing.tasks.offer_inspection_notify_task")
+@shared_task(name=OFFER_INSPECTION_NOTIFY_TASK)
 def offer_inspection_notify_task(inspection_id: int) -> bool:
     return offer_inspection_notify(inspection_id=inspection_id)

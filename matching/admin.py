@@ -22,10 +22,12 @@ from matching.models import (
     ProposalTransition,
     SafeguardingConcern,
 )
-from matching.selectors import matching_run_report
+from matching.selectors import household_matching_result, matching_run_report
 from matching.services import placements, proposals, safeguarding
 from portal.admin_tools import ScopedAdmin, ServiceErrorsAdminMixin, admin_form_view
 from portal.workflow import Role
+from sponsorship.households import admin as households_admin
+from sponsorship.models import Household
 
 S = MatchProposal.Status
 
@@ -395,3 +397,25 @@ class MatchingRunAdmin(admin.ModelAdmin):
             **matching_run_report(run=run, user=request.user),
         }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+
+
+# --- Households (sponsorship) ---------------------------------------------------------------------------
+
+
+class HouseholdAdmin(households_admin.HouseholdAdmin):
+    """The households' admin (`sponsorship.households.admin`), which cannot import this higher layer,
+    with what the latest matching run did for the household."""
+
+    readonly_fields = [*households_admin.HouseholdAdmin.readonly_fields, "matching_result"]
+    fieldsets = [
+        (name, {**options, "fields": [*options["fields"], "matching_result"]}) if index == 0 else (name, options)
+        for index, (name, options) in enumerate(households_admin.HouseholdAdmin.fieldsets)
+    ]
+
+    @admin.display(description=_("Latest matching run"))
+    def matching_result(self, obj):
+        return household_matching_result(household=obj) or "–"
+
+
+admin.site.unregister(Household)
+admin.site.register(Household, HouseholdAdmin)

@@ -12,7 +12,10 @@ class MatchingConfig(AppConfig):
         from housing.models import HousingOffer
         from housing.signals import offer_leaving
         from matching import models, privacy
+        from matching.selectors import proposals_for_sponsor, sponsor_suspension_blockers
         from matching.services.proposals import offer_left
+        from portal.panels import Panel, panel_register
+        from sponsorship.selectors import MatchingRequirement, matching_requirement_register
 
         auditlog.register(models.MatchProposal, exclude_fields=["explanation"])
         auditlog.register(models.Placement)
@@ -27,3 +30,17 @@ class MatchingConfig(AppConfig):
         # An offer that leaves (withdrawn, expired) ends its proposals: housing announces it, matching owns
         # the rule.
         offer_leaving.connect(offer_left, sender=HousingOffer, dispatch_uid="matching-offer-leaving")
+        # The proposals and placements of a sponsor take part in their export and account deletion.
+        privacy.register_sponsor_part()
+        # The sponsor's page starts with the proposals that reached them.
+        panel_register(
+            Panel(
+                page="sponsorship:dashboard",
+                name="proposals",
+                order=10,
+                template="matching/_sponsor_proposals.html",
+                context=lambda request: {"proposals": proposals_for_sponsor(user=request.user)},
+            )
+        )
+        # An open high-severity safeguarding concern suspends the sponsor from matching.
+        matching_requirement_register(MatchingRequirement(name="safeguarding", blockers=sponsor_suspension_blockers))

@@ -1,4 +1,5 @@
-"""Demo households and a proposal for development (called by `manage.py demo_setup`). Idempotent."""
+"""Demo households, proposals and a matching run for development, and the demo data of every app composed
+for the demo accounts (`demo_data_ensure`, called by `manage.py demo_setup`). Idempotent."""
 
 import datetime
 
@@ -7,13 +8,17 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import transaction
 from django.utils import timezone
 
+from housing.demo import demo_offer_available, demo_sponsors_ensure
 from housing.models import HousingOffer
-from matching.models import MatchProposal
+from matching.models import MatchingRun, MatchProposal
+from matching.runs import matching_run_execute, policy_current
 from matching.services.proposals import proposal_create, proposal_transition
+from portal.demo import DEMO_ACCOUNTS
 from portal.models import User
-from projects.models import Municipality, Organisation
+from projects.models import Language, Municipality, Organisation
 from sponsorship.households.services import household_save
-from sponsorship.models import Household, HouseholdMember, MunicipalityPreference
+from sponsorship.models import Household, HouseholdMember, MunicipalityPreference, SponsorProfile
+from training.demo import demo_training_ensure
 
 
 def demo_staff_mfa_ensure(*, users: list[User]) -> None:
@@ -100,12 +105,6 @@ def demo_mediation_ensure(*, caseworker: User, admin: User) -> None:
 def demo_matching_ensure(*, caseworker: User, admin: User) -> None:
     """More homes and households, then one matching run, so the caseworker finds proposals with their
     explanations, a household the run could not help (and why), and the run's figures in the admin."""
-    from housing.demo import demo_offer_available
-    from matching.models import MatchingRun
-    from matching.runs import matching_run_execute, policy_current
-    from projects.models import Language
-    from sponsorship.models import SponsorProfile
-
     iom = Organisation.objects.filter(slug="iom-lithuania").first()
     profile = SponsorProfile.objects.filter(user__email="sponsor@example.org").first()
     if iom is None or profile is None or MatchingRun.objects.exists():
@@ -185,3 +184,22 @@ def demo_matching_ensure(*, caseworker: User, admin: User) -> None:
     policy_current()
     run = MatchingRun.objects.create(trigger=MatchingRun.Trigger.MANUAL, requested_by=admin)
     matching_run_execute(run_id=run.pk)
+
+
+def demo_data_ensure() -> None:
+    """Each app's demo data, for the demo accounts (after `portal.demo.demo_accounts_ensure`). This top
+    layer composes them: the lower apps never import the higher ones' demo."""
+    users = {user.email: user for user in User.objects.filter(email__in=[a.email for a in DEMO_ACCOUNTS])}
+    demo_sponsors_ensure(
+        sponsor=users["sponsor@example.org"],
+        group_lead=users["group@example.org"],
+        caseworker=users["caseworker@example.org"],
+    )
+    demo_staff_mfa_ensure(users=[users["admin@example.org"], users["caseworker@example.org"]])
+    demo_training_ensure(
+        sponsor=users["sponsor@example.org"],
+        group_lead=users["group@example.org"],
+        caseworker=users["caseworker@example.org"],
+    )
+    demo_mediation_ensure(caseworker=users["caseworker@example.org"], admin=users["admin@example.org"])
+    demo_matching_ensure(caseworker=users["caseworker@example.org"], admin=users["admin@example.org"])

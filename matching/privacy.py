@@ -1,5 +1,5 @@
-"""The mediation records' part in a sponsor's erasure and in a household's export and erasure, and the
-closed cases that the retention schedule anonymises.
+"""The mediation records' part in a sponsor's export and erasure and in a household's export, erasure and
+merge, and the closed cases that the retention schedule anonymises.
 
 After erasure a proposal keeps its offer, status, score, reason code for a decline, its steps (from,
 to, who) and month; a placement keeps its offer, place number, agreed months, outcome and the month of
@@ -22,14 +22,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement, ProposalTransition, SafeguardingConcern
+from matching.selectors import sponsor_mediation_export
 from matching.services.proposals import S, proposal_transition
 from portal.models import User
 from portal.privacy import ErasureResult, fields_pseudonymise, iso_date, staff_organisation
 from portal.retention import RetentionCategory, retention_register
 from sponsorship.access import households_for
-from sponsorship.households.privacy import ErasureReason, HouseholdPart, household_erase, household_part_register
+from sponsorship.households.parts import HouseholdPart, household_part_register
+from sponsorship.households.privacy import ErasureReason, household_erase
 from sponsorship.households.services import HouseholdError
 from sponsorship.models import Household, SponsorProfile
+from sponsorship.privacy import SponsorErasure, SponsorPart, sponsor_part_register
 
 
 def _notes(queryset) -> list[dict]:
@@ -178,6 +181,12 @@ def _audit_targets(household: Household):
     ]
 
 
+def _merge(keep: Household, duplicate: Household) -> None:
+    """A duplicate household's proposals and placements move to the household that is kept."""
+    MatchProposal.objects.filter(household=duplicate).update(household=keep)
+    Placement.objects.filter(household=duplicate).update(household=keep)
+
+
 def register() -> None:
     household_part_register(
         HouseholdPart(
@@ -187,6 +196,7 @@ def register() -> None:
             audit_targets=_audit_targets,
             check=_check,
             prepare=_prepare,
+            merge=_merge,
         )
     )
 
@@ -281,3 +291,28 @@ def mediation_sponsor_erase(
         if queryset.model is not ProposalTransition:
             result.records += list(queryset)
     return result
+
+
+def _sponsor_erase(erasure: SponsorErasure) -> None:
+    # After the offers part has withdrawn the offers (`prepare`), so no proposal is open any more.
+    if erasure.profile is None:
+        return
+    erasure.erased.add(
+        mediation_sponsor_erase(
+            sponsor=erasure.profile,
+            user=erasure.user,
+            pseudonym=erasure.pseudonym,
+            values=[*erasure.identifiers, *erasure.about],
+        )
+    )
+
+
+def register_sponsor_part() -> None:
+    """The proposals that reached a sponsor and the placements they host, in their export and deletion."""
+    sponsor_part_register(
+        SponsorPart(
+            name="mediation",
+            export=lambda user, profile, emails: sponsor_mediation_export(user=user),
+            erase=_sponsor_erase,
+        )
+    )

@@ -91,6 +91,9 @@ def policy_publish(*, policy: MatchingPolicy, by: User | None) -> MatchingPolicy
 
 
 ACTIVE = [MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING]
+# Queued by name (`matching.tasks` registers them, and imports this module).
+MATCHING_RUN_TASK = "matching.tasks.matching_run_task"
+MATCHING_RUN_NOTIFY_TASK = "matching.tasks.matching_run_notify_task"
 
 
 def matching_run_request(*, by: User) -> MatchingRun:
@@ -112,9 +115,7 @@ def matching_run_request(*, by: User) -> MatchingRun:
             lost.finished_at = now
             lost.save(update_fields=["status", "error", "finished_at"])
         run = MatchingRun.objects.create(trigger=MatchingRun.Trigger.MANUAL, requested_by=by, dispatched_at=now)
-        from matching.tasks import matching_run_task
-
-        task_enqueue(task=matching_run_task, args=[run.pk])
+        task_enqueue(task=MATCHING_RUN_TASK, args=[run.pk])
     progress_set(run.pk, "queued", 0)
     return run
 
@@ -167,8 +168,6 @@ def matching_runs_recover(*, now: datetime.datetime | None = None, grace: dateti
     times ends as failed (it may be what kills the worker). Returns how many were queued again."""
     now = now or timezone.now()
     requeued = 0
-    from matching.tasks import matching_run_task
-
     for run_id in MatchingRun.objects.filter(status__in=ACTIVE).order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
             run = _run_lock_if_lost(run_id, now=now, grace=grace)
@@ -186,7 +185,7 @@ def matching_runs_recover(*, now: datetime.datetime | None = None, grace: dateti
             run.dispatched_at = now
             run.save(update_fields=["status", "dispatched_at"])
             progress_set(run.pk, "queued", 0)
-            task_enqueue(task=matching_run_task, args=[run.pk])
+            task_enqueue(task=MATCHING_RUN_TASK, args=[run.pk])
             requeued += 1
     return requeued
 
@@ -306,9 +305,7 @@ def matching_run_execute(*, run_id: int, today: datetime.date | None = None) -> 
             run.error = ""
             run.save()
             if created:
-                from matching.tasks import matching_run_notify_task
-
-                task_enqueue(task=matching_run_notify_task, args=[run.pk])
+                task_enqueue(task=MATCHING_RUN_NOTIFY_TASK, args=[run.pk])
     except (OperationalError, IntegrityError) as exc:
         # A serialization failure or a proposal someone created meanwhile: nothing was written.
         logger.warning("Matching run %s rolled back: %s", run_id, type(exc).__name__)

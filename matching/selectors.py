@@ -13,7 +13,7 @@ from housing.models import HousingOffer
 from matching.access import follow_ups_for, proposals_for, unmatched_for
 from matching.explain import explanation_lines, explanation_lookups, unmatched_reason_text
 from matching.models import MatchingRun, MatchProposal, Placement, SafeguardingConcern, UnmatchedHousehold
-from sponsorship.models import Household
+from sponsorship.models import Household, SponsorProfile
 
 # From these steps on (the household said yes), a sponsor may see the household's name and contacts,
 # provided the household consented to share them.
@@ -31,6 +31,14 @@ def sponsors_suspended_ids(*, sponsor_ids: Iterable[int] | None = None) -> set[i
     if sponsor_ids is not None:
         concerns = concerns.filter(sponsor_id__in=sponsor_ids)
     return set(concerns.values_list("sponsor_id", flat=True))
+
+
+def sponsor_suspension_blockers(sponsor: SponsorProfile) -> list[str]:
+    """The safeguarding requirement of a sponsor's matching, in words (registered with
+    `sponsorship.selectors`; a matching run applies it as its `suspended` constraint)."""
+    if sponsors_suspended_ids(sponsor_ids=[sponsor.pk]):
+        return [_("An open safeguarding concern suspends matching.")]
+    return []
 
 
 def proposals_for_sponsor(*, user) -> QuerySet[MatchProposal]:

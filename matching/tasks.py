@@ -4,6 +4,8 @@ from celery import shared_task
 from django.db import OperationalError
 
 from matching.runs import (
+    MATCHING_RUN_NOTIFY_TASK,
+    MATCHING_RUN_TASK,
     MatchingConflict,
     matching_run_execute,
     matching_run_nightly,
@@ -11,10 +13,10 @@ from matching.runs import (
     matching_runs_recover,
 )
 from matching.services.notifications import proposal_step_notify, proposals_remind
-from matching.services.proposals import proposals_expire
+from matching.services.proposals import PROPOSAL_STEP_NOTIFY_TASK, proposals_expire
 
 
-@shared_task(name="matching.tasks.proposal_step_notify_task")
+@shared_task(name=PROPOSAL_STEP_NOTIFY_TASK)
 def proposal_step_notify_task(step_id: int) -> int:
     return proposal_step_notify(step_id=step_id)
 
@@ -39,7 +41,7 @@ RETRIED = {"acks_late": True, "reject_on_worker_lost": True, "retry_backoff": 5,
 
 # A run's result (how many proposals it created) is kept for callers that wait for it (bench, tests);
 # queued through the outbox it is not stored.
-@shared_task(name="matching.tasks.matching_run_task", autoretry_for=(MatchingConflict,), ignore_result=False, **RETRIED)
+@shared_task(name=MATCHING_RUN_TASK, autoretry_for=(MatchingConflict,), ignore_result=False, **RETRIED)
 def matching_run_task(run_id: int) -> int:
     """Execute a requested run (idempotent: a run already done writes nothing)."""
     return matching_run_execute(run_id=run_id).proposals_created
@@ -51,7 +53,7 @@ def matching_nightly_task() -> int:
     return matching_run_nightly().proposals_created
 
 
-@shared_task(name="matching.tasks.matching_run_notify_task", autoretry_for=(OperationalError,), **RETRIED)
+@shared_task(name=MATCHING_RUN_NOTIFY_TASK, autoretry_for=(OperationalError,), **RETRIED)
 def matching_run_notify_task(run_id: int) -> int:
     """Tell caseworkers about a run's proposals, once per recipient and run."""
     return matching_run_notify(run_id=run_id)

@@ -4,6 +4,8 @@ import os
 
 from celery import Celery, signals
 
+from portal.logs import RedactFilter
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
 app = Celery("portal")
@@ -16,8 +18,6 @@ app.autodiscover_tasks()
 def _logs_redact(logger=None, **kwargs) -> None:
     """The worker replaces the root handlers with its own: they strip query strings, secret links and
     addresses too (portal.logs), like the web process's."""
-    from portal.logs import RedactFilter
-
     for handler in logger.handlers if logger else []:
         if not any(isinstance(existing, RedactFilter) for existing in handler.filters):
             handler.addFilter(RedactFilter())

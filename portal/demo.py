@@ -1,4 +1,7 @@
-"""Demo data for development (`manage.py demo_setup`, run by `make run`). Idempotent."""
+"""Demo accounts for development (`manage.py demo_setup`, run by `make run`). Idempotent.
+
+Each app's demo data is in its own `demo` module; `matching.demo.demo_data_ensure` (the top layer)
+composes them for the accounts made here."""
 
 from dataclasses import dataclass
 
@@ -47,25 +50,3 @@ def demo_accounts_ensure(*, password: str) -> list[DemoAccount]:
             user=user, email=account.email, defaults={"verified": True, "primary": True}
         )
     return DEMO_ACCOUNTS
-
-
-def demo_data_ensure() -> None:
-    """Each feature's demo data, for the demo accounts (after `demo_accounts_ensure`)."""
-    from housing.demo import demo_sponsors_ensure
-    from matching.demo import demo_matching_ensure, demo_mediation_ensure, demo_staff_mfa_ensure
-    from training.demo import demo_training_ensure
-
-    users = {user.email: user for user in User.objects.filter(email__in=[a.email for a in DEMO_ACCOUNTS])}
-    demo_sponsors_ensure(
-        sponsor=users["sponsor@example.org"],
-        group_lead=users["group@example.org"],
-        caseworker=users["caseworker@example.org"],
-    )
-    demo_staff_mfa_ensure(users=[users["admin@example.org"], users["caseworker@example.org"]])
-    demo_training_ensure(
-        sponsor=users["sponsor@example.org"],
-        group_lead=users["group@example.org"],
-        caseworker=users["caseworker@example.org"],
-    )
-    demo_mediation_ensure(caseworker=users["caseworker@example.org"], admin=users["admin@example.org"])
-    demo_matching_ensure(caseworker=users["caseworker@example.org"], admin=users["admin@example.org"])

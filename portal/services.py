@@ -9,7 +9,7 @@ from email.utils import getaddresses
 from functools import partial
 from typing import Any
 
-from celery import Task, current_app
+from celery import current_app
 from celery.exceptions import Retry
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -32,8 +32,23 @@ BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuOperationalError, RedisEr
 _publish_paused_until: dict[str, float] = {}
 
 
-def task_enqueue(*, task: Task, args: list[Any] | None = None, kwargs: dict[str, Any] | None = None) -> None:
-    """Send `task` once the current transaction commits (at once outside a transaction).
+# The task this module queues, by the name `portal.tasks` registers it under (the tasks import this
+# module, so it names them rather than import them).
+EMAIL_SEND_TASK = "portal.tasks.email_send_task"
+
+
+class UnknownTaskError(LookupError):
+    """No Celery task is registered under the name given to `task_enqueue` (a programming error)."""
+
+
+def task_enqueue(*, task: str, args: list[Any] | None = None, kwargs: dict[str, Any] | None = None) -> None:
+    """Send the task registered as `task` once the current transaction commits (at once outside a
+    transaction).
+
+    `task` is the name a `tasks` module gives its task (`@shared_task(name=...)`), kept in a constant
+    next to the service that queues it: services name their tasks instead of importing them, since the
+    tasks import the services. A name that no task is registered under raises `UnknownTaskError` here,
+    before anything is written, rather than leaving a row that no worker would ever run.
 
     A transactional outbox: the call is written to `QueuedTask` in the caller's transaction, so it
     exists exactly when the data it is about was committed, and it is deleted once the broker took it.
@@ -43,9 +58,9 @@ def task_enqueue(*, task: Task, args: list[Any] | None = None, kwargs: dict[str,
     Arguments must be JSON (primary keys, plain data). In eager mode (no REDIS_URL) the task runs in
     this process.
     """
-    queued = QueuedTask.objects.create(
-        task_name=task.name, args=list(args or []), kwargs=dict(kwargs or {}), attempts=0
-    )
+    if not task_registered(task):
+        raise UnknownTaskError(f"No Celery task is registered as {task!r}.")
+    queued = QueuedTask.objects.create(task_name=task, args=list(args or []), kwargs=dict(kwargs or {}), attempts=0)
     transaction.on_commit(partial(_task_send, queued.pk))
 
 
@@ -135,8 +150,9 @@ def _send_errors() -> tuple[type[BaseException], ...]:
 
 def tasks_load() -> None:
     """Register every app's tasks in this process (once). Celery's autodiscovery is lazy: a worker
-    imports the `tasks` modules on start, a web process when views import them, but a management
-    command (cron's `outbox_flush`) would otherwise know none of them."""
+    imports the `tasks` modules on start; a web process or a management command (cron's `outbox_flush`)
+    imports them here, the first time it queues or flushes a task (services name their tasks, they
+    never import them)."""
     global _tasks_loaded
     if not _tasks_loaded:
         current_app.loader.import_default_modules()
@@ -144,6 +160,12 @@ def tasks_load() -> None:
 
 
 _tasks_loaded = False
+
+
+def task_registered(name: str) -> bool:
+    """Whether a task is registered with the Celery app under `name` (every app's tasks loaded first)."""
+    tasks_load()
+    return name in current_app.tasks
 
 
 def outbox_flush(*, limit: int = 500, min_age: datetime.timedelta = datetime.timedelta(seconds=60)) -> int:
@@ -200,8 +222,6 @@ def email_send(*, message: EmailMessage, language: str | None = None) -> Outboun
     committed. The task carries only the row's primary key: recipients, names and links (password
     reset, confirmation, invitation) never travel through the broker or appear in task arguments.
     """
-    from portal.tasks import email_send_task  # tasks import this module
-
     if message.attachments:
         raise ValueError("Emails with attachments are not supported by the outbox.")
     outbound = OutboundEmail.objects.create(
@@ -216,7 +236,7 @@ def email_send(*, message: EmailMessage, language: str | None = None) -> Outboun
         headers={str(key): str(value) for key, value in message.extra_headers.items()},
         language=(language or translation.get_language() or "")[:8],
     )
-    task_enqueue(task=email_send_task, args=[outbound.pk])
+    task_enqueue(task=EMAIL_SEND_TASK, args=[outbound.pk])
     return outbound
 
 
@@ -290,11 +310,9 @@ def _email_error_describe(exc: BaseException) -> str:
 def email_requeue(*, outbound_ids: list[int]) -> int:
     """Queue the stored emails again (e.g. after a mail server outage outlasted the retries); returns how
     many. Sending stays idempotent: a row already sent is gone and is skipped."""
-    from portal.tasks import email_send_task  # tasks import this module
-
     pks = list(OutboundEmail.objects.filter(pk__in=outbound_ids).values_list("pk", flat=True))
     for pk in pks:
-        task_enqueue(task=email_send_task, args=[pk])
+        task_enqueue(task=EMAIL_SEND_TASK, args=[pk])
     return len(pks)
 
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from portal.retention import retention_apply
-from portal.services import BROKER_ERRORS, EmailRetryableError, email_deliver, outbox_flush
+from portal.services import BROKER_ERRORS, EMAIL_SEND_TASK, EmailRetryableError, email_deliver, outbox_flush
 
 
 @shared_task(name="portal.tasks.ping", ignore_result=False)
@@ -13,7 +13,7 @@ def ping() -> str:
 
 
 @shared_task(
-    name="portal.tasks.email_send_task",
+    name=EMAIL_SEND_TASK,
     # Only transient failures are retried: a refused recipient or bad credentials fail at once.
     autoretry_for=(EmailRetryableError,),
     retry_backoff=True,

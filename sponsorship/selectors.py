@@ -1,6 +1,8 @@
 """Read-side queries about sponsors."""
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -58,27 +60,45 @@ def _check_problems(checks, today: datetime.date) -> dict[str, str]:
     return problems
 
 
+@dataclass(frozen=True)
+class MatchingRequirement:
+    """A condition that a higher app sets before a sponsor is matched (the required training, no open
+    safeguarding concern), registered from its `AppConfig.ready`, so this module never imports it.
+
+    `blockers(sponsor)`: why the sponsor does not meet it, in words (empty when they do);
+    `unmet(sponsor_users)`: of the sponsors given as {sponsor id: user id}, the ids of those that do
+    not, in a fixed number of queries; None when a matching run applies the condition as a constraint of
+    its own (safeguarding suspension), so that it can name it as the reason a household got no proposal.
+    """
+
+    name: str
+    blockers: Callable[[SponsorProfile], list[str]]
+    unmet: Callable[[dict[int, int]], set[int]] | None = None
+
+
+_REQUIREMENTS: dict[str, MatchingRequirement] = {}
+
+
+def matching_requirement_register(requirement: MatchingRequirement) -> None:
+    _REQUIREMENTS[requirement.name] = requirement
+
+
 def _person_counts(person: SponsorPerson) -> bool:
     """Checks count for the main contact and for the people who accepted their invitation."""
     return person.role == SponsorPerson.Role.MAIN or bool(person.accepted_at)
 
 
 def sponsor_matching_blockers(*, sponsor: SponsorProfile, today: datetime.date | None = None) -> list[str]:
-    """Why the sponsor cannot be matched now (empty when they can), in words: verification, safeguarding,
-    required training and each person's checks. `sponsors_eligible_ids` applies the same rules in bulk,
-    but for safeguarding suspension, which a matching run applies as a constraint of its own."""
-    from matching.selectors import sponsors_suspended_ids
-
+    """Why the sponsor cannot be matched now (empty when they can), in words: verification,
+    the requirements the higher apps register (required training; safeguarding suspension) and each
+    person's checks. `sponsors_eligible_ids` applies the same rules in bulk, but for the requirements that a
+    matching run applies as constraints of its own (suspension), so that it can name them."""
     today = today or timezone.localdate()
     blockers = []
     if sponsor.status != SponsorProfile.Status.VERIFIED:
         blockers.append(_("The sponsor is not verified."))
-    if sponsors_suspended_ids(sponsor_ids=[sponsor.pk]):
-        blockers.append(_("An open safeguarding concern suspends matching."))
-    from training.selectors import missing_required_training
-
-    for programme in missing_required_training(user=sponsor.user):
-        blockers.append(_("Required training not completed: %(programme)s.") % {"programme": programme})
+    for requirement in _REQUIREMENTS.values():
+        blockers += requirement.blockers(sponsor)
     messages = {
         "missing": _("%(person)s: %(check)s is missing."),
         "failed": _("%(person)s: %(check)s failed."),
@@ -95,12 +115,9 @@ def sponsor_matching_blockers(*, sponsor: SponsorProfile, today: datetime.date |
 
 
 def sponsors_eligible_ids(*, sponsor_ids, today: datetime.date | None = None) -> set[int]:
-    """Of the given sponsors, those verified, checked and trained (the rules of `sponsor_matching_blockers`
-    but safeguarding suspension: `matching.selectors.sponsors_suspended_ids`), in a fixed number of
-    queries whatever the number of sponsors."""
-    from training.models import Certificate
-    from training.selectors import missing_required_training
-
+    """Of the given sponsors, those verified, with every person's checks in order and every registered
+    requirement met (the rules of `sponsor_matching_blockers`), in a fixed number of queries whatever the
+    number of sponsors."""
     today = today or timezone.localdate()
     sponsor_ids = set(sponsor_ids)
     verified = dict(
@@ -108,13 +125,12 @@ def sponsors_eligible_ids(*, sponsor_ids, today: datetime.date | None = None) ->
             pk__in=sponsor_ids, status=SponsorProfile.Status.VERIFIED, erased_at__isnull=True
         ).values_list("pk", "user_id")
     )
-    required = {programme.pk for programme in missing_required_training(user=None)}
-    certified: dict[int, set[int]] = {}
-    if required:
-        for user_id, programme_id in Certificate.objects.filter(
-            user_id__in=verified.values(), programme_id__in=required
-        ).values_list("user_id", "programme_id"):
-            certified.setdefault(user_id, set()).add(programme_id)
+    unmet = {
+        sponsor_id
+        for requirement in _REQUIREMENTS.values()
+        if requirement.unmet is not None
+        for sponsor_id in requirement.unmet(verified)
+    }
     persons: dict[int, int] = {}  # person -> sponsor
     for pk, sponsor_id, role, accepted_at in SponsorPerson.objects.filter(sponsor_id__in=verified).values_list(
         "pk", "sponsor_id", "role", "accepted_at"
@@ -128,8 +144,4 @@ def sponsors_eligible_ids(*, sponsor_ids, today: datetime.date | None = None) ->
         if person_id in checks:
             checks[person_id].append(tuple(check))
     unchecked = {persons[pk] for pk, person_checks in checks.items() if _check_problems(person_checks, today)}
-    return {
-        sponsor_id
-        for sponsor_id, user_id in verified.items()
-        if sponsor_id not in unchecked and required <= certified.get(user_id, set())
-    }
+    return {sponsor_id for sponsor_id in verified if sponsor_id not in unchecked and sponsor_id not in unmet}

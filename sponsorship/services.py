@@ -14,15 +14,21 @@ from django.utils.translation import gettext as _
 from portal.models import Notification, User
 from portal.notifications import user_notify
 from portal.privacy import ErasureResult, audit_pseudonymise, personal_values, staff_label
-from portal.services import emails_discard, task_enqueue
+from portal.services import email_send, emails_discard, task_enqueue
 from sponsorship.access import can_decide_sponsor, is_sponsor_of
 from sponsorship.models import ConsentText, SponsorCheck, SponsorPerson, SponsorProfile
+from sponsorship.privacy import SponsorErasure, sponsor_parts
 from sponsorship.selectors import consent_current
 
 
 class SponsorError(ValidationError):
     """A sponsor rule was broken; the message is translated and safe to show."""
 
+
+# The tasks this module queues, by the names `sponsorship.tasks` registers them under (the tasks import
+# this module, so it names them rather than import them).
+SPONSOR_DECISION_NOTIFY_TASK = "sponsorship.tasks.sponsor_decision_notify_task"
+GROUP_INVITATION_SEND_TASK = "sponsorship.tasks.group_invitation_send_task"
 
 PROFILE_FIELDS = ["kind", "organisation_name", "municipality", "country", "phone", "motivation"]
 
@@ -85,9 +91,7 @@ def _decide(*, sponsor: SponsorProfile, by: User, status: str, notes: str = "", 
         sponsor.rejection_reason = reason
         sponsor.decision_notified_at = None
         sponsor.save()
-        from sponsorship.tasks import sponsor_decision_notify_task
-
-        task_enqueue(task=sponsor_decision_notify_task, args=[sponsor.pk])
+        task_enqueue(task=SPONSOR_DECISION_NOTIFY_TASK, args=[sponsor.pk])
     return sponsor
 
 
@@ -154,9 +158,7 @@ def group_member_invite(*, sponsor: SponsorProfile, by: User, full_name: str, em
     )
     person.full_clean()
     person.save()
-    from sponsorship.tasks import group_invitation_send_task
-
-    task_enqueue(task=group_invitation_send_task, args=[person.pk])
+    task_enqueue(task=GROUP_INVITATION_SEND_TASK, args=[person.pk])
     return person
 
 
@@ -164,8 +166,6 @@ def group_invitation_send(*, person_id: int) -> bool:
     from django.conf import settings
     from django.core.mail import EmailMultiAlternatives
     from django.template.loader import render_to_string
-
-    from portal.services import email_send
 
     person = SponsorPerson.objects.select_related("sponsor__user").filter(pk=person_id).first()
     if person is None or not person.invitation_token or person.accepted_at:
@@ -279,8 +279,6 @@ def _audit_trail(*, user: User, profile: SponsorProfile | None) -> list[dict[str
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    from housing.models import HousingOffer
-
     trail = [
         {
             "at": entry.timestamp.isoformat(),
@@ -298,8 +296,9 @@ def _audit_trail(*, user: User, profile: SponsorProfile | None) -> list[dict[str
         records += [
             (SponsorProfile, [profile.pk]),
             (SponsorCheck, list(SponsorCheck.objects.filter(person__sponsor=profile).values_list("pk", flat=True))),
-            (HousingOffer, list(HousingOffer.objects.filter(sponsor=profile).values_list("pk", flat=True))),
         ]
+        for part in sponsor_parts():
+            records += part.audit_records(profile)
     about = Q(pk__in=[])
     for model, pks in records:
         about |= Q(content_type=ContentType.objects.get_for_model(model), object_pk__in=[str(pk) for pk in pks])
@@ -329,15 +328,12 @@ def _audit_trail(*, user: User, profile: SponsorProfile | None) -> list[dict[str
 
 def sponsor_export(*, user: User) -> dict[str, Any]:
     """Everything the portal holds about this user as a sponsor (GDPR Arts. 15 and 20), as JSON-ready data:
-    account, profile, their own checks, consents, offers with inspections and history, the proposals that
-    reached them with their answers, the placements they host, training, event registrations,
-    notifications and their audit trail. Nothing about anyone else: households by pseudonymous reference
-    and size, staff by role and organisation, other group members by role.
+    account, profile, their own checks, consents, notifications and their audit trail, and the parts of the
+    higher layers (`sponsorship.privacy`): offers with inspections and history, the proposals that reached
+    them with their answers, the placements they host, training and event registrations. Nothing about
+    anyone else: households by pseudonymous reference and size, staff by role and organisation, other
+    group members by role.
     """
-    from housing.selectors import offer_list_for_user
-    from matching.selectors import sponsor_mediation_export
-    from training.selectors import training_export
-
     profile = (
         SponsorProfile.objects.filter(user=user, erased_at__isnull=True)
         .select_related("municipality", "consent_text", "decided_by__organisation")
@@ -374,11 +370,10 @@ def sponsor_export(*, user: User) -> dict[str, Any]:
             .select_related("sponsor")
             .prefetch_related("checks__checked_by__organisation")
         ],
-        "offers": [],
-        **training_export(user=user, emails=emails),
-        **sponsor_mediation_export(user=user),
-        "audit_trail": _audit_trail(user=user, profile=profile),
     }
+    for part in sponsor_parts():
+        data.update(part.export(user, profile, emails))
+    data["audit_trail"] = _audit_trail(user=user, profile=profile)
     if profile is None:
         return data
     data["sponsor"] = {
@@ -399,64 +394,6 @@ def sponsor_export(*, user: User) -> dict[str, Any]:
         "created_at": profile.created_at.isoformat(),
         "people": [_person_export(person, user=user) for person in profile.persons.all()],
     }
-    offers = offer_list_for_user(user=user).prefetch_related(
-        "transitions__by__organisation", "inspections__inspector__organisation"
-    )
-    for offer in offers:
-        data["offers"].append(
-            {
-                "id": offer.pk,
-                "status": offer.status,
-                "kind": offer.kind,
-                "municipality": offer.municipality.name if offer.municipality else None,
-                "street_address": offer.street_address,
-                "capacity": offer.capacity,
-                "max_households": offer.max_households,
-                "bedrooms": offer.bedrooms,
-                "step_free": offer.step_free,
-                "lift": offer.lift,
-                "floor": offer.floor,
-                "children_welcome": offer.children_welcome,
-                "pets_allowed": offer.pets_allowed,
-                "smoking_allowed": offer.smoking_allowed,
-                "near_school": offer.near_school,
-                "near_work": offer.near_work,
-                "near_medical_care": offer.near_medical_care,
-                "host_languages": [language.code for language in offer.host_languages.all()],
-                "cost": offer.cost,
-                "monthly_rent": str(offer.monthly_rent) if offer.monthly_rent is not None else None,
-                "utilities_included": offer.utilities_included,
-                "monthly_utilities": str(offer.monthly_utilities) if offer.monthly_utilities is not None else None,
-                "available_from": _iso(offer.available_from),
-                "available_until": _iso(offer.available_until),
-                "minimum_stay_months": offer.minimum_stay_months,
-                "description": offer.description,
-                "description_language": offer.description_language,
-                "confirmed_at": _iso(offer.confirmed_at),
-                "created_at": offer.created_at.isoformat(),
-                "photos": [photo.image.url for photo in offer.photos.all()],
-                "history": [
-                    {
-                        "from": t.from_status,
-                        "to": t.to_status,
-                        "at": t.at.isoformat(),
-                        "by": "you" if t.by_id == user.pk else staff_label(t.by),
-                        "note": t.note,
-                    }
-                    for t in offer.transitions.all()
-                ],
-                "inspections": [
-                    {
-                        "visited_on": i.visited_on.isoformat(),
-                        "result": i.result,
-                        "checklist": {name: getattr(i, name) for name in i.CHECKLIST},
-                        "notes": i.notes,
-                        "inspector": staff_label(i.inspector),
-                    }
-                    for i in offer.inspections.all()
-                ],
-            }
-        )
     return data
 
 
@@ -468,15 +405,16 @@ def _sponsor_pseudonym(*, user: User, profile: SponsorProfile | None) -> str:
 def sponsor_erase(*, user: User) -> str:
     """Delete the account (GDPR Art. 17): no name, email, phone, address or text of the person stays.
 
-    - Offers are withdrawn (open proposals end with them), their addresses, descriptions and notes
-      blanked, their photos deleted from storage.
     - The profile keeps kind, municipality, status and dates; its people (group members and their
       pending invitations included) and their checks are deleted; so is the person's entry in anyone
       else's group.
-    - Decline notes and the notes of the steps they took are erased; staff notes on their proposals,
-      placements and safeguarding concerns are kept with the person's values replaced by the pseudonym.
-    - Certificates are revoked (the public page says "revoked") and lose the holder's name; event
-      registrations under their addresses lose name and email; upcoming enrolments are cancelled.
+    - The parts of the higher layers (`sponsorship.privacy`) take theirs: offers are withdrawn (open
+      proposals end with them), their addresses, descriptions and notes blanked, their photos deleted
+      from storage; decline notes and the notes of the steps the person took are erased, while staff
+      notes on their proposals, placements and safeguarding concerns are kept with the person's values
+      replaced by the pseudonym; certificates are revoked (the public page says "revoked") and lose the
+      holder's name, event registrations under their addresses lose name and email, upcoming
+      enrolments are cancelled.
     - Notifications, email addresses and second factors are deleted; the account is deactivated and
       keeps only a placeholder address.
     - The audit log (and the admin's own log) keep every entry, with the person's values and labels
@@ -486,46 +424,42 @@ def sponsor_erase(*, user: User) -> str:
     """
     from allauth.mfa.models import Authenticator
 
-    from housing.models import HousingOffer, Inspection, OfferTransition
-    from housing.services import offers_withdraw_and_erase
-    from matching.privacy import mediation_sponsor_erase
-    from training.services import training_person_erase
-
     profile = SponsorProfile.objects.select_for_update().filter(user=user).first()
     pseudonym = _sponsor_pseudonym(user=user, profile=profile)
     emails = _user_emails(user)
     memberships = list(SponsorPerson.objects.filter(user=user))
     persons = list(profile.persons.all()) if profile is not None else []
-    erased = ErasureResult(records=[*persons, *memberships], own=[user, *persons, *memberships])
-    # Values that identify the person wherever they appear in the audit log.
-    identifiers = [
-        *emails,
-        user.get_full_name(),
-        *(value for p in [*persons, *memberships] for value in (p.full_name, p.email)),
-    ]
-    # Values that are theirs in the records about them (names alone would match other people elsewhere).
-    about = [user.first_name, user.last_name]
+    erasure = SponsorErasure(
+        user=user,
+        profile=profile,
+        pseudonym=pseudonym,
+        emails=emails,
+        erased=ErasureResult(records=[*persons, *memberships], own=[user, *persons, *memberships]),
+        # Values that identify the person wherever they appear in the audit log.
+        identifiers=[
+            *emails,
+            user.get_full_name(),
+            *(value for p in [*persons, *memberships] for value in (p.full_name, p.email)),
+        ],
+        # Values that are theirs in the records about them (names alone would match other people elsewhere).
+        about=[user.first_name, user.last_name],
+    )
     if profile is not None:
-        offers = list(HousingOffer.objects.filter(sponsor=profile))
-        erased.own.append(profile)
-        erased.records += offers
-        erased.records += [
-            *Inspection.objects.filter(offer__in=offers),
-            *OfferTransition.objects.filter(offer__in=offers),
-            *SponsorCheck.objects.filter(person__sponsor=profile),
-        ]
-        identifiers += [profile.phone, profile.organisation_name, *(offer.street_address for offer in offers)]
-        about += [
+        erasure.erased.own.append(profile)
+        erasure.erased.records += SponsorCheck.objects.filter(person__sponsor=profile)
+        erasure.identifiers += [profile.phone, profile.organisation_name]
+        erasure.about += [
             profile.motivation,
             profile.verification_notes,
             profile.rejection_reason,
-            *(offer.description for offer in offers),
             *SponsorCheck.objects.filter(person__sponsor=profile).values_list("notes", flat=True),
         ]
-        offers_withdraw_and_erase(sponsor=profile, by=user)
-        erased.add(
-            mediation_sponsor_erase(sponsor=profile, user=user, pseudonym=pseudonym, values=[*identifiers, *about])
-        )
+    parts = sponsor_parts()
+    for part in parts:
+        part.prepare(erasure)
+    for part in parts:
+        part.erase(erasure)
+    if profile is not None:
         profile.persons.all().delete()
         profile.organisation_name = ""
         profile.phone = ""
@@ -538,9 +472,7 @@ def sponsor_erase(*, user: User) -> str:
         profile.languages.clear()
     # As a member of someone else's group, the person's entry (name, email, checks) goes too.
     SponsorPerson.objects.filter(user=user).delete()
-    training = training_person_erase(user=user, emails=emails)
-    erased.add(training)
-    identifiers += training.values
+    erased, identifiers = erasure.erased, erasure.identifiers
     emails_discard(addresses=emails)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
@@ -552,7 +484,7 @@ def sponsor_erase(*, user: User) -> str:
     user.set_unusable_password()
     user.save()
     # Last, so that the audit entries of the erasure itself (made by the person) are pseudonymised too.
-    values = personal_values(*identifiers, *about, *erased.values)
+    values = personal_values(*identifiers, *erasure.about, *erased.values)
     audit_pseudonymise(pseudonym=pseudonym, values=values, instances=erased.records, actor=user, relabel=False)
     audit_pseudonymise(pseudonym=pseudonym, values=values, instances=erased.own, relabel=True)
     audit_pseudonymise(pseudonym=pseudonym, values=personal_values(*identifiers), everywhere=True)

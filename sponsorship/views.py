@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from housing.selectors import offer_list_for_user, offer_next_step
-from matching.selectors import proposals_for_sponsor
+from portal.panels import panels_render
 from sponsorship.forms import AccountDeleteForm, GroupMemberInviteForm, SponsorProfileForm
 from sponsorship.models import SponsorProfile
 from sponsorship.selectors import consent_current, sponsor_for_user, sponsor_matching_blockers, sponsor_persons
@@ -21,8 +20,6 @@ from sponsorship.services import (
     sponsor_export,
     sponsor_profile_save,
 )
-from training.models import Certificate, Enrolment
-from training.selectors import missing_required_training, next_session
 
 
 def _form_error(form, error: ValidationError) -> None:
@@ -39,20 +36,12 @@ def dashboard(request):
     if sponsor is None:
         messages.info(request, _("Tell us about yourself first: complete your sponsor profile."))
         return redirect("sponsorship:profile")
-    offers = list(offer_list_for_user(user=request.user))
     context = {
         "sponsor": sponsor,
-        "offers": [(offer, offer_next_step(offer)) for offer in offers],
         "blockers": sponsor_matching_blockers(sponsor=sponsor),
         "persons": sponsor_persons(sponsor=sponsor),
-        "proposals": proposals_for_sponsor(user=request.user),
-        "training_missing": [
-            (programme, next_session(programme=programme)) for programme in missing_required_training(user=request.user)
-        ],
-        "enrolments": Enrolment.objects.filter(user=request.user)
-        .exclude(status=Enrolment.Status.CANCELLED)
-        .select_related("session__programme"),
-        "certificates": Certificate.objects.filter(user=request.user).select_related("programme"),
+        # The offers, the proposals that reached them and the training: panels of the higher apps.
+        "panels": panels_render(page="sponsorship:dashboard", request=request),
     }
     return render(request, "sponsorship/dashboard.html", context)
 

@@ -7,6 +7,29 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
-        from training import retention
+        from portal.panels import Panel, panel_register
+        from sponsorship.selectors import MatchingRequirement, matching_requirement_register
+        from training import privacy, retention
+        from training.selectors import required_training_blockers, sponsors_missing_required_training, training_agenda
 
         retention.register()
+        # A sponsor is matched only after the training required for matching.
+        matching_requirement_register(
+            MatchingRequirement(
+                name="training",
+                blockers=lambda sponsor: required_training_blockers(user=sponsor.user),
+                unmet=lambda sponsor_users: sponsors_missing_required_training(sponsor_users=sponsor_users),
+            )
+        )
+        # Training takes part in a sponsor's export and account deletion.
+        privacy.register()
+        # The sponsor's page ends with their training.
+        panel_register(
+            Panel(
+                page="sponsorship:dashboard",
+                name="training",
+                order=30,
+                template="training/_sponsor_training.html",
+                context=lambda request: training_agenda(user=request.user),
+            )
+        )

@@ -9,6 +9,7 @@ the admin, where staff prepare and preview them.
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from training.models import (
     Certificate,
@@ -76,6 +77,31 @@ def missing_required_training(*, user) -> list[Programme]:
     return list(required.exclude(pk__in=certified))
 
 
+def required_training_blockers(*, user) -> list[str]:
+    """Why the user cannot be matched as a sponsor yet, as far as training goes: each required programme
+    without a certificate, in words (a matching requirement, see `training.apps`)."""
+    return [
+        _("Required training not completed: %(programme)s.") % {"programme": programme}
+        for programme in missing_required_training(user=user)
+    ]
+
+
+def sponsors_missing_required_training(*, sponsor_users: dict[int, int]) -> set[int]:
+    """Of the sponsors given as {sponsor id: user id}, those whose account lacks a certificate of a
+    required programme, in two queries whatever their number."""
+    required = {programme.pk for programme in missing_required_training(user=None)}
+    if not required:
+        return set()
+    certified: dict[int, set[int]] = {}
+    for user_id, programme_id in Certificate.objects.filter(
+        user_id__in=sponsor_users.values(), programme_id__in=required
+    ).values_list("user_id", "programme_id"):
+        certified.setdefault(user_id, set()).add(programme_id)
+    return {
+        sponsor_id for sponsor_id, user_id in sponsor_users.items() if not required <= certified.get(user_id, set())
+    }
+
+
 def next_session(*, programme: Programme) -> Session | None:
     """The next public session of `programme` still open for registration."""
     return (
@@ -84,6 +110,20 @@ def next_session(*, programme: Programme) -> Session | None:
         .order_by("starts_at")
         .first()
     )
+
+
+def training_agenda(*, user) -> dict:
+    """A person's training at a glance (their sponsor page): each required programme they lack with its
+    next open session (or None), their enrolments that are not cancelled, and their certificates."""
+    return {
+        "training_missing": [
+            (programme, next_session(programme=programme)) for programme in missing_required_training(user=user)
+        ],
+        "enrolments": Enrolment.objects.filter(user=user)
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .select_related("session__programme"),
+        "certificates": Certificate.objects.filter(user=user).select_related("programme"),
+    }
 
 
 def certificate_verify(*, code: str) -> Certificate | None:

@@ -32,6 +32,8 @@ S = MatchProposal.Status
 FOLLOW_UP_MONTHS = [1, 3, 6]
 # Households that may receive a proposal (by hand or from the matching engine).
 PROPOSABLE = [Household.Status.SEEKING, Household.Status.REGISTERED, Household.Status.PROPOSED]
+# Queued by name (`matching.tasks` registers it, and imports this module).
+PROPOSAL_STEP_NOTIFY_TASK = "matching.tasks.proposal_step_notify_task"
 
 
 class ProposalError(WorkflowError):
@@ -151,9 +153,7 @@ def _proposal_record(*, proposal: MatchProposal, to: str, by: User | None, note:
     if to in FREES_OFFER:
         household_status_sync(household_id=proposal.household_id)
     step = ProposalTransition.objects.create(proposal=proposal, from_status=previous, to_status=to, by=by, note=note)
-    from matching.tasks import proposal_step_notify_task
-
-    task_enqueue(task=proposal_step_notify_task, args=[step.pk])
+    task_enqueue(task=PROPOSAL_STEP_NOTIFY_TASK, args=[step.pk])
     return step
 
 

@@ -58,7 +58,6 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
         "waiting_since",
         "consent_recorded_by",
         "duplicates_warning",
-        "matching_result",
         "merged_into",
         "created_at",
         "updated_at",
@@ -68,7 +67,7 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["reference", "status", "organisation", "caseworker", "duplicates_warning", "matching_result"]},
+            {"fields": ["reference", "status", "organisation", "caseworker", "duplicates_warning"]},
         ),
         (_("Head of household"), {"fields": ["head_name", "head_birth_date", "document_number", "phone", "email"]}),
         (
@@ -128,12 +127,6 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
         if obj is not None and obj.anonymised_at:
             return False
         return super().has_change_permission(request, obj)
-
-    @admin.display(description=_("Latest matching run"))
-    def matching_result(self, obj):
-        from matching.selectors import household_matching_result
-
-        return household_matching_result(household=obj) or "–"
 
     @admin.display(description=_("Possible duplicates"))
     def duplicates_warning(self, obj):

@@ -19,15 +19,14 @@ Removed: names, date of birth, document number, phone, email, nationalities, lan
 accommodation, needs (flags, rent, text, preferred municipalities), members, possible duplicates,
 free-text notes, and the values in the audit log.
 
-The mediation data lives in a higher layer (matching); it takes part through `household_part_register`
-(called from `matching.apps`), so this module never imports it.
+The mediation data lives in a higher layer (matching); it takes part through
+`sponsorship.households.parts.household_part_register` (called from `matching.apps`), so this module
+never imports it.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
@@ -40,6 +39,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from portal.models import User
 from portal.privacy import audit_entries_for, audit_entries_scrub, iso_date, staff_organisation
 from sponsorship.access import can_handle_household, can_view_household
+from sponsorship.households.parts import household_parts
 from sponsorship.households.services import HouseholdError
 from sponsorship.models import Household, HouseholdMember, HouseholdTransfer, MunicipalityPreference
 
@@ -49,32 +49,6 @@ class ErasureReason(models.TextChoices):
     CONSENT_WITHDRAWN = "consent_withdrawn", gettext_lazy("The household withdrew its consent")
     NO_LONGER_NEEDED = "no_longer_needed", gettext_lazy("The data is no longer needed for the case")
     RETENTION = "retention", gettext_lazy("The retention period has ended")
-
-
-@dataclass(frozen=True)
-class HouseholdPart:
-    """Records of a higher layer about a household, taking part in export and erasure.
-
-    `check(household)` raises HouseholdError when the household cannot be erased yet;
-    `prepare(household, by)` runs first (e.g. withdraws open proposals through their workflow);
-    `export(household)` returns a dict of sections; `erase(household)` removes the personal data;
-    `audit_targets(household)` lists the (model, field holding the parent id, parent ids) or
-    (model, None, own ids) whose audit entries must be pseudonymised.
-    """
-
-    name: str
-    export: Callable[[Household], dict]
-    erase: Callable[[Household], None]
-    audit_targets: Callable[[Household], list[tuple[type[models.Model], str | None, list[int]]]]
-    check: Callable[[Household], None] = lambda household: None
-    prepare: Callable[[Household, User | None], None] = lambda household, by: None
-
-
-_PARTS: dict[str, HouseholdPart] = {}
-
-
-def household_part_register(part: HouseholdPart) -> None:
-    _PARTS[part.name] = part
 
 
 # --- Audit log ---------------------------------------------------------------------------------------
@@ -126,7 +100,7 @@ def _audit_targets(household: Household) -> list[tuple[type[models.Model], str |
         (MunicipalityPreference, "household", [household.pk]),
         (HouseholdTransfer, "household", [household.pk]),
     ]
-    for part in _PARTS.values():
+    for part in household_parts():
         targets += part.audit_targets(household)
     return targets
 
@@ -273,7 +247,7 @@ def household_export(*, household: Household, by: User, kind: str = "json") -> d
         "household": _household_section(household),
         "transfers": _transfers_section(household),
     }
-    for part in _PARTS.values():
+    for part in household_parts():
         data.update(part.export(household))
     data["audit_trail"] = _audit_section(household)
     _log_export(household, by=by, kind=kind)
@@ -305,15 +279,15 @@ def household_erase(*, household: Household, by: User | None, reason: str) -> Ho
         household = Household.objects.select_for_update().get(pk=household.pk)
         if household.anonymised_at:
             raise HouseholdError(_("This household's data has already been erased."))
-        for part in _PARTS.values():
+        for part in household_parts():
             part.check(household)
-        for part in _PARTS.values():
+        for part in household_parts():
             part.prepare(household, by)
         targets = _audit_targets(household)
         # Nothing of what is removed may reach the audit log through its signals.
         with disable_auditlog():
             _household_scrub(household)
-            for part in _PARTS.values():
+            for part in household_parts():
                 part.erase(household)
         for model, parent_field, pks in targets:
             audit_entries_scrub(

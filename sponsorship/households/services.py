@@ -23,6 +23,7 @@ from sponsorship.access import (
     can_record_household,
 )
 from sponsorship.households.models import Household, HouseholdTransfer
+from sponsorship.households.parts import household_parts
 from sponsorship.households.selectors import household_duplicates
 
 
@@ -86,10 +87,9 @@ def household_merge(*, keep: Household, duplicate: Household, by: User) -> House
         raise PermissionDenied
     if keep.pk == duplicate.pk:
         raise HouseholdError(_("Choose two different households."))
-    from matching.models import MatchProposal, Placement
-
-    MatchProposal.objects.filter(household=duplicate).update(household=keep)
-    Placement.objects.filter(household=duplicate).update(household=keep)
+    # Proposals and placements belong to higher layers: their parts move them.
+    for part in household_parts():
+        part.merge(keep, duplicate)
     HouseholdTransfer.objects.filter(household=duplicate).update(household=keep)
     keep.possible_duplicates.remove(duplicate)
     duplicate.possible_duplicates.clear()

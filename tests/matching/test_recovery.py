@@ -156,7 +156,7 @@ def test_a_worker_killed_mid_run_the_run_completes_with_a_new_worker_once(own_re
         from portal.services import task_enqueue
 
         run = MatchingRun.objects.create(trigger=MatchingRun.Trigger.MANUAL, dispatched_at=timezone.now())
-        task_enqueue(task=matching_run_task, args=[run.pk])
+        task_enqueue(task=matching_run_task.name, args=[run.pk])
         # Mid-run: the worker holds the run (its transaction is open) and has written nothing yet.
         assert wait_for(lambda: _locked(run.pk), timeout=30, interval=0.02)
         os.kill(first.pid, signal.SIGKILL)

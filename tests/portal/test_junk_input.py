@@ -323,8 +323,9 @@ def _admin_object_pk(model_admin, user):
 @pytest.fixture
 def scene(settings, tmp_path, django_capture_on_commit_callbacks):
     from housing.models import HousingOffer, OfferPhoto
+    from matching.demo import demo_data_ensure
     from matching.models import MatchProposal
-    from portal.demo import demo_accounts_ensure, demo_data_ensure
+    from portal.demo import demo_accounts_ensure
     from portal.models import User
     from projects.models import Event, GoodPractice, Municipality, NewsItem, Project
     from projects.seeding import content_seed

@@ -24,7 +24,7 @@ def _message(to="someone@example.org", subject="Hello") -> int:
 @pytest.mark.django_db(transaction=True)
 def test_a_task_is_sent_only_after_the_transaction_commits():
     with transaction.atomic():
-        task_enqueue(task=email_send_task, args=[_message()])
+        task_enqueue(task=email_send_task.name, args=[_message()])
         assert mail.outbox == []
     assert [m.subject for m in mail.outbox] == ["Hello"]
 
@@ -32,7 +32,7 @@ def test_a_task_is_sent_only_after_the_transaction_commits():
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_transaction_sends_nothing():
     with pytest.raises(RuntimeError), transaction.atomic():
-        task_enqueue(task=email_send_task, args=[_message()])
+        task_enqueue(task=email_send_task.name, args=[_message()])
         raise RuntimeError("boom")
     assert mail.outbox == []
     assert QueuedTask.objects.count() == 0
@@ -41,7 +41,7 @@ def test_a_rolled_back_transaction_sends_nothing():
 @pytest.mark.django_db
 def test_with_the_broker_down_the_task_is_kept_in_the_outbox(broken_broker, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        task_enqueue(task=email_send_task, args=[_message(subject="Kept")])
+        task_enqueue(task=email_send_task.name, args=[_message(subject="Kept")])
     queued = QueuedTask.objects.get()
     assert queued.task_name == "portal.tasks.email_send_task"
     assert OutboundEmail.objects.get(pk=queued.args[0]).subject == "Kept"

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo import demo_accounts_ensure, demo_data_ensure
+from matching.demo import demo_data_ensure
+from portal.demo import demo_accounts_ensure
 
 
+# In the top layer: the demo data of every app is composed here (`matching.demo.demo_data_ensure`).
 class Command(BaseCommand):
     help = "Create (or reset) the demo accounts and demo data, and print the credentials. Development only."
 
