@@ -38,9 +38,11 @@ def _new_reference() -> str:
 @transaction.atomic
 def household_save(*, household: Household, by: User) -> Household:
     """Record or update a household. A new one gets a pseudonymous reference, the caseworker's
-    organisation and the caseworker; possible duplicates are flagged."""
+    organisation and the caseworker; whoever records or changes the date of consent is its recorder
+    (`consent_recorded_by`); possible duplicates are flagged."""
     if not by.is_staff:
         raise PermissionDenied
+    consent_before = None
     if household.pk is None:
         if household.status in (Household.Status.PROPOSED, Household.Status.HOUSED):
             raise HouseholdError(
@@ -55,7 +57,8 @@ def household_save(*, household: Household, by: User) -> Household:
     elif not household_can_see(user=by, household=household):
         raise PermissionDenied
     else:
-        before = Household.objects.filter(pk=household.pk).values_list("status", flat=True).first()
+        stored = Household.objects.filter(pk=household.pk).values("status", "consent_given_on").first() or {}
+        before, consent_before = stored.get("status"), stored.get("consent_given_on")
         automatic = {Household.Status.PROPOSED, Household.Status.HOUSED}
         if before != household.status and (before in automatic or household.status in automatic):
             raise HouseholdError(
@@ -64,6 +67,8 @@ def household_save(*, household: Household, by: User) -> Household:
     if household.status == Household.Status.SEEKING and not household.waiting_since:
         household.waiting_since = timezone.localdate()
     household.full_clean()
+    if household.consent_given_on and household.consent_given_on != consent_before:
+        household.consent_recorded_by = by
     household.save()
     household_flag_duplicates(household=household)
     return household

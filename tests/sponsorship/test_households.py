@@ -88,6 +88,44 @@ def test_household_references_are_unique(organisation_caseworker):
     assert len(references) == 5
 
 
+def test_household_save_records_who_recorded_the_consent(organisation_caseworker, caseworker_of, organisation):
+    # Whatever the caller names, the one recording the date of consent is its recorder.
+    household = household_save(
+        household=_new_household(
+            consent_version="1", consent_given_on=datetime.date(2026, 1, 5), consent_recorded_by=caseworker_of()
+        ),
+        by=organisation_caseworker,
+    )
+
+    household.refresh_from_db()
+    assert household.consent_recorded_by == organisation_caseworker
+
+
+def test_household_save_keeps_the_consents_recorder_until_the_consent_date_changes(
+    household_factory, caseworker_of, organisation
+):
+    household = household_factory()
+    recorder = household.consent_recorded_by
+    colleague = caseworker_of(organisation)
+
+    household.phone = "+370 699 99999"
+    household_save(household=household, by=colleague)
+    household.refresh_from_db()
+    assert household.consent_recorded_by == recorder
+
+    household.consent_given_on = household.consent_given_on - datetime.timedelta(days=1)
+    household_save(household=household, by=colleague)
+    household.refresh_from_db()
+    assert household.consent_recorded_by == colleague
+
+
+def test_household_save_records_no_consent_recorder_without_a_consent(organisation_caseworker):
+    household = household_save(household=_new_household(), by=organisation_caseworker)
+
+    household.refresh_from_db()
+    assert household.consent_recorded_by is None
+
+
 def test_household_save_refuses_a_staff_user_without_organisation(user_factory, other_organisation):
     staff = user_factory(email="no.org@example.org", is_staff=True)
 
