@@ -23,6 +23,7 @@ from training.services import (
     enrolment_cancel,
     event_register,
     events_remind,
+    session_attendance_record,
 )
 from training.services import session_enrol as enrol
 
@@ -387,6 +388,75 @@ def test_not_attending_completes_nothing_and_issues_no_certificate(session_facto
     assert not ModuleCompletion.objects.exists()
     assert not Certificate.objects.exists()
     assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_session_attendance_record_marks_everyone_at_once(session_factory, people, trainer):
+    session = session_factory(trainer=trainer)
+    present, absent = (enrol(session=session, user=user) for user in people(2))
+    _started(session)
+
+    recorded = session_attendance_record(session=session, attended={present.pk: True, absent.pk: False}, by=trainer)
+
+    assert [(enrolment.pk, enrolment.attended) for enrolment in recorded] == [(present.pk, True), (absent.pk, False)]
+    assert dict(Enrolment.objects.filter(session=session).values_list("pk", "attended")) == {
+        present.pk: True,
+        absent.pk: False,
+    }
+    assert list(Certificate.objects.values_list("user", flat=True)) == [present.user_id]
+    assert not ModuleCompletion.objects.filter(user=absent.user).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", ["waiting list", "other session", "unknown"])
+def test_session_attendance_record_saves_nothing_when_one_row_is_refused(session_factory, people, trainer, bad):
+    session = session_factory(capacity=2, trainer=trainer)
+    first, second, third = people(3)
+    marked = [enrol(session=session, user=first), enrol(session=session, user=second)]
+    waiting = enrol(session=session, user=third)
+    elsewhere = enrol(session=session_factory(trainer=trainer), user=third)
+    _started(session)
+    bad_pk = {"waiting list": waiting.pk, "other session": elsewhere.pk, "unknown": elsewhere.pk + 1000}[bad]
+
+    with pytest.raises(TrainingError, match="Only enrolled participants can be marked"):
+        # The refused row comes after a good one: nothing is written before every row is checked.
+        session_attendance_record(
+            session=session, attended={marked[0].pk: True, bad_pk: True, marked[1].pk: True}, by=trainer
+        )
+
+    assert set(Enrolment.objects.values_list("attended", flat=True)) == {None}
+    assert not ModuleCompletion.objects.exists()
+    assert not Certificate.objects.exists()
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_session_attendance_record_rolls_every_row_back_when_a_write_fails(
+    session_factory, people, trainer, monkeypatch
+):
+    from training import services
+
+    session = session_factory(trainer=trainer)
+    first, second = (enrol(session=session, user=user) for user in people(2))
+    _started(session)
+    issue = services.certificate_issue_if_complete
+    calls = []
+
+    def fail_on_the_second(**kwargs):
+        calls.append(kwargs["user"])
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return issue(**kwargs)
+
+    monkeypatch.setattr(services, "certificate_issue_if_complete", fail_on_the_second)
+
+    with pytest.raises(RuntimeError):
+        session_attendance_record(session=session, attended={first.pk: True, second.pk: True}, by=trainer)
+
+    assert calls == [first.user, second.user]
+    assert set(Enrolment.objects.values_list("attended", flat=True)) == {None}
+    assert not ModuleCompletion.objects.exists()
+    assert not Certificate.objects.exists()
 
 
 # --- Required training before matching --------------------------------------------------------------
