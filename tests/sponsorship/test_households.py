@@ -21,18 +21,9 @@ from sponsorship.households.services import (
     household_transfer_request,
 )
 from sponsorship.models import Household, HouseholdTransfer
-from tests.matching import conftest as mediation
 
 pytestmark = pytest.mark.django_db
 
-# The mediation tests' fixtures (organisations, caseworkers, households, offers, proposals).
-organisation_factory = mediation.organisation_factory
-organisation = mediation.organisation
-caseworker_of = mediation.caseworker_of
-organisation_caseworker = mediation.organisation_caseworker
-household_factory = mediation.household_factory
-available_offer = mediation.available_offer
-proposal_at = mediation.proposal_at
 
 HEAD = "Olena Kovalenko"
 PHONE = "+370 611 11111"
@@ -52,16 +43,6 @@ def _access_log(household: Household):
         object_pk=str(household.pk),
         action=LogEntry.Action.ACCESS,
     )
-
-
-@pytest.fixture
-def other_organisation(organisation_factory):
-    return organisation_factory(name="Vilnius Welcome Centre")
-
-
-@pytest.fixture
-def superuser(user_factory):
-    return user_factory(email="admin@example.org", is_staff=True, is_superuser=True)
 
 
 # --- Recording ----------------------------------------------------------------------------------------
@@ -227,13 +208,6 @@ def test_empty_document_numbers_are_no_duplicates(household_factory):
 
 
 # --- Merging -------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def duplicates(household_factory):
-    return household_factory(head_name=HEAD, head_birth_date=BIRTH), household_factory(
-        head_name=HEAD, head_birth_date=BIRTH
-    )
 
 
 def test_household_merge_is_refused_to_caseworkers(duplicates, organisation_caseworker):

@@ -3,19 +3,17 @@ required training before matching, recruitment events and their reminders."""
 
 import datetime
 import re
-import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import timezone, translation
 
 from matching.models import MatchProposal
 from matching.services.proposals import ProposalError, proposal_create
 from portal.models import Notification, User
 from sponsorship.selectors import sponsor_matching_blockers
-from tests.training.conftest import in_days
+from tests.helpers import all_at_once, in_days, session_started
 from training.models import Certificate, Enrolment, EventRegistration, ModuleCompletion, Session
 from training.services import (
     TrainingError,
@@ -39,18 +37,6 @@ def _speaks(user: User, language: str) -> User:
     return user
 
 
-def _started(session: Session) -> Session:
-    """Move a session (with its enrolments made while it was upcoming) to "started an hour ago"."""
-    now = timezone.now()
-    Session.objects.filter(pk=session.pk).update(
-        starts_at=now - datetime.timedelta(hours=1),
-        ends_at=now + datetime.timedelta(hours=2),
-        registration_deadline=now - datetime.timedelta(hours=2),
-    )
-    session.refresh_from_db()
-    return session
-
-
 def _fresh(enrolment: Enrolment) -> Enrolment:
     """The enrolment as a page would load it (its session as it is now, not as it was at enrolment)."""
     return Enrolment.objects.select_related("session", "user").get(pk=enrolment.pk)
@@ -68,11 +54,6 @@ def people(user_factory):
         return [_speaks(user_factory(email=f"{prefix}{i}@example.org"), "en") for i in range(1, n + 1)]
 
     return make
-
-
-@pytest.fixture
-def trainer(user_factory):
-    return user_factory(email="trainer@example.org", first_name="Tina", last_name="Trainer")
 
 
 # --- Enrolment --------------------------------------------------------------------------------------
@@ -265,7 +246,7 @@ def test_attendance_record_is_only_for_the_trainer_or_staff(session_factory, peo
     session = session_factory(trainer=trainer)
     participant, other = people(2)
     enrolment = enrol(session=session, user=participant)
-    _started(session)
+    session_started(session)
     enrolment = _fresh(enrolment)
 
     for by in (participant, other):
@@ -299,7 +280,7 @@ def test_attendance_record_refuses_a_waiting_list_entry(session_factory, people,
     holder, waiting = people(2)
     enrol(session=session, user=holder)
     entry = enrol(session=session, user=waiting)
-    _started(session)
+    session_started(session)
     entry = _fresh(entry)
 
     with pytest.raises(TrainingError):
@@ -315,7 +296,7 @@ def test_attending_completes_the_modules_the_session_covered(programme_factory, 
     session = session_factory(programme, modules=[first, second], trainer=trainer)
     (participant,) = people(1)
     enrolment = enrol(session=session, user=participant)
-    _started(session)
+    session_started(session)
     enrolment = _fresh(enrolment)
 
     attendance_record(enrolment=enrolment, attended=True, by=trainer)
@@ -337,8 +318,8 @@ def test_completing_every_module_over_two_sessions_issues_one_certificate(
     (participant,) = people(1)
     User.objects.filter(pk=participant.pk).update(first_name="Ona", last_name="Onaitė")
     enrolments = [enrol(session=session, user=participant) for session in (morning, afternoon)]
-    _started(morning)
-    _started(afternoon)
+    session_started(morning)
+    session_started(afternoon)
     enrolments = [_fresh(enrolment) for enrolment in enrolments]
     mail.outbox.clear()
 
@@ -363,7 +344,7 @@ def test_completing_every_module_over_two_sessions_issues_one_certificate(
 def test_certificates_of_different_people_have_different_codes(session_factory, people, trainer):
     session = session_factory(trainer=trainer)
     enrolments = [enrol(session=session, user=user) for user in people(5)]
-    _started(session)
+    session_started(session)
     enrolments = [_fresh(enrolment) for enrolment in enrolments]
 
     for enrolment in enrolments:
@@ -378,7 +359,7 @@ def test_not_attending_completes_nothing_and_issues_no_certificate(session_facto
     session = session_factory(trainer=trainer)
     (participant,) = people(1)
     enrolment = enrol(session=session, user=participant)
-    _started(session)
+    session_started(session)
     enrolment = _fresh(enrolment)
 
     attendance_record(enrolment=enrolment, attended=False, by=trainer)
@@ -394,7 +375,7 @@ def test_not_attending_completes_nothing_and_issues_no_certificate(session_facto
 def test_session_attendance_record_marks_everyone_at_once(session_factory, people, trainer):
     session = session_factory(trainer=trainer)
     present, absent = (enrol(session=session, user=user) for user in people(2))
-    _started(session)
+    session_started(session)
 
     recorded = session_attendance_record(session=session, attended={present.pk: True, absent.pk: False}, by=trainer)
 
@@ -415,7 +396,7 @@ def test_session_attendance_record_saves_nothing_when_one_row_is_refused(session
     marked = [enrol(session=session, user=first), enrol(session=session, user=second)]
     waiting = enrol(session=session, user=third)
     elsewhere = enrol(session=session_factory(trainer=trainer), user=third)
-    _started(session)
+    session_started(session)
     bad_pk = {"waiting list": waiting.pk, "other session": elsewhere.pk, "unknown": elsewhere.pk + 1000}[bad]
 
     with pytest.raises(TrainingError, match="Only enrolled participants can be marked"):
@@ -438,7 +419,7 @@ def test_session_attendance_record_rolls_every_row_back_when_a_write_fails(
 
     session = session_factory(trainer=trainer)
     first, second = (enrol(session=session, user=user) for user in people(2))
-    _started(session)
+    session_started(session)
     issue = services.certificate_issue_if_complete
     calls = []
 
@@ -481,7 +462,7 @@ def test_required_training_blocks_matching_until_the_sponsor_has_the_certificate
 
     session = session_factory(programme, trainer=trainer)
     enrolment = enrol(session=session, user=sponsor.user)
-    _started(session)
+    session_started(session)
     enrolment = _fresh(enrolment)
     attendance_record(enrolment=enrolment, attended=True, by=trainer)
 
@@ -742,30 +723,6 @@ def test_session_full_clean_accepts_editing_a_past_session(session_factory, trai
 # --- Concurrency ------------------------------------------------------------------------------------
 
 
-def _all_at_once(work, items: list) -> list:
-    """Run `work(item)` for each item in its own thread, all released together; returns each result
-    (or the exception it raised)."""
-    barrier = threading.Barrier(len(items))
-    results: list = [None] * len(items)
-
-    def run(index: int, item) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = work(item)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, item)) for i, item in enumerate(items)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
 @pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_six_people_enrolling_at_once_in_one_seat_get_one_seat_and_five_waiting_places(session_factory, people):
@@ -773,7 +730,7 @@ def test_six_people_enrolling_at_once_in_one_seat_get_one_seat_and_five_waiting_
         session = session_factory(capacity=1)
         users = people(6, prefix=f"round{round_}-")
 
-        results = _all_at_once(lambda user, session=session: enrol(session=session, user=user).status, users)
+        results = all_at_once(lambda user, session=session: enrol(session=session, user=user).status, users)
 
         assert sorted(results) == [E.ENROLLED] + [E.WAITING] * 5, results
         assert Enrolment.objects.filter(session=session, status=E.ENROLLED).count() == 1
@@ -797,7 +754,7 @@ def test_two_seats_cancelled_at_once_promote_two_different_people(session_factor
     enrolments = [enrol(session=session, user=user) for user in users]
     seats = enrolments[:2]
 
-    results = _all_at_once(lambda seat: enrolment_cancel(enrolment=seat, by=seat.user), seats)
+    results = all_at_once(lambda seat: enrolment_cancel(enrolment=seat, by=seat.user), seats)
 
     assert all(isinstance(result, Enrolment) for result in results), results
     assert sorted(result.pk for result in results) == [enrolments[2].pk, enrolments[3].pk]
