@@ -170,9 +170,9 @@ def pytest_sessionfinish(session, exitstatus):
         if path.exists():
             for number, line in enumerate(path.read_text(errors="replace").splitlines(), start=1):
                 record(f"file {path.name}:{number}", line)
-    from tests.conftest import _FIGURES
+    from tests.helpers import FIGURES
 
-    _FIGURES.append((FIGURE, str(len(_hits))))
+    FIGURES.append((FIGURE, str(len(_hits))))
     if _hits and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 

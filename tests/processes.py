@@ -1,5 +1,7 @@
 """Real processes for fault tests: a Redis server of the test's own (to stop or freeze) and Celery
-workers on it (to kill). Never the shared Redis on 6379."""
+workers on it (to kill). Never the shared Redis on 6379.
+
+A pytest plugin (tests/conftest.py loads it): the `own_redis` fixture is available to every test."""
 
 import os
 import shutil
@@ -14,7 +16,8 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 from django.conf import settings
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from tests.helpers import BASE_DIR
+
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 

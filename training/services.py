@@ -1,6 +1,7 @@
 """Training rules: enrolment with a waiting list, attendance, certificates, recruitment events."""
 
 import datetime
+from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -86,26 +87,47 @@ def enrolment_cancel(*, enrolment: Enrolment, by: User) -> Enrolment | None:
     return promoted
 
 
-def attendance_record(*, enrolment: Enrolment, attended: bool, by: User) -> Enrolment:
-    """The session's trainer (or staff) marks attendance. Attending completes the session's modules;
-    completing every module of the programme issues the certificate."""
-    session = enrolment.session
+def session_attendance_record(*, session: Session, attended: Mapping[int, bool], by: User) -> list[Enrolment]:
+    """The session's trainer (or staff) marks who attended: `attended` maps enrolment keys to
+    present or absent. All or nothing: every row is checked (an enrolled participant of this session,
+    which has started) before any is written, in one transaction. Attending completes the session's
+    modules; completing every module of the programme issues the certificate."""
     if not can_train(by, session):
         raise PermissionDenied
-    if enrolment.status != E.ENROLLED:
-        raise TrainingError(_("Only enrolled participants can be marked."))
-    if session.starts_at > timezone.now():
-        raise TrainingError(_("Attendance is marked once the session has started."))
     with transaction.atomic():
-        enrolment.attended = attended
-        enrolment.save(update_fields=["attended", "updated_at"])
-        if attended:
-            for module in session.modules.all():
-                ModuleCompletion.objects.get_or_create(
-                    user=enrolment.user, module=module, defaults={"session": session}
-                )
-            certificate_issue_if_complete(user=enrolment.user, programme=session.programme)
+        enrolments = {
+            enrolment.pk: enrolment
+            for enrolment in Enrolment.objects.select_for_update(of=("self",))
+            .select_related("user", "session__programme")
+            .filter(pk__in=list(attended))
+            .order_by("pk")
+        }
+        for pk in attended:
+            enrolment = enrolments.get(pk)
+            if enrolment is None or enrolment.session_id != session.pk or enrolment.status != E.ENROLLED:
+                raise TrainingError(_("Only enrolled participants can be marked."))
+        if attended and session.starts_at > timezone.now():
+            raise TrainingError(_("Attendance is marked once the session has started."))
+        recorded = [enrolments[pk] for pk in attended]
+        for enrolment in recorded:
+            _attendance_write(enrolment=enrolment, attended=attended[enrolment.pk])
+    return recorded
+
+
+def attendance_record(*, enrolment: Enrolment, attended: bool, by: User) -> Enrolment:
+    """One participant's attendance (see `session_attendance_record`)."""
+    (enrolment,) = session_attendance_record(session=enrolment.session, attended={enrolment.pk: attended}, by=by)
     return enrolment
+
+
+def _attendance_write(*, enrolment: Enrolment, attended: bool) -> None:
+    session = enrolment.session
+    enrolment.attended = attended
+    enrolment.save(update_fields=["attended", "updated_at"])
+    if attended:
+        for module in session.modules.all():
+            ModuleCompletion.objects.get_or_create(user=enrolment.user, module=module, defaults={"session": session})
+        certificate_issue_if_complete(user=enrolment.user, programme=session.programme)
 
 
 def certificate_issue_if_complete(*, user: User, programme) -> Certificate | None:

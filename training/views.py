@@ -75,12 +75,11 @@ def attendance(request, pk: int):
     enrolments = session.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related("user")
     if request.method == "POST":
         present = set(request.POST.getlist("attended"))
-        for enrolment in enrolments:
-            try:
-                services.attendance_record(enrolment=enrolment, attended=str(enrolment.pk) in present, by=request.user)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                break
+        attended = {pk: str(pk) in present for pk in enrolments.values_list("pk", flat=True)}
+        try:
+            services.session_attendance_record(session=session, attended=attended, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Attendance is saved."))
         return redirect("training:attendance", pk=session.pk)

@@ -142,8 +142,6 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
         return ", ".join(parts) or _("None")
 
     def save_model(self, request, obj, form, change):
-        if "consent_given_on" in form.changed_data and obj.consent_given_on:
-            obj.consent_recorded_by = request.user
         services.household_save(household=obj, by=request.user)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

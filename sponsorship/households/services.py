@@ -46,14 +46,16 @@ def _new_reference() -> str:
 @transaction.atomic
 def household_save(*, household: Household, by: User) -> Household:
     """Record or update a household. A new one gets a pseudonymous reference, the caseworker's
-    organisation and the caseworker; possible duplicates are flagged."""
+    organisation and the caseworker; whoever records or changes the date of consent is its recorder
+    (`consent_recorded_by`); possible duplicates are flagged."""
     if not can_record_household(by):
         raise PermissionDenied
     if household.pk is not None and not can_handle_household(by, household):
         raise PermissionDenied
-    before = (
-        Household.objects.filter(pk=household.pk).values_list("status", flat=True).first() if household.pk else None
+    stored = (
+        Household.objects.filter(pk=household.pk).values("status", "consent_given_on").first() if household.pk else None
     )
+    before, consent_before = stored.get("status"), stored.get("consent_given_on")
     derived = Household.DERIVED_STATUSES
     if before != household.status and (before in derived or household.status in derived):
         raise HouseholdError({"status": _("“Proposed” and “housed” follow the household's proposals and placements.")})
@@ -67,6 +69,8 @@ def household_save(*, household: Household, by: User) -> Household:
     if household.status == Household.Status.SEEKING and not household.waiting_since:
         household.waiting_since = timezone.localdate()
     household.full_clean()
+    if household.consent_given_on and household.consent_given_on != consent_before:
+        household.consent_recorded_by = by
     household.save()
     household_flag_duplicates(household=household)
     return household

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from projects.models import Organisation
-from tests.browser.test_sponsor_journey import _sign_in
+from tests.helpers import sign_in
 from training.models import Certificate, Programme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -67,11 +67,11 @@ def viewport(request):
 
 @pytest.mark.reliability
 def test_main_pages_report_no_csp_violation_and_their_scripts_work(
-    chromium, live_server, viewport, user_factory, sponsor_factory, offer_factory, figure
+    chromium, live_server, viewport, superuser, sponsor_factory, offer_factory, figure
 ):
     base = live_server.url
     organisation = Organisation.objects.create(slug="iom-lt", name_en="IOM Lithuania", name_lt="IOM Lietuva")
-    admin = user_factory(email="admin@example.org", is_staff=True, is_superuser=True)
+    admin = superuser
     sponsor = sponsor_factory(verified=True, email="host@example.org")
     offer = offer_factory(sponsor)
     programme = Programme.objects.create(slug="basics", title_en="Basics", audience=Programme.Audience.SPONSORS)
@@ -96,7 +96,7 @@ def test_main_pages_report_no_csp_violation_and_their_scripts_work(
     # A sponsor: dashboard, offer, notifications, allauth's account pages, setting up an authenticator app.
     host = Visitor(chromium, base, VIEWPORTS[viewport])
     visitors.append(host)
-    _sign_in(host.page, base, sponsor.user.email, "correct-horse-battery")
+    sign_in(host.page, base, sponsor.user.email, "correct-horse-battery")
     host.collect("sponsor sign-in")
     for path in [
         "/en/sponsor/",
@@ -122,7 +122,7 @@ def test_main_pages_report_no_csp_violation_and_their_scripts_work(
     # Staff with a second factor: the caseworker workplace and the admin (changelist, change form, add form).
     staff = Visitor(chromium, base, VIEWPORTS[viewport])
     visitors.append(staff)
-    _sign_in(staff.page, base, admin.email, "correct-horse-battery", admin.totp_secret)
+    sign_in(staff.page, base, admin.email, "correct-horse-battery", admin.totp_secret)
     staff.collect("staff sign-in")
     for path in [
         "/en/caseworker/",

@@ -12,7 +12,7 @@ from portal.roles import CASEWORKERS_GROUP, roles_ensure
 from projects.models import Organisation
 from sponsorship.households.services import household_save
 from sponsorship.models import Household, HouseholdMember
-from tests.browser.test_sponsor_journey import _sign_in
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -43,7 +43,7 @@ def test_caseworker_exports_prints_and_erases_a_household(page, live_server, use
     HouseholdMember.objects.create(household=household, kind="child", age=6)
     base = live_server.url
 
-    _sign_in(page, base, caseworker.email, "correct-horse-battery", caseworker.totp_secret)
+    sign_in(page, base, caseworker.email, "correct-horse-battery", caseworker.totp_secret)
     page.goto(f"{base}/en/admin/sponsorship/household/")
     page.get_by_role("link", name=household.reference, exact=True).click()
     page.wait_for_url(f"**/household/{household.pk}/change/")

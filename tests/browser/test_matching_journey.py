@@ -14,7 +14,7 @@ from portal.roles import CASEWORKERS_GROUP, roles_ensure
 from projects.models import Organisation
 from sponsorship.households.services import household_save
 from sponsorship.models import Household, HouseholdMember, MunicipalityPreference
-from tests.browser.test_sponsor_journey import _sign_in
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -57,7 +57,7 @@ def test_caseworker_runs_matching_and_reads_the_explanations(
     stepfree = _household(caseworker, "Yusuf Haddad", [("adult", 66)], needs_step_free=True)
     base = live_server.url
 
-    _sign_in(page, base, caseworker.email, "correct-horse-battery", caseworker.totp_secret)
+    sign_in(page, base, caseworker.email, "correct-horse-battery", caseworker.totp_secret)
     page.goto(f"{base}/en/admin/matching/matchingrun/")
     page.get_by_role("button", name="Run matching now").click()
     page.wait_for_url(re.compile(r".*/admin/matching/matchingrun/\d+/change/$"))

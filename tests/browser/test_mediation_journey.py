@@ -16,8 +16,7 @@ from portal.roles import CASEWORKERS_GROUP, roles_ensure
 from projects.models import Organisation
 from sponsorship.households.services import household_save
 from sponsorship.models import Household, HouseholdMember
-from tests.browser.test_sponsor_journey import _sign_in
-from tests.conftest import totp_code  # noqa: F401  (used through _sign_in)
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -63,14 +62,14 @@ def test_proposal_to_placement_to_follow_up_and_end(
     # The caseworker reviews, approves and sends the proposal.
     staff = chromium.new_context(locale="en-US")
     cw = staff.new_page()
-    _sign_in(cw, base, caseworker.email, "correct-horse-battery", caseworker.totp_secret)
+    sign_in(cw, base, caseworker.email, "correct-horse-battery", caseworker.totp_secret)
     cw.goto(f"{base}/en/caseworker/")
     cw.get_by_role("link", name=re.compile(household.reference)).first.click()
     _step(cw, "Approved by the caseworker")
     _step(cw, "Sent to the sponsor")
 
     # The sponsor sees the household's size and needs, not its name, and accepts.
-    _sign_in(page, base, sponsor.user.email, "correct-horse-battery")
+    sign_in(page, base, sponsor.user.email, "correct-horse-battery")
     page.goto(f"{base}/en/sponsor/")
     page.get_by_role("link", name=re.compile(household.reference)).click()
     page.get_by_text("Adults (ages)").wait_for()

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from projects.models import Language
 from sponsorship.services import sponsor_profile_save
+from tests.helpers import sign_in
 from training.models import Certificate, Enrolment, Module, Programme, Session
 from training.services import attendance_record
 
@@ -50,13 +51,6 @@ def _certified_sponsor(user_factory, municipality, caseworker) -> Certificate:
     return Certificate.objects.get(user=user)
 
 
-def _sign_in(page, base: str) -> None:
-    page.goto(f"{base}/en/accounts/login/")
-    page.get_by_label("Email:", exact=True).fill(EMAIL)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-
-
 @pytest.mark.parametrize("device", list(VIEWPORTS))
 def test_sponsor_downloads_data_deletes_the_account_and_the_certificate_is_revoked(
     page, live_server, user_factory, municipality, caseworker, tmp_path, device
@@ -67,7 +61,7 @@ def test_sponsor_downloads_data_deletes_the_account_and_the_certificate_is_revok
     page.goto(f"{base}/en/training/certificates/{certificate.code}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(LAST_NAME)
 
-    _sign_in(page, base)
+    sign_in(page, base, EMAIL, PASSWORD)
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     page.goto(f"{base}/en/sponsor/")
 
@@ -94,7 +88,7 @@ def test_sponsor_downloads_data_deletes_the_account_and_the_certificate_is_revok
     # Signed out, and the account cannot sign in again.
     page.goto(f"{base}/en/sponsor/")
     page.wait_for_url("**/accounts/login/**")
-    _sign_in(page, base)
+    sign_in(page, base, EMAIL, PASSWORD)
     page.wait_for_load_state()
     assert "/accounts/login/" in page.url
     page.goto(f"{base}/en/sponsor/")

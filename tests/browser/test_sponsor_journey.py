@@ -11,24 +11,11 @@ from playwright.sync_api import expect
 
 from housing.models import HousingOffer, OfferPhoto
 from projects.seeding import content_seed
-from tests.conftest import totp_code
+from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "a-long-passphrase-42"
-
-
-def _sign_in(page, base: str, email: str, password: str, totp_secret: str | None = None) -> None:
-    page.goto(f"{base}/en/accounts/login/")
-    page.get_by_label("Email:", exact=True).fill(email)
-    page.get_by_label("Password:", exact=True).fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    if totp_secret:
-        # Staff sign in with a second factor: the authenticator app's code.
-        page.wait_for_url("**/accounts/2fa/authenticate/")
-        page.get_by_placeholder("Code").fill(totp_code(totp_secret))
-        page.get_by_role("button", name="Sign In").click()
-        page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
 def test_sponsor_offers_a_home_and_sees_it_become_available(
@@ -50,7 +37,7 @@ def test_sponsor_offers_a_home_and_sees_it_become_available(
     link = re.search(r"https?://\S+/en/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()
-    _sign_in(page, base, "host@example.org", PASSWORD)
+    sign_in(page, base, "host@example.org", PASSWORD)
 
     # Complete the profile with consent.
     page.goto(f"{base}/en/sponsor/")
@@ -86,7 +73,7 @@ def test_sponsor_offers_a_home_and_sees_it_become_available(
     # A caseworker inspects it in the admin.
     staff = chromium.new_context(locale="en-US")
     admin_page = staff.new_page()
-    _sign_in(admin_page, base, caseworker.email, "correct-horse-battery", caseworker.totp_secret)
+    sign_in(admin_page, base, caseworker.email, "correct-horse-battery", caseworker.totp_secret)
     admin_page.goto(f"{base}/en/admin/housing/housingoffer/?status=submitted")
     admin_page.get_by_role("link", name=re.compile(rf"#{offer.pk}")).first.click()
     admin_page.get_by_role("link", name="Record an inspection").click()

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from projects.models import Language
+from tests.helpers import sign_in
 from training.models import Enrolment, Module, Programme, Session
 from training.services import enrolment_cancel, session_enrol
 
@@ -13,8 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def test_enrol_wait_and_get_promoted(page, live_server, user_factory):
-    from tests.browser.test_sponsor_journey import _sign_in
-
     language = Language.objects.get_or_create(code="lt", defaults={"name_en": "Lithuanian"})[0]
     programme = Programme.objects.create(
         slug="basics", title_en="Sponsor basics", description_en="Basics.", audience="sponsors"
@@ -35,7 +34,7 @@ def test_enrol_wait_and_get_promoted(page, live_server, user_factory):
     session_enrol(session=session, user=first)
     user_factory(email="me@example.org", language="en")
 
-    _sign_in(page, live_server.url, "me@example.org", "correct-horse-battery")
+    sign_in(page, live_server.url, "me@example.org", "correct-horse-battery")
     page.goto(f"{live_server.url}/en/training/sessions/{session.pk}/")
     assert page.locator("#seats").inner_text() == "1 of 1 seats taken"
     page.get_by_role("button", name="Enrol").click()

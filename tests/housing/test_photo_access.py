@@ -22,11 +22,6 @@ from housing.models import HousingOffer, Inspection, OfferPhoto
 from housing.photos import offer_photo_add
 from housing.services import OfferError, offer_inspect, offer_submit
 from projects.models import NewsItem, Resource
-from tests.matching import conftest as mediation
-
-organisation_factory = mediation.organisation_factory
-organisation = mediation.organisation
-caseworker_of = mediation.caseworker_of
 
 GPS_IFD = 0x8825
 COMMENT = b"SECRET-COMMENT Laisves al. 10-3"
@@ -105,14 +100,6 @@ linux_only = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    return root
-
-
 @pytest.fixture
 def owner(sponsor_factory):
     return sponsor_factory(email="owner@example.org", verified=True)
@@ -158,7 +145,7 @@ def owner_client(client, owner):
 @pytest.mark.needs_postgres
 @pytest.mark.django_db
 def test_photos_are_readable_only_by_the_sponsor_and_staff_allowed_to(
-    client, figure, owner, draft, available, sponsor_factory, user_factory, caseworker_of, organisation_factory
+    client, figure, owner, draft, available, sponsor_factory, user_factory, caseworker, other_caseworker, superuser
 ):
     other_sponsor = sponsor_factory(email="other@example.org", verified=True)
     users = {
@@ -168,9 +155,9 @@ def test_photos_are_readable_only_by_the_sponsor_and_staff_allowed_to(
         "staff without permission": user_factory(email="staff@example.org", is_staff=True),
         "inactive owner twin": user_factory(email="inactive@example.org", is_active=False),
         "owning sponsor": owner.user,
-        "caseworker": caseworker_of(),
-        "caseworker of another organisation": caseworker_of(organisation_factory(name="Vilnius Welcome")),
-        "admin": user_factory(email="admin@example.org", is_staff=True, is_superuser=True),
+        "caseworker": caseworker,
+        "caseworker of another organisation": other_caseworker,
+        "admin": superuser,
     }
     allowed = {"owning sponsor", "caseworker", "caseworker of another organisation", "admin"}
     photos = [draft.photos.get(), available.photos.get()]
@@ -285,8 +272,8 @@ def test_a_nul_byte_in_a_file_path_is_refused_before_the_view(admin_client):
 
 
 @pytest.mark.django_db
-def test_a_stored_file_without_its_record_is_not_served(admin_client, media):
-    stray = media / "offers" / "1" / "feedfacefeedfacefeedface"
+def test_a_stored_file_without_its_record_is_not_served(admin_client, media_root):
+    stray = media_root / "offers" / "1" / "feedfacefeedfacefeedface"
     stray.mkdir(parents=True)
     (stray / "orphan.jpg").write_bytes(_jpeg())
 
@@ -487,9 +474,9 @@ HOSTILE = {
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", list(HOSTILE))
-def test_a_hostile_upload_gets_a_clear_message_and_stores_nothing(owner_client, draft, media, case):
+def test_a_hostile_upload_gets_a_clear_message_and_stores_nothing(owner_client, draft, media_root, case):
     data, name, message = HOSTILE[case]
-    files_before = sorted(media.rglob("*"))
+    files_before = sorted(media_root.rglob("*"))
 
     response = owner_client.post(f"/en/sponsor/offers/{draft.pk}/photos/", {"photo": _upload(data, name)}, follow=True)
 
@@ -501,7 +488,7 @@ def test_a_hostile_upload_gets_a_clear_message_and_stores_nothing(owner_client, 
         return
     assert (message or "Choose a photo to upload.") in content
     assert draft.photos.count() == 1
-    assert sorted(media.rglob("*")) == files_before
+    assert sorted(media_root.rglob("*")) == files_before
 
 
 @pytest.mark.django_db

@@ -46,36 +46,12 @@ def _files(root: Path) -> list[Path]:
     return sorted(path for path in root.rglob("*") if path.is_file())
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> Path:
-    """Uploaded files go to a directory of this test's own."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    return root
-
-
-@pytest.fixture
-def sponsor(sponsor_factory):
-    return sponsor_factory()
-
-
-@pytest.fixture
-def other_sponsor(sponsor_factory):
-    return sponsor_factory(email="other@example.org")
-
-
-@pytest.fixture
-def offer(sponsor, offer_factory):
-    return offer_factory(sponsor)
-
-
 # --- Metadata, orientation, size ---------------------------------------------------------------------
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
-def test_offer_photo_add_strips_gps_and_all_exif_from_the_photo_and_thumbnail(media, offer, sponsor, fmt):
+def test_offer_photo_add_strips_gps_and_all_exif_from_the_photo_and_thumbnail(media_root, offer, sponsor, fmt):
     data = _image_bytes(fmt, size=(1200, 900), exif=_exif())
     with Image.open(BytesIO(data)) as original:  # the upload does carry the position
         assert original.getexif().get_ifd(GPS_IFD)[2] == (54.0, 53.0, 0.0)
@@ -84,7 +60,7 @@ def test_offer_photo_add_strips_gps_and_all_exif_from_the_photo_and_thumbnail(me
 
     for stored in (photo.image, photo.thumbnail):
         path = Path(stored.path)
-        assert path.is_relative_to(media)
+        assert path.is_relative_to(media_root)
         assert "IMG_at_home" not in path.name
         raw = path.read_bytes()
         assert b"Exif" not in raw
@@ -152,7 +128,7 @@ def test_offer_photo_add_applies_the_exif_orientation(offer, sponsor):
     ],
 )
 def test_offer_photo_add_accepts_jpeg_png_and_webp_and_stores_jpeg(
-    media, offer, sponsor, fmt, mode, name, content_type
+    media_root, offer, sponsor, fmt, mode, name, content_type
 ):
     upload = _upload(_image_bytes(fmt, mode=mode), name=name, content_type=content_type)
 
@@ -166,12 +142,12 @@ def test_offer_photo_add_accepts_jpeg_png_and_webp_and_stores_jpeg(
         with Image.open(stored.path) as image:
             assert image.format == "JPEG"
             assert image.mode == "RGB"
-    assert _files(media) == sorted([Path(photo.image.path), Path(photo.thumbnail.path)])
+    assert _files(media_root) == sorted([Path(photo.image.path), Path(photo.thumbnail.path)])
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["GIF", "BMP", "TIFF"])
-def test_offer_photo_add_refuses_other_image_formats(media, offer, sponsor, fmt):
+def test_offer_photo_add_refuses_other_image_formats(media_root, offer, sponsor, fmt):
     upload = _upload(_image_bytes(fmt), name="photo.jpg")
 
     with pytest.raises(OfferError) as refused:
@@ -179,11 +155,11 @@ def test_offer_photo_add_refuses_other_image_formats(media, offer, sponsor, fmt)
 
     assert refused.value.messages == ["Only JPEG, PNG and WebP photos are accepted."]
     assert not OfferPhoto.objects.exists()
-    assert _files(media) == []
+    assert _files(media_root) == []
 
 
 @pytest.mark.django_db
-def test_offer_photo_add_refuses_a_text_file_named_like_a_photo(media, offer, sponsor):
+def test_offer_photo_add_refuses_a_text_file_named_like_a_photo(media_root, offer, sponsor):
     upload = SimpleUploadedFile("photo.jpg", b"Not a photo at all, just some text.\n", content_type="image/jpeg")
 
     with pytest.raises(OfferError) as refused:
@@ -191,11 +167,11 @@ def test_offer_photo_add_refuses_a_text_file_named_like_a_photo(media, offer, sp
 
     assert refused.value.messages == [UNREADABLE]
     assert not OfferPhoto.objects.exists()
-    assert _files(media) == []
+    assert _files(media_root) == []
 
 
 @pytest.mark.django_db
-def test_offer_photo_add_refuses_a_truncated_jpeg(media, offer, sponsor):
+def test_offer_photo_add_refuses_a_truncated_jpeg(media_root, offer, sponsor):
     data = _image_bytes(size=(400, 300))
 
     with pytest.raises(OfferError) as refused:
@@ -203,11 +179,11 @@ def test_offer_photo_add_refuses_a_truncated_jpeg(media, offer, sponsor):
 
     assert refused.value.messages == [UNREADABLE]
     assert not OfferPhoto.objects.exists()
-    assert _files(media) == []
+    assert _files(media_root) == []
 
 
 @pytest.mark.django_db
-def test_offer_photo_add_refuses_a_photo_with_too_many_pixels(media, offer, sponsor):
+def test_offer_photo_add_refuses_a_photo_with_too_many_pixels(media_root, offer, sponsor):
     # 40,008,000 pixels: above the limit, yet a tiny file (one bit per pixel, compressed).
     upload = _upload(_image_bytes("PNG", size=(8000, 5001), mode="1"), name="huge.png", content_type="image/png")
 
@@ -215,14 +191,14 @@ def test_offer_photo_add_refuses_a_photo_with_too_many_pixels(media, offer, spon
         offer_photo_add(offer=offer, upload=upload, by=sponsor.user)
 
     assert not OfferPhoto.objects.exists()
-    assert _files(media) == []
+    assert _files(media_root) == []
 
 
 # --- Limits ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-def test_offer_photo_add_refuses_a_file_over_the_size_limit(settings, media, offer, sponsor):
+def test_offer_photo_add_refuses_a_file_over_the_size_limit(settings, media_root, offer, sponsor):
     data = _image_bytes(size=(200, 200))
     settings.OFFER_PHOTO_MAX_BYTES = len(data) - 1
 
@@ -230,7 +206,7 @@ def test_offer_photo_add_refuses_a_file_over_the_size_limit(settings, media, off
         offer_photo_add(offer=offer, upload=_upload(data), by=sponsor.user)
 
     assert not OfferPhoto.objects.exists()
-    assert _files(media) == []
+    assert _files(media_root) == []
 
 
 @pytest.mark.django_db
@@ -244,7 +220,7 @@ def test_offer_photo_add_accepts_a_file_exactly_at_the_size_limit(settings, offe
 
 
 @pytest.mark.django_db
-def test_offer_photo_add_refuses_a_real_upload_one_byte_over_the_configured_limit(media, offer, sponsor):
+def test_offer_photo_add_refuses_a_real_upload_one_byte_over_the_configured_limit(media_root, offer, sponsor):
     limit = django_settings.OFFER_PHOTO_MAX_BYTES
     jpeg = _image_bytes()
     data = jpeg + b"\0" * (limit + 1 - len(jpeg))  # a readable JPEG, padded past the limit
@@ -256,15 +232,15 @@ def test_offer_photo_add_refuses_a_real_upload_one_byte_over_the_configured_limi
 
     assert refused.value.messages == [f"The photo is too large: at most {limit // (1024 * 1024)} MB."]
     assert not OfferPhoto.objects.exists()
-    assert _files(media) == []
+    assert _files(media_root) == []
 
 
 @pytest.mark.django_db
-def test_offer_photo_add_refuses_more_photos_than_the_maximum(media, offer, sponsor):
+def test_offer_photo_add_refuses_more_photos_than_the_maximum(media_root, offer, sponsor):
     maximum = django_settings.OFFER_PHOTO_MAX_COUNT
     for _ in range(maximum):
         offer_photo_add(offer=offer, upload=_upload(), by=sponsor.user)
-    files_before = _files(media)
+    files_before = _files(media_root)
     assert len(files_before) == 2 * maximum
     assert list(OfferPhoto.objects.values_list("position", flat=True)) == list(range(1, maximum + 1))
 
@@ -272,26 +248,26 @@ def test_offer_photo_add_refuses_more_photos_than_the_maximum(media, offer, spon
         offer_photo_add(offer=offer, upload=_upload(), by=sponsor.user)
 
     assert OfferPhoto.objects.count() == maximum
-    assert _files(media) == files_before
+    assert _files(media_root) == files_before
 
 
 # --- Who and when ------------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-def test_photos_cannot_be_added_to_a_submitted_offer(media, offer, sponsor):
+def test_photos_cannot_be_added_to_a_submitted_offer(media_root, offer, sponsor):
     offer = offer_submit(offer=offer, by=sponsor.user)
 
     with pytest.raises(OfferError, match="only while the offer is a draft"):
         offer_photo_add(offer=offer, upload=_upload(), by=sponsor.user)
 
     assert not OfferPhoto.objects.exists()
-    assert _files(media) == []
+    assert _files(media_root) == []
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [s for s in Status if s != Status.DRAFT])
-def test_photos_can_be_added_only_to_a_draft(media, offer, sponsor, status):
+def test_photos_can_be_added_only_to_a_draft(media_root, offer, sponsor, status):
     HousingOffer.objects.filter(pk=offer.pk).update(status=status)
     offer.refresh_from_db()
 
@@ -299,47 +275,47 @@ def test_photos_can_be_added_only_to_a_draft(media, offer, sponsor, status):
         offer_photo_add(offer=offer, upload=_upload(), by=sponsor.user)
 
     assert not OfferPhoto.objects.exists()
-    assert _files(media) == []
+    assert _files(media_root) == []
 
 
 @pytest.mark.django_db
-def test_another_user_cannot_add_a_photo(media, offer, other_sponsor, caseworker):
+def test_another_user_cannot_add_a_photo(media_root, offer, other_sponsor, caseworker):
     for user in (other_sponsor.user, caseworker):
         with pytest.raises(PermissionDenied):
             offer_photo_add(offer=offer, upload=_upload(), by=user)
 
     assert not OfferPhoto.objects.exists()
-    assert _files(media) == []
+    assert _files(media_root) == []
 
 
 @pytest.mark.django_db
-def test_offer_photo_delete_removes_the_row_and_both_files(media, offer, sponsor):
+def test_offer_photo_delete_removes_the_row_and_both_files(media_root, offer, sponsor):
     photo = offer_photo_add(offer=offer, upload=_upload(), by=sponsor.user)
     kept = offer_photo_add(offer=offer, upload=_upload(), by=sponsor.user)
 
     offer_photo_delete(photo=photo, by=sponsor.user)
 
     assert list(OfferPhoto.objects.all()) == [kept]
-    assert _files(media) == sorted([Path(kept.image.path), Path(kept.thumbnail.path)])
+    assert _files(media_root) == sorted([Path(kept.image.path), Path(kept.thumbnail.path)])
 
 
 @pytest.mark.django_db
-def test_another_user_cannot_delete_a_photo(media, offer, sponsor, other_sponsor, caseworker):
+def test_another_user_cannot_delete_a_photo(media_root, offer, sponsor, other_sponsor, caseworker):
     photo = offer_photo_add(offer=offer, upload=_upload(), by=sponsor.user)
-    files_before = _files(media)
+    files_before = _files(media_root)
 
     for user in (other_sponsor.user, caseworker):
         with pytest.raises(PermissionDenied):
             offer_photo_delete(photo=photo, by=user)
 
     assert list(OfferPhoto.objects.all()) == [photo]
-    assert _files(media) == files_before
+    assert _files(media_root) == files_before
 
 
 @pytest.mark.django_db
-def test_photos_cannot_be_deleted_from_a_submitted_offer(media, offer, sponsor):
+def test_photos_cannot_be_deleted_from_a_submitted_offer(media_root, offer, sponsor):
     photo = offer_photo_add(offer=offer, upload=_upload(), by=sponsor.user)
-    files_before = _files(media)
+    files_before = _files(media_root)
     offer_submit(offer=offer, by=sponsor.user)
     photo = OfferPhoto.objects.get(pk=photo.pk)
 
@@ -347,4 +323,4 @@ def test_photos_cannot_be_deleted_from_a_submitted_offer(media, offer, sponsor):
         offer_photo_delete(photo=photo, by=sponsor.user)
 
     assert list(OfferPhoto.objects.all()) == [photo]
-    assert _files(media) == files_before
+    assert _files(media_root) == files_before

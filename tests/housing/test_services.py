@@ -24,7 +24,7 @@ from housing.services import (
     offers_expire,
     offers_reconfirmation_request,
 )
-from portal.models import Notification, User
+from portal.models import Notification
 
 Status = HousingOffer.Status
 ALL_CHECKED = dict.fromkeys(Inspection.CHECKLIST, True)
@@ -69,27 +69,6 @@ def _state(offer: HousingOffer) -> tuple:
         list(OfferTransition.objects.filter(offer=offer).values_list("pk", flat=True)),
         Inspection.objects.filter(offer=offer).count(),
     )
-
-
-def _speaks_english(user: User) -> None:
-    User.objects.filter(pk=user.pk).update(language="en")
-
-
-@pytest.fixture
-def sponsor(sponsor_factory):
-    sponsor = sponsor_factory()
-    _speaks_english(sponsor.user)
-    return sponsor
-
-
-@pytest.fixture
-def other_sponsor(sponsor_factory):
-    return sponsor_factory(email="other@example.org")
-
-
-@pytest.fixture
-def offer(sponsor, offer_factory):
-    return offer_factory(sponsor)
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Housing offer pages: only the owner sees an offer, the form validates, photos, submission, the offer admin."""
 
 import datetime
-import io
 from http import HTTPStatus
 
 import pytest
@@ -10,21 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
 from django.utils import timezone, translation
 from django.utils.html import escape
-from PIL import Image
 
 from housing.models import HousingOffer, Inspection, OfferPhoto
 from housing.photos import offer_photo_add
-from housing.services import offer_inspect, offer_submit
+from housing.services import offer_submit
 from portal.models import Notification
+from tests.helpers import jpeg_upload
 
 TODAY = timezone.localdate
 ADDRESS = "Laisvės al. 10-3"
-
-
-def _jpeg(name: str = "room.jpg") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "teal").save(buffer, format="JPEG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def _offer_post(**overrides) -> dict:
@@ -64,12 +57,6 @@ def _files(root) -> list:
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def sponsor_a(sponsor_factory):
     return sponsor_factory(email="a@example.org")
 
@@ -78,25 +65,15 @@ def sponsor_a(sponsor_factory):
 def offer_a(sponsor_a, offer_factory, media_root):
     """Sponsor A's draft offer with one photo."""
     offer = offer_factory(sponsor_a, street_address=ADDRESS)
-    offer_photo_add(offer=offer, upload=_jpeg(), by=sponsor_a.user)
+    offer_photo_add(offer=offer, upload=jpeg_upload(), by=sponsor_a.user)
     return offer
 
 
 @pytest.fixture
-def available_offer(sponsor_factory, offer_factory, caseworker, django_capture_on_commit_callbacks):
+def offer_a_available(available_offer, django_capture_on_commit_callbacks):
     """Sponsor A's inspected, available offer, as matching sees it."""
-    sponsor = sponsor_factory(email="a@example.org", verified=True)
-    offer = offer_factory(sponsor, street_address=ADDRESS)
     with django_capture_on_commit_callbacks(execute=True):
-        offer = offer_submit(offer=offer, by=sponsor.user)
-        offer_inspect(
-            offer=offer,
-            inspector=caseworker,
-            visited_on=TODAY(),
-            checklist=dict.fromkeys(Inspection.CHECKLIST, True),
-            result=Inspection.Result.PASS,
-        )
-    offer.refresh_from_db()
+        offer = available_offer(email="a@example.org", street_address=ADDRESS)
     assert offer.status == HousingOffer.Status.AVAILABLE
     return offer
 
@@ -121,7 +98,7 @@ def _request(client, method: str, template: str, offer: HousingOffer):
     if method == "get":
         return client.get(url)
     if url.endswith("/photos/"):
-        return client.post(url, {"photo": _jpeg()})
+        return client.post(url, {"photo": jpeg_upload()})
     return client.post(url, _offer_post(street_address="Stolen g. 1"))
 
 
@@ -190,7 +167,7 @@ def test_new_offer_page_sends_anonymous_visitors_to_the_login_page(client, munic
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/en/", "/en/projects/", "/en/municipalities/kaunas-city/", "/sitemap.xml"])
-def test_the_street_address_never_appears_on_a_public_page(client, available_offer, url):
+def test_the_street_address_never_appears_on_a_public_page(client, offer_a_available, url):
     response = client.get(url)
     assert response.status_code == HTTPStatus.OK
     assert ADDRESS not in response.content.decode()
@@ -352,7 +329,7 @@ def test_photo_upload_without_a_file_asks_for_one(sponsor_client, sponsor_a, off
 @pytest.mark.django_db
 def test_photo_upload_and_delete_by_the_owner(sponsor_client, sponsor_a, offer_factory, media_root):
     offer = offer_factory(sponsor_a)
-    response = sponsor_client.post(f"/en/sponsor/offers/{offer.pk}/photos/", {"photo": _jpeg()})
+    response = sponsor_client.post(f"/en/sponsor/offers/{offer.pk}/photos/", {"photo": jpeg_upload()})
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == f"/en/sponsor/offers/{offer.pk}/#photos"
     photo = offer.photos.get()

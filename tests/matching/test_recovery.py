@@ -9,7 +9,7 @@ import time
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from matching.benchmark import synthetic_data_create
 from matching.models import MatchingRun, MatchProposal, Placement, UnmatchedHousehold
@@ -23,8 +23,8 @@ from matching.runs import (
 from matching.services.placements import proposal_confirm
 from matching.services.proposals import ProposalError, proposal_create, proposal_transition
 from portal.models import QueuedTask
-from tests.conftest import _celery_reconfigure
-from tests.processes import own_redis, wait_for, worker_start, worker_stop  # noqa: F401 (fixture)
+from tests.helpers import all_at_once, celery_reconfigure
+from tests.processes import wait_for, worker_start, worker_stop
 
 LONG_AGO = datetime.timedelta(minutes=5)
 
@@ -135,7 +135,7 @@ def _locked(run_id: int) -> bool:
 @pytest.mark.needs_postgres
 @pytest.mark.needs_redis
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_run_the_run_completes_with_a_new_worker_once(own_redis, tmp_path, figure):  # noqa: F811
+def test_a_worker_killed_mid_run_the_run_completes_with_a_new_worker_once(own_redis, tmp_path, figure):
     synthetic_data_create(households=600, offers=600, seed=5)
     clean = matching_compute(policy=policy_current())  # a clean run of the same data (nothing written)
     chosen = clean.optimal.chosen
@@ -148,7 +148,7 @@ def test_a_worker_killed_mid_run_the_run_completes_with_a_new_worker_once(own_re
     )
     assert expected
 
-    previous = _celery_reconfigure(task_always_eager=False, broker_url=own_redis.url, result_backend=own_redis.url)
+    previous = celery_reconfigure(task_always_eager=False, broker_url=own_redis.url, result_backend=own_redis.url)
     first = second = None
     try:
         first = worker_start(redis_url=own_redis.url, mail_dir=tmp_path / "mail", log_path=tmp_path / "first.log")
@@ -177,7 +177,7 @@ def test_a_worker_killed_mid_run_the_run_completes_with_a_new_worker_once(own_re
         for worker in (first, second):
             if worker is not None:
                 worker_stop(worker)
-        _celery_reconfigure(**previous)
+        celery_reconfigure(**previous)
 
     figure("Worker killed mid-run: seconds to completion after a new worker", seconds)
     run.refresh_from_db()
@@ -210,6 +210,14 @@ def _two_proposals_at_meeting(proposal_at, available_offer):
     return first, second
 
 
+def _outcome(result) -> str | tuple:
+    if isinstance(result, ProposalError):
+        return ("refused", " ".join(result.messages))
+    if isinstance(result, Exception):  # a deadlock would land here
+        return ("error", type(result).__name__, str(result))
+    return result
+
+
 @pytest.mark.reliability
 @pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
@@ -217,32 +225,17 @@ def test_concurrent_confirmations_of_one_household_never_deadlock(proposal_at, a
     rounds, deadlocks = 3, 0
     for _round in range(rounds):
         proposals = _two_proposals_at_meeting(proposal_at, available_offer)
-        barrier = threading.Barrier(2)
-        outcomes: list = []
 
-        def confirm(proposal, barrier=barrier, outcomes=outcomes):
-            translation.activate("en")  # each thread has its own language
-            try:
-                barrier.wait(10)
-                proposal_confirm(
-                    proposal=proposal,
-                    by=proposal.household.caseworker,
-                    move_in_date=timezone.localdate() + datetime.timedelta(days=7),
-                    agreed_months=6,
-                )
-                outcomes.append("placed")
-            except ProposalError as error:
-                outcomes.append(("refused", " ".join(error.messages)))
-            except Exception as error:  # a deadlock would land here
-                outcomes.append(("error", type(error).__name__, str(error)))
-            finally:
-                connection.close()
+        def confirm(proposal):
+            proposal_confirm(
+                proposal=proposal,
+                by=proposal.household.caseworker,
+                move_in_date=timezone.localdate() + datetime.timedelta(days=7),
+                agreed_months=6,
+            )
+            return "placed"
 
-        threads = [threading.Thread(target=confirm, args=(proposal,)) for proposal in proposals]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        outcomes = [_outcome(result) for result in all_at_once(confirm, proposals)]
         deadlocks += sum(1 for outcome in outcomes if outcome[0] == "error")
         assert sorted(map(str, outcomes)) == sorted(
             map(str, ["placed", ("refused", "This household has just been placed in another home.")])

@@ -7,9 +7,7 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core.cache import caches
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +19,7 @@ from matching.models import MatchingPolicy, MatchingRun, MatchProposal, Unmatche
 from matching.runs import matching_run_execute, policy_current
 from matching.selectors import household_matching_result
 from portal.models import QueuedTask
-from sponsorship.models import MunicipalityPreference
+from tests.helpers import client_of
 
 pytestmark = pytest.mark.django_db
 
@@ -43,64 +41,22 @@ def _run_page(run: MatchingRun) -> str:
     return reverse("admin:matching_matchingrun_change", args=[run.pk])
 
 
-def _client_of(user) -> Client:
-    """Staff have an authenticator (`user_factory` sets one up); a forced login passes the second factor."""
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _messages(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_progress():
-    caches["progress"].clear()
-    yield
-    caches["progress"].clear()
-
-
 @pytest.fixture
-def seeker(household_factory, municipality):
-    """A seeking household of `caseworker`'s organisation that accepts Kaunas and moves in two weeks
-    from now."""
-
-    def make(**data):
-        data.setdefault("move_in_from", _today() + datetime.timedelta(days=14))
-        household = household_factory(**data)
-        MunicipalityPreference.objects.create(household=household, municipality=municipality, rank=1)
-        return household
-
-    return make
-
-
-@pytest.fixture
-def home(available_offer):
-    def make(sponsor=None, **data):
-        data.setdefault("children_welcome", True)
-        return available_offer(sponsor, **data)
-
-    return make
-
-
-@pytest.fixture
-def superuser(user_factory):
-    return user_factory(email="admin@example.org", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def two_organisations(organisation_factory, caseworker_of, organisation_caseworker, seeker, home):
+def two_organisations(caseworker, other_caseworker, seeker, home):
     """Organisation A and B, each with a household that can be housed and one without consent;
     offers for two households."""
-    caseworker_b = caseworker_of(organisation_factory(name="Vilnius Welcome Centre"))
+    caseworker_b = other_caseworker
     no_consent = {"consent_given_on": None, "consent_version": "", "consent_recorded_by": None}
     scene = {
         "a_housed": seeker(),
         "a_unmatched": seeker(**no_consent),
         "b_housed": seeker(caseworker=caseworker_b),
         "b_unmatched": seeker(caseworker=caseworker_b, **no_consent),
-        "caseworker_a": organisation_caseworker,
+        "caseworker_a": caseworker,
         "caseworker_b": caseworker_b,
     }
     home()
@@ -115,7 +71,7 @@ def test_caseworker_runs_matching_and_reads_the_result_of_their_organisation(
     two_organisations, django_capture_on_commit_callbacks
 ):
     scene = two_organisations
-    client = _client_of(scene["caseworker_a"])
+    client = client_of(scene["caseworker_a"])
 
     changelist = client.get(reverse("admin:matching_matchingrun_changelist"))
     assert changelist.status_code == HTTPStatus.OK
@@ -163,7 +119,7 @@ def test_a_second_run_is_refused_while_one_is_queued_or_running(
 ):
     waiting = MatchingRun.objects.create(status=status)
     queued_tasks = QueuedTask.objects.count()
-    client = _client_of(organisation_caseworker)
+    client = client_of(organisation_caseworker)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(reverse(RUN_URL))
@@ -183,7 +139,7 @@ def test_a_second_run_is_refused_while_one_is_queued_or_running(
 def test_a_run_under_way_shows_its_progress_and_refreshes(organisation_caseworker, status):
     run = MatchingRun.objects.create(status=status)
 
-    content = _client_of(organisation_caseworker).get(_run_page(run)).content.decode()
+    content = client_of(organisation_caseworker).get(_run_page(run)).content.decode()
 
     assert 'id="run-progress"' in content
     assert '<meta http-equiv="refresh"' in content
@@ -197,7 +153,7 @@ def test_a_run_under_way_shows_the_phase_it_reached(organisation_caseworker):
     run = MatchingRun.objects.create(status=MatchingRun.Status.QUEUED)
     progress_set(run.pk, "solve", 75)
 
-    content = _client_of(organisation_caseworker).get(_run_page(run)).content.decode()
+    content = client_of(organisation_caseworker).get(_run_page(run)).content.decode()
 
     assert 'id="run-phase">Finding the best assignment<' in content
     assert 'value="75"' in content
@@ -208,7 +164,7 @@ def test_a_finished_run_shows_no_progress_and_does_not_refresh(organisation_case
     home()
     run = _run()
 
-    content = _client_of(organisation_caseworker).get(_run_page(run)).content.decode()
+    content = client_of(organisation_caseworker).get(_run_page(run)).content.decode()
 
     assert 'id="run-progress"' not in content
     assert 'http-equiv="refresh"' not in content
@@ -224,7 +180,7 @@ def staff_without_group(user_factory, organisation):
 
 
 def test_a_sponsor_cannot_run_matching(sponsor_factory, django_capture_on_commit_callbacks):
-    client = _client_of(sponsor_factory(verified=True).user)
+    client = client_of(sponsor_factory(verified=True).user)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse(RUN_URL))
@@ -235,7 +191,7 @@ def test_a_sponsor_cannot_run_matching(sponsor_factory, django_capture_on_commit
 
 
 def test_staff_without_the_permission_cannot_run_matching(staff_without_group, django_capture_on_commit_callbacks):
-    client = _client_of(staff_without_group)
+    client = client_of(staff_without_group)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse(RUN_URL))
@@ -256,7 +212,7 @@ def test_a_proposal_shows_why_it_was_made(organisation_caseworker, seeker, home)
     run = _run()
     proposal = MatchProposal.objects.get(run=run, household=household)
 
-    response = _client_of(organisation_caseworker).get(
+    response = client_of(organisation_caseworker).get(
         reverse("admin:matching_matchproposal_change", args=[proposal.pk])
     )
 
@@ -279,7 +235,7 @@ def test_a_household_shows_what_the_latest_run_did_for_it(organisation_caseworke
     unmatched = seeker(consent_given_on=None, consent_version="", consent_recorded_by=None)
     home()
     run = _run()
-    client = _client_of(organisation_caseworker)
+    client = client_of(organisation_caseworker)
 
     housed_page = client.get(reverse("admin:sponsorship_household_change", args=[housed.pk])).content.decode()
     unmatched_page = client.get(reverse("admin:sponsorship_household_change", args=[unmatched.pk])).content.decode()
@@ -307,7 +263,7 @@ def _policies() -> list[dict]:
 def test_saving_the_weights_publishes_a_new_version_and_keeps_the_old_one(superuser):
     current = policy_current()
     before = MatchingPolicy.objects.values().get(pk=current.pk)
-    client = _client_of(superuser)
+    client = client_of(superuser)
 
     response = client.post(
         reverse("admin:matching_matchingpolicy_change", args=[current.pk]),
@@ -328,7 +284,7 @@ def test_saving_the_weights_publishes_a_new_version_and_keeps_the_old_one(superu
 def test_a_policy_without_any_weight_is_refused(superuser):
     current = policy_current()
     before = _policies()
-    client = _client_of(superuser)
+    client = client_of(superuser)
 
     response = client.post(
         reverse("admin:matching_matchingpolicy_change", args=[current.pk]),
@@ -348,7 +304,7 @@ def test_a_policy_without_any_weight_is_refused(superuser):
 def test_a_caseworker_reads_policies_but_cannot_change_them(organisation_caseworker):
     current = policy_current()
     before = _policies()
-    client = _client_of(organisation_caseworker)
+    client = client_of(organisation_caseworker)
 
     page = client.get(reverse("admin:matching_matchingpolicy_change", args=[current.pk]))
     changed = client.post(
@@ -390,7 +346,7 @@ def test_a_run_page_runs_the_same_number_of_queries_whatever_its_proposals(
         seeker(consent_given_on=None, consent_version="", consent_recorded_by=None)
     large = _run()
     assert (small.proposals_created, large.proposals_created) == (2, 8)
-    client = _client_of(organisation_caseworker)
+    client = client_of(organisation_caseworker)
 
     small_queries = _queries(client, _run_page(small))
     large_queries = _queries(client, _run_page(large))
@@ -403,7 +359,7 @@ def test_a_run_page_runs_the_same_number_of_queries_whatever_its_proposals(
 
 @pytest.mark.parametrize("object_id", ["999999", "not-a-number"])
 def test_a_missing_or_malformed_run_id_redirects_with_a_message(organisation_caseworker, object_id):
-    client = _client_of(organisation_caseworker)
+    client = client_of(organisation_caseworker)
     response = client.get(f"/en/admin/matching/matchingrun/{object_id}/change/")
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].endswith(reverse("admin:index"))
@@ -416,7 +372,7 @@ def test_the_notification_link_lists_the_proposals_of_that_run_only(organisation
     # A second run proposes the new offer to the household left without a home by the first one (if any):
     # whatever it finds, the link of the first run lists exactly the first run's proposals.
     second = _run()
-    client = _client_of(organisation_caseworker)
+    client = client_of(organisation_caseworker)
     url = reverse("admin:matching_matchproposal_changelist") + f"?run__id__exact={first.pk}&status__exact=proposed"
     response = client.get(url)
     assert response.status_code == HTTPStatus.OK

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
@@ -45,7 +44,7 @@ from matching.tasks import matching_nightly_task, matching_run_task
 from portal.models import Notification, QueuedTask
 from portal.tasks import ping
 from projects.models import Language, Municipality
-from sponsorship.models import Household, MunicipalityPreference, SponsorCheck
+from sponsorship.models import Household, SponsorCheck
 from sponsorship.selectors import sponsor_matching_blockers, sponsors_eligible_ids
 from sponsorship.services import sponsor_check_record
 from training.models import Certificate, Programme
@@ -94,14 +93,6 @@ def _assert_hard_constraints(proposal: MatchProposal) -> None:
     assert offer.available_from <= max(household.move_in_from or _today(), _today())
 
 
-@pytest.fixture(autouse=True)
-def _fresh_progress():
-    """Run progress lives in its own cache, which the shared fixtures do not clear."""
-    caches["progress"].clear()
-    yield
-    caches["progress"].clear()
-
-
 @pytest.fixture
 def vilnius(db):
     return Municipality.objects.create(
@@ -122,38 +113,6 @@ def languages(db):
         code: Language.objects.get_or_create(code=code, defaults={"name_lt": lt, "name_en": en, "name_bg": bg})[0]
         for code, (lt, en, bg) in names.items()
     }
-
-
-@pytest.fixture
-def seeker(household_factory):
-    """A seeking household (two adults and a child, consent on file) that wants to move in two weeks
-    from now; `prefs` are its preferred municipalities in order, `speaks` its languages."""
-
-    def make(*, prefs=(), speaks=(), **data):
-        data.setdefault("move_in_from", _today() + datetime.timedelta(days=14))
-        household = household_factory(**data)
-        for rank, municipality in enumerate(prefs, start=1):
-            MunicipalityPreference.objects.create(household=household, municipality=municipality, rank=rank)
-        if speaks:
-            household.languages.set(speaks)
-        return household
-
-    return make
-
-
-@pytest.fixture
-def home(available_offer):
-    """An available offer for three persons, children welcome, 200 EUR a month, from ten days on;
-    `speaks` are the host's languages."""
-
-    def make(sponsor=None, *, speaks=(), **data):
-        data.setdefault("children_welcome", True)
-        offer = available_offer(sponsor, **data)
-        if speaks:
-            offer.host_languages.set(speaks)
-        return offer
-
-    return make
 
 
 # --- 1. A run writes proposals and its figures ------------------------------------------------------

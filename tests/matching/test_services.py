@@ -2,14 +2,13 @@
 expiry, placements, follow-ups, safeguarding, what sponsors see, and confirming under concurrency."""
 
 import datetime
-import threading
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from housing.models import HousingOffer, OfferTransition
@@ -29,6 +28,7 @@ from matching.services.safeguarding import concern_close, concern_raise
 from portal.models import Notification, QueuedTask
 from sponsorship.models import Household
 from sponsorship.selectors import sponsor_matching_blockers
+from tests.helpers import all_at_once
 
 S = MatchProposal.Status
 Offer = HousingOffer.Status
@@ -89,31 +89,15 @@ def _confirm(proposal: MatchProposal, by=None, move_in_date: datetime.date | Non
 
 
 @pytest.fixture
-def other_organisation(organisation_factory):
-    return organisation_factory(name="Vilnius Welcome")
-
-
-@pytest.fixture
-def other_caseworker(caseworker_of, other_organisation):
-    return caseworker_of(other_organisation)
-
-
-@pytest.fixture
-def caseworker_(organisation_caseworker):
-    """The caseworker of the households (the `organisation` fixture's)."""
-    return organisation_caseworker
-
-
-@pytest.fixture
 def other_sponsor(sponsor_factory):
     return sponsor_factory(email="other-sponsor@example.org", verified=True)
 
 
 @pytest.fixture
-def actors(caseworker_, other_caseworker, other_sponsor):
+def actors(caseworker, other_caseworker, other_sponsor):
     def of(proposal: MatchProposal) -> dict:
         return {
-            "caseworker": caseworker_,
+            "caseworker": caseworker,
             "sponsor": proposal.offer.sponsor.user,
             "other_caseworker": other_caseworker,
             "other_sponsor": other_sponsor.user,
@@ -127,24 +111,24 @@ def actors(caseworker_, other_caseworker, other_sponsor):
 
 
 @pytest.mark.django_db
-def test_proposal_create_marks_household_proposed(household_factory, available_offer, caseworker_):
+def test_proposal_create_marks_household_proposed(household_factory, available_offer, caseworker):
     household = household_factory()
     offer = available_offer()
 
-    proposal = proposal_create(household=household, offer=offer, by=caseworker_, score=0.8, explanation={"a": 1})
+    proposal = proposal_create(household=household, offer=offer, by=caseworker, score=0.8, explanation={"a": 1})
 
     assert proposal.status == S.PROPOSED
-    assert proposal.created_by == caseworker_
+    assert proposal.created_by == caseworker
     assert _status(household) == Household.Status.PROPOSED
     assert _status(offer) == Offer.AVAILABLE  # only sending reserves it
 
 
 @pytest.mark.django_db
-def test_proposal_create_refuses_household_without_consent(household_factory, available_offer, caseworker_):
+def test_proposal_create_refuses_household_without_consent(household_factory, available_offer, caseworker):
     household = household_factory(consent_given_on=None, consent_version="", consent_recorded_by=None)
 
     with pytest.raises(ProposalError):
-        proposal_create(household=household, offer=available_offer(), by=caseworker_)
+        proposal_create(household=household, offer=available_offer(), by=caseworker)
 
     assert not MatchProposal.objects.exists()
     assert _status(household) == Household.Status.SEEKING
@@ -152,12 +136,12 @@ def test_proposal_create_refuses_household_without_consent(household_factory, av
 
 @pytest.mark.django_db
 def test_proposal_create_refuses_household_of_another_organisation(
-    household_factory, available_offer, caseworker_, other_caseworker
+    household_factory, available_offer, caseworker, other_caseworker
 ):
     household = household_factory(caseworker=other_caseworker)
 
     with pytest.raises(PermissionDenied):
-        proposal_create(household=household, offer=available_offer(), by=caseworker_)
+        proposal_create(household=household, offer=available_offer(), by=caseworker)
 
     assert not MatchProposal.objects.exists()
 
@@ -172,64 +156,64 @@ def test_proposal_create_refuses_non_staff(household_factory, available_offer):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [Offer.DRAFT, Offer.SUBMITTED, Offer.RESERVED, Offer.OCCUPIED, Offer.WITHDRAWN])
-def test_proposal_create_refuses_unavailable_offer(household_factory, available_offer, caseworker_, status):
+def test_proposal_create_refuses_unavailable_offer(household_factory, available_offer, caseworker, status):
     offer = available_offer()
     HousingOffer.objects.filter(pk=offer.pk).update(status=status)
     offer.refresh_from_db()
 
     with pytest.raises(ProposalError):
-        proposal_create(household=household_factory(), offer=offer, by=caseworker_)
+        proposal_create(household=household_factory(), offer=offer, by=caseworker)
 
     assert not MatchProposal.objects.exists()
 
 
 @pytest.mark.django_db
-def test_proposal_create_refuses_unverified_sponsor(household_factory, sponsor_factory, available_offer, caseworker_):
+def test_proposal_create_refuses_unverified_sponsor(household_factory, sponsor_factory, available_offer, caseworker):
     sponsor = sponsor_factory(email="new@example.org", verified=False)
     offer = available_offer(sponsor=sponsor)
     assert offer.status == Offer.AVAILABLE
 
     with pytest.raises(ProposalError):
-        proposal_create(household=household_factory(), offer=offer, by=caseworker_)
+        proposal_create(household=household_factory(), offer=offer, by=caseworker)
 
     assert not MatchProposal.objects.exists()
 
 
 @pytest.mark.django_db
-def test_proposal_create_refuses_sponsor_with_open_high_concern(household_factory, available_offer, caseworker_):
+def test_proposal_create_refuses_sponsor_with_open_high_concern(household_factory, available_offer, caseworker):
     offer = available_offer()
-    concern_raise(sponsor=offer.sponsor, by=caseworker_, severity=SafeguardingConcern.Severity.HIGH, note="Report.")
+    concern_raise(sponsor=offer.sponsor, by=caseworker, severity=SafeguardingConcern.Severity.HIGH, note="Report.")
 
     with pytest.raises(ProposalError):
-        proposal_create(household=household_factory(), offer=offer, by=caseworker_)
+        proposal_create(household=household_factory(), offer=offer, by=caseworker)
 
     assert not MatchProposal.objects.exists()
 
 
 @pytest.mark.django_db
-def test_proposal_create_refuses_second_open_proposal_for_same_household_and_offer(proposal_at, caseworker_):
+def test_proposal_create_refuses_second_open_proposal_for_same_household_and_offer(proposal_at, caseworker):
     first = proposal_at(S.APPROVED)
 
     with pytest.raises(ValidationError):
-        proposal_create(household=first.household, offer=first.offer, by=caseworker_)
+        proposal_create(household=first.household, offer=first.offer, by=caseworker)
 
     assert MatchProposal.objects.filter(household=first.household, offer=first.offer).count() == 1
 
 
 @pytest.mark.django_db
-def test_proposal_create_refuses_second_open_proposal_with_proposal_error(proposal_at, caseworker_):
+def test_proposal_create_refuses_second_open_proposal_with_proposal_error(proposal_at, caseworker):
     first = proposal_at(S.APPROVED)
 
     with pytest.raises(ProposalError):
-        proposal_create(household=first.household, offer=first.offer, by=caseworker_)
+        proposal_create(household=first.household, offer=first.offer, by=caseworker)
 
 
 @pytest.mark.django_db
-def test_proposal_create_allows_new_proposal_after_the_first_ended(proposal_at, caseworker_):
+def test_proposal_create_allows_new_proposal_after_the_first_ended(proposal_at, caseworker):
     first = proposal_at(S.PROPOSED)
-    proposal_transition(proposal=first, to=S.WITHDRAWN, by=caseworker_, note="Wrong offer.")
+    proposal_transition(proposal=first, to=S.WITHDRAWN, by=caseworker, note="Wrong offer.")
 
-    second = proposal_create(household=first.household, offer=first.offer, by=caseworker_)
+    second = proposal_create(household=first.household, offer=first.offer, by=caseworker)
 
     assert second.pk != first.pk
 
@@ -284,16 +268,16 @@ def test_proposal_transition_takes_and_records_every_allowed_step(proposal_at, a
 
 
 @pytest.mark.django_db
-def test_proposal_happy_path_records_every_step_with_its_actor(proposal_at, caseworker_):
+def test_proposal_happy_path_records_every_step_with_its_actor(proposal_at, caseworker):
     proposal = proposal_at(S.MEETING)
     sponsor = proposal.offer.sponsor.user
 
     assert _steps(proposal) == [
-        (S.PROPOSED, S.APPROVED, caseworker_.pk),
-        (S.APPROVED, S.SENT, caseworker_.pk),
+        (S.PROPOSED, S.APPROVED, caseworker.pk),
+        (S.APPROVED, S.SENT, caseworker.pk),
         (S.SENT, S.SPONSOR_ACCEPTED, sponsor.pk),
-        (S.SPONSOR_ACCEPTED, S.BENEFICIARY_ACCEPTED, caseworker_.pk),
-        (S.BENEFICIARY_ACCEPTED, S.MEETING, caseworker_.pk),
+        (S.SPONSOR_ACCEPTED, S.BENEFICIARY_ACCEPTED, caseworker.pk),
+        (S.BENEFICIARY_ACCEPTED, S.MEETING, caseworker.pk),
     ]
 
 
@@ -323,12 +307,12 @@ def test_decline_requires_reason_from_the_list(proposal_at, reason):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("note", ["", "   \n"])
-def test_withdraw_requires_note(proposal_at, caseworker_, note):
+def test_withdraw_requires_note(proposal_at, caseworker, note):
     proposal = proposal_at(S.SENT)
     before = _state(proposal)
 
     with pytest.raises(ProposalError):
-        proposal_transition(proposal=proposal, to=S.WITHDRAWN, by=caseworker_, note=note)
+        proposal_transition(proposal=proposal, to=S.WITHDRAWN, by=caseworker, note=note)
 
     assert _state(proposal) == before
 
@@ -351,13 +335,13 @@ def test_sponsor_decline_frees_offer_and_household_seeks_again(proposal_at):
 
 
 @pytest.mark.django_db
-def test_beneficiary_decline_frees_offer_and_household_seeks_again(proposal_at, caseworker_):
+def test_beneficiary_decline_frees_offer_and_household_seeks_again(proposal_at, caseworker):
     proposal = proposal_at(S.SPONSOR_ACCEPTED)
 
     proposal_transition(
         proposal=proposal,
         to=S.BENEFICIARY_DECLINED,
-        by=caseworker_,
+        by=caseworker,
         decline_reason=MatchProposal.DeclineReason.LOCATION,
     )
 
@@ -366,10 +350,10 @@ def test_beneficiary_decline_frees_offer_and_household_seeks_again(proposal_at, 
 
 
 @pytest.mark.django_db
-def test_sending_reserves_the_offer(proposal_at, caseworker_):
+def test_sending_reserves_the_offer(proposal_at, caseworker):
     proposal = proposal_at(S.APPROVED)
 
-    proposal = proposal_transition(proposal=proposal, to=S.SENT, by=caseworker_)
+    proposal = proposal_transition(proposal=proposal, to=S.SENT, by=caseworker)
 
     assert _status(proposal.offer) == Offer.RESERVED
     assert proposal.awaiting_since is not None
@@ -377,24 +361,24 @@ def test_sending_reserves_the_offer(proposal_at, caseworker_):
 
 
 @pytest.mark.django_db
-def test_sending_refuses_offer_no_longer_available(proposal_at, caseworker_):
+def test_sending_refuses_offer_no_longer_available(proposal_at, caseworker):
     proposal = proposal_at(S.APPROVED)
     HousingOffer.objects.filter(pk=proposal.offer_id).update(status=Offer.WITHDRAWN)
     before = _state(proposal)
 
     with pytest.raises(ProposalError):
-        proposal_transition(proposal=proposal, to=S.SENT, by=caseworker_)
+        proposal_transition(proposal=proposal, to=S.SENT, by=caseworker)
 
     assert _state(proposal) == before
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [S.SENT, S.SPONSOR_ACCEPTED, S.BENEFICIARY_ACCEPTED, S.MEETING])
-def test_withdraw_after_sending_frees_the_offer(proposal_at, caseworker_, status):
+def test_withdraw_after_sending_frees_the_offer(proposal_at, caseworker, status):
     proposal = proposal_at(status)
     assert _status(proposal.offer) == Offer.RESERVED
 
-    proposal = proposal_transition(proposal=proposal, to=S.WITHDRAWN, by=caseworker_, note="Household moved away.")
+    proposal = proposal_transition(proposal=proposal, to=S.WITHDRAWN, by=caseworker, note="Household moved away.")
 
     assert proposal.withdraw_reason == "Household moved away."
     assert _status(proposal.offer) == Offer.AVAILABLE
@@ -403,11 +387,11 @@ def test_withdraw_after_sending_frees_the_offer(proposal_at, caseworker_, status
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [S.PROPOSED, S.APPROVED])
-def test_withdraw_before_sending_leaves_offer_available(proposal_at, caseworker_, status):
+def test_withdraw_before_sending_leaves_offer_available(proposal_at, caseworker, status):
     proposal = proposal_at(status)
     offer_steps = list(OfferTransition.objects.filter(offer=proposal.offer).values_list("pk", flat=True))
 
-    proposal_transition(proposal=proposal, to=S.WITHDRAWN, by=caseworker_, note="Wrong household.")
+    proposal_transition(proposal=proposal, to=S.WITHDRAWN, by=caseworker, note="Wrong household.")
 
     assert _status(proposal.offer) == Offer.AVAILABLE
     assert list(OfferTransition.objects.filter(offer=proposal.offer).values_list("pk", flat=True)) == offer_steps
@@ -426,18 +410,18 @@ def _queued_for(step: ProposalTransition) -> list[QueuedTask]:
 
 
 @pytest.mark.django_db
-def test_sent_step_notifies_sponsor_once(proposal_at, caseworker_, django_capture_on_commit_callbacks):
+def test_sent_step_notifies_sponsor_once(proposal_at, caseworker, django_capture_on_commit_callbacks):
     proposal = proposal_at(S.APPROVED)
     sponsor = proposal.offer.sponsor.user
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        proposal_transition(proposal=proposal, to=S.SENT, by=caseworker_)
+        proposal_transition(proposal=proposal, to=S.SENT, by=caseworker)
 
     step = ProposalTransition.objects.get(proposal=proposal, to_status=S.SENT)
     assert step.notified_at is not None
     assert Notification.objects.filter(user=sponsor).count() == 1
-    assert not Notification.objects.filter(user=caseworker_).exists()
+    assert not Notification.objects.filter(user=caseworker).exists()
     assert [message.to for message in mail.outbox] == [[sponsor.email]]
     assert _queued_for(step) == []  # sent, so out of the outbox
 
@@ -463,9 +447,7 @@ def test_sponsor_answer_notifies_the_caseworker_not_the_sponsor(proposal_at, dja
 
 
 @pytest.mark.django_db
-def test_step_rolled_back_sends_nothing_and_leaves_nothing(
-    proposal_at, caseworker_, django_capture_on_commit_callbacks
-):
+def test_step_rolled_back_sends_nothing_and_leaves_nothing(proposal_at, caseworker, django_capture_on_commit_callbacks):
     proposal = proposal_at(S.APPROVED)
     sponsor = proposal.offer.sponsor.user
     queued_before = _queued_pks()
@@ -476,7 +458,7 @@ def test_step_rolled_back_sends_nothing_and_leaves_nothing(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        proposal_transition(proposal=proposal, to=S.SENT, by=caseworker_)
+        proposal_transition(proposal=proposal, to=S.SENT, by=caseworker)
         raise RuntimeError("the request failed after the step")
 
     assert callbacks == []
@@ -575,14 +557,14 @@ def test_proposals_expire_ignores_proposals_not_waiting_for_an_answer(proposal_a
 
 
 @pytest.mark.django_db
-def test_proposal_confirm_creates_placement_with_follow_ups(proposal_at, caseworker_):
+def test_proposal_confirm_creates_placement_with_follow_ups(proposal_at, caseworker):
     proposal = proposal_at(S.MEETING)
     move_in = datetime.date(2031, 1, 31)  # month ends show that months are calendar months
 
     placement = _confirm(proposal, move_in_date=move_in)
 
     assert (placement.slot, placement.household, placement.offer) == (1, proposal.household, proposal.offer)
-    assert (placement.move_in_date, placement.agreed_months, placement.created_by) == (move_in, 6, caseworker_)
+    assert (placement.move_in_date, placement.agreed_months, placement.created_by) == (move_in, 6, caseworker)
     assert list(placement.follow_ups.values_list("due_on", flat=True)) == [
         move_in + relativedelta(months=1),
         move_in + relativedelta(months=3),
@@ -619,10 +601,10 @@ def test_proposal_confirm_refuses_caseworker_of_another_organisation(proposal_at
 
 @pytest.mark.django_db
 def test_proposal_confirm_refuses_second_household_on_a_full_offer(
-    household_factory, available_offer, proposal_at, caseworker_
+    household_factory, available_offer, proposal_at, caseworker
 ):
     offer = available_offer()
-    second = proposal_create(household=household_factory(head_name="Second Head"), offer=offer, by=caseworker_)
+    second = proposal_create(household=household_factory(head_name="Second Head"), offer=offer, by=caseworker)
     first = proposal_at(S.MEETING, offer=offer)
     second = _set(second, status=S.MEETING)
     _confirm(first)
@@ -665,9 +647,9 @@ def placement(proposal_at):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("outcome", ["", "evicted"])
-def test_placement_end_requires_outcome_from_the_list(placement, caseworker_, outcome):
+def test_placement_end_requires_outcome_from_the_list(placement, caseworker, outcome):
     with pytest.raises(ProposalError):
-        placement_end(placement=placement, by=caseworker_, end_date=_today(), outcome=outcome)
+        placement_end(placement=placement, by=caseworker, end_date=_today(), outcome=outcome)
 
     placement.refresh_from_db()
     assert placement.end_date is None
@@ -675,11 +657,11 @@ def test_placement_end_requires_outcome_from_the_list(placement, caseworker_, ou
 
 
 @pytest.mark.django_db
-def test_placement_end_refuses_end_before_move_in(placement, caseworker_):
+def test_placement_end_refuses_end_before_move_in(placement, caseworker):
     with pytest.raises(ProposalError):
         placement_end(
             placement=placement,
-            by=caseworker_,
+            by=caseworker,
             end_date=placement.move_in_date - datetime.timedelta(days=1),
             outcome=Placement.Outcome.OWN_HOUSING,
         )
@@ -689,11 +671,11 @@ def test_placement_end_refuses_end_before_move_in(placement, caseworker_):
 
 
 @pytest.mark.django_db
-def test_placement_end_refuses_ending_twice(placement, caseworker_):
-    placement_end(placement=placement, by=caseworker_, end_date=_today(), outcome=Placement.Outcome.OWN_HOUSING)
+def test_placement_end_refuses_ending_twice(placement, caseworker):
+    placement_end(placement=placement, by=caseworker, end_date=_today(), outcome=Placement.Outcome.OWN_HOUSING)
 
     with pytest.raises(ProposalError):
-        placement_end(placement=placement, by=caseworker_, end_date=_today(), outcome=Placement.Outcome.CONFLICT)
+        placement_end(placement=placement, by=caseworker, end_date=_today(), outcome=Placement.Outcome.CONFLICT)
 
     placement.refresh_from_db()
     assert placement.outcome == Placement.Outcome.OWN_HOUSING
@@ -721,8 +703,8 @@ def test_placement_end_refuses_caseworker_of_another_organisation(placement, oth
         (Placement.Outcome.OTHER, Household.Status.SEEKING),
     ],
 )
-def test_placement_end_frees_offer_and_sets_household_status(placement, caseworker_, outcome, household_status):
-    placement = placement_end(placement=placement, by=caseworker_, end_date=_today(), outcome=outcome, note="Moved on.")
+def test_placement_end_frees_offer_and_sets_household_status(placement, caseworker, outcome, household_status):
+    placement = placement_end(placement=placement, by=caseworker, end_date=_today(), outcome=outcome, note="Moved on.")
 
     assert (placement.end_date, placement.outcome, placement.outcome_note) == (_today(), outcome, "Moved on.")
     assert _status(placement.household) == household_status
@@ -751,11 +733,11 @@ def test_follow_up_record_stores_the_visit(placement, caseworker_of, rating):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("rating", [0, 6])
-def test_follow_up_record_refuses_rating_outside_one_to_five(placement, caseworker_, rating):
+def test_follow_up_record_refuses_rating_outside_one_to_five(placement, caseworker, rating):
     follow_up = placement.follow_ups.first()
 
     with pytest.raises(ValidationError):
-        follow_up_record(follow_up=follow_up, by=caseworker_, note="Hm.", rating=rating)
+        follow_up_record(follow_up=follow_up, by=caseworker, note="Hm.", rating=rating)
 
     follow_up = FollowUp.objects.get(pk=follow_up.pk)
     assert (follow_up.note, follow_up.rating, follow_up.done_on, follow_up.done_by) == ("", None, None, None)
@@ -797,10 +779,10 @@ def test_open_high_concern_suspends_sponsor_until_closed(available_offer, other_
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("severity", [SafeguardingConcern.Severity.LOW, SafeguardingConcern.Severity.MEDIUM])
-def test_lower_concern_does_not_suspend_sponsor(available_offer, caseworker_, severity):
+def test_lower_concern_does_not_suspend_sponsor(available_offer, caseworker, severity):
     offer = available_offer()
 
-    concern_raise(sponsor=offer.sponsor, by=caseworker_, severity=severity, note="Minor remark.")
+    concern_raise(sponsor=offer.sponsor, by=caseworker, severity=severity, note="Minor remark.")
 
     assert sponsor_matching_blockers(sponsor=offer.sponsor) == []
     assert offers_matchable().filter(pk=offer.pk).exists()
@@ -818,12 +800,12 @@ def test_concern_raise_refuses_non_staff(available_offer):
 
 
 @pytest.mark.django_db
-def test_concern_close_refuses_closing_twice(available_offer, caseworker_):
-    concern = concern_raise(sponsor=available_offer().sponsor, by=caseworker_, severity="high", note="A report.")
-    concern_close(concern=concern, by=caseworker_, note="Resolved.")
+def test_concern_close_refuses_closing_twice(available_offer, caseworker):
+    concern = concern_raise(sponsor=available_offer().sponsor, by=caseworker, severity="high", note="A report.")
+    concern_close(concern=concern, by=caseworker, note="Resolved.")
 
     with pytest.raises(ProposalError):
-        concern_close(concern=concern, by=caseworker_, note="Again.")
+        concern_close(concern=concern, by=caseworker, note="Again.")
 
 
 # --- What the sponsor sees of the household ---------------------------------------------------------
@@ -884,45 +866,22 @@ def test_household_for_sponsor_reveals_identity_after_consent_and_acceptance(pro
 # --- Concurrency ------------------------------------------------------------------------------------
 
 
-def _race(proposals: list[MatchProposal]) -> list:
-    """Confirm each proposal in its own thread, all at once; returns each thread's placement or error."""
-    barrier = threading.Barrier(len(proposals))
-    results: list = [None] * len(proposals)
-
-    def confirm(index: int, proposal: MatchProposal) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = _confirm(proposal)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=confirm, args=(i, p)) for i, p in enumerate(proposals)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
 @pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_caseworkers_confirming_the_same_offer_at_once_get_one_placement(
-    household_factory, available_offer, proposal_at, caseworker_
+    household_factory, available_offer, proposal_at, caseworker
 ):
     for round_ in range(3):
         offer = available_offer()
         second = proposal_create(
-            household=household_factory(head_name=f"Second Head {round_}"), offer=offer, by=caseworker_
+            household=household_factory(head_name=f"Second Head {round_}"), offer=offer, by=caseworker
         )
         first = proposal_at(S.MEETING, household=household_factory(head_name=f"First Head {round_}"), offer=offer)
         second = _set(second, status=S.MEETING)
         first = MatchProposal.objects.select_related("household__caseworker").get(pk=first.pk)
         second = MatchProposal.objects.select_related("household__caseworker").get(pk=second.pk)
 
-        results = _race([first, second])
+        results = all_at_once(_confirm, [first, second])
 
         placements = [result for result in results if isinstance(result, Placement)]
         errors = [result for result in results if not isinstance(result, Placement)]

@@ -40,17 +40,9 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from portal import urls as portal_urls
-from tests.matching import conftest as mediation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.needs_postgres]
 
-organisation_factory = mediation.organisation_factory
-organisation = mediation.organisation
-caseworker_of = mediation.caseworker_of
-organisation_caseworker = mediation.organisation_caseworker
-household_factory = mediation.household_factory
-available_offer = mediation.available_offer
-proposal_at = mediation.proposal_at
 
 VIEWERS = ("anonymous", "sponsor_a", "sponsor_b", "caseworker_1", "caseworker_2", "admin")
 CASEWORKERS = {"caseworker_1": "org_1", "caseworker_2": "org_2"}

@@ -22,18 +22,8 @@ from portal.models import QueuedTask
 from portal.services import outbox_flush
 from portal.tasks import outbox_flush_task, ping
 from sponsorship.models import SponsorProfile
-from tests.conftest import _celery_reconfigure
-from tests.matching.conftest import (  # noqa: F401 (fixtures)
-    available_offer,
-    caseworker_of,
-    household_factory,
-    organisation,
-    organisation_caseworker,
-    organisation_factory,
-    proposal_at,
-)
-from tests.processes import BASE_DIR, mails_sent, own_redis, process_env, wait_for, worker_start, worker_stop  # noqa: F401
-from tests.training.conftest import event_factory  # noqa: F401 (fixture)
+from tests.helpers import BASE_DIR, celery_reconfigure
+from tests.processes import mails_sent, process_env, wait_for, worker_start, worker_stop
 
 pytestmark = [
     pytest.mark.reliability,
@@ -47,7 +37,7 @@ PASSWORD = "a-long-passphrase-42"
 
 
 @pytest.fixture
-def scene(proposal_at, sponsor_factory, event_factory, organisation_caseworker):  # noqa: F811
+def scene(proposal_at, sponsor_factory, event_factory, organisation_caseworker):
     """The data behind every task-queuing view, made while Celery is still eager (before the fault)."""
     return {
         "sent": proposal_at("sent"),
@@ -61,10 +51,10 @@ def scene(proposal_at, sponsor_factory, event_factory, organisation_caseworker):
 
 
 @pytest.fixture
-def on_own_redis(own_redis, settings):  # noqa: F811
+def on_own_redis(own_redis, settings):
     """Celery as in production (not eager, Redis broker and result backend) on the test's own Redis,
     and the progress cache there too."""
-    previous = _celery_reconfigure(task_always_eager=False, broker_url=own_redis.url, result_backend=own_redis.url)
+    previous = celery_reconfigure(task_always_eager=False, broker_url=own_redis.url, result_backend=own_redis.url)
     settings.CACHES = {
         **settings.CACHES,
         "progress": {
@@ -74,7 +64,7 @@ def on_own_redis(own_redis, settings):  # noqa: F811
         },
     }
     yield own_redis
-    _celery_reconfigure(**previous)
+    celery_reconfigure(**previous)
 
 
 def _views(scene, tag: str) -> list[tuple[str, int, float]]:

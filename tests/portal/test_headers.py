@@ -12,7 +12,7 @@ from django.test import Client
 
 from portal.models import Notification
 from projects.models import Organisation
-from tests.conftest import BASE_DIR, totp_code
+from tests.helpers import BASE_DIR, totp_code
 from training.models import Certificate, Programme
 
 PUBLIC_PAGES = ["/en/", "/lt/", "/bg/projects/", "/en/news/", "/en/events/", "/en/training/"]
@@ -58,11 +58,6 @@ def sponsor_scene(sponsor_factory, offer_factory):
     offer = offer_factory(sponsor)
     Notification.objects.create(user=sponsor.user, title="Your offer was inspected.", link="/en/sponsor/")
     return sponsor, offer
-
-
-@pytest.fixture
-def superuser(user_factory):
-    return user_factory(email="admin@example.org", is_staff=True, is_superuser=True)
 
 
 @pytest.mark.django_db

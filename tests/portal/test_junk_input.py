@@ -639,14 +639,6 @@ def test_junk_input_never_causes_a_server_error(scene, figure):
 
 # --- The causes, one by one ----------------------------------------------------------------------
 
-from tests.matching import conftest as mediation  # noqa: E402
-
-organisation_factory = mediation.organisation_factory
-organisation = mediation.organisation
-caseworker_of = mediation.caseworker_of
-organisation_caseworker = mediation.organisation_caseworker
-household_factory = mediation.household_factory
-available_offer = mediation.available_offer
 
 LITHUANIAN_400 = "Bloga užklausa"
 ENGLISH_400 = "Bad request"
@@ -842,16 +834,15 @@ def test_error_pages_are_the_portals_own_in_the_language_of_the_url(language, no
 
 @pytest.mark.needs_postgres
 @pytest.mark.parametrize("junk", ["9" * 5000, '{"note": "\\u0000"}'])
-def test_admin_json_fields_refuse_unreadable_or_unstorable_json_with_a_form_error(client, user_factory, junk):
+def test_admin_json_fields_refuse_unreadable_or_unstorable_json_with_a_form_error(client, superuser, junk):
     """A 5,000-digit number is a ValueError in Python's JSON reader (a 500 in Django's field);
     PostgreSQL refuses a NUL in JSON."""
     from allauth.mfa.models import Authenticator
 
-    admin_user = user_factory(email="admin@example.org", is_staff=True, is_superuser=True)
-    client.force_login(admin_user)
+    client.force_login(superuser)
     before = Authenticator.objects.count()
     response = client.post(
-        reverse("admin:mfa_authenticator_add"), {"user": admin_user.pk, "type": "recovery_codes", "data": junk}
+        reverse("admin:mfa_authenticator_add"), {"user": superuser.pk, "type": "recovery_codes", "data": junk}
     )
     assert response.status_code == HTTPStatus.OK
     assert "data" in response.context["adminform"].form.errors
@@ -859,12 +850,12 @@ def test_admin_json_fields_refuse_unreadable_or_unstorable_json_with_a_form_erro
 
 
 @pytest.mark.needs_postgres
-def test_a_list_filter_given_a_value_of_the_wrong_type_gets_the_admins_usual_message(client, user_factory):
+def test_a_list_filter_given_a_value_of_the_wrong_type_gets_the_admins_usual_message(client, superuser):
     """auditlog's "resource type" filter filters content types by id with the value as given."""
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    admin_user = user_factory(email="admin@example.org", is_staff=True, is_superuser=True)
+    admin_user = superuser
     # The filter is shown (and applied) once there is an entry of some resource type.
     LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(admin_user), object_pk="1", object_repr="x", action=0

@@ -29,16 +29,7 @@ from portal.models import OutboundEmail, QueuedTask
 from portal.services import EmailRetryableError, email_address_mask, email_deliver, email_send
 from portal.tasks import email_send_task
 from tests import pii_guard
-from tests.conftest import BASE_DIR
-from tests.matching.conftest import (  # noqa: F401  (fixtures of the proposal flow)
-    available_offer,
-    caseworker_of,
-    household_factory,
-    organisation,
-    organisation_caseworker,
-    organisation_factory,
-    proposal_at,
-)
+from tests.helpers import BASE_DIR
 
 RESET_LINK = "http://testserver/en/accounts/password/reset/key/3-abc123-secretkey/"
 
@@ -416,7 +407,7 @@ def test_email_flows_put_no_personal_data_in_redis_or_the_worker_log(
     user_factory,
     sponsor_factory,
     caseworker,
-    proposal_at,  # noqa: F811 - the fixture imported above
+    proposal_at,
     municipality,
     figure,
 ):

@@ -154,7 +154,7 @@ def test_wrong_second_factor_codes_stay_limited_per_person(client, user_factory)
         client.post("/en/accounts/login/", {"login": EMAIL, "password": RIGHT}, REMOTE_ADDR=f"198.51.100.{number}")
         response = client.post("/en/accounts/2fa/authenticate/", {"code": "000001"}, REMOTE_ADDR=f"198.51.100.{number}")
         assert response.status_code == HTTPStatus.OK
-    from tests.conftest import totp_code
+    from tests.helpers import totp_code
 
     client.logout()
     client.post("/en/accounts/login/", {"login": EMAIL, "password": RIGHT}, REMOTE_ADDR="198.51.100.99")

@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.db import connection
 
-from tests.conftest import BASE_DIR
+from tests.helpers import BASE_DIR
 
 PROBE = (
     "import json, django; django.setup(); from django.conf import settings; from celery import current_app; "

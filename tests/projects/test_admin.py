@@ -11,8 +11,8 @@ CATALOGUE_MODELS = [model for model in admin.site._registry if model._meta.app_l
 
 
 @pytest.fixture
-def admin_client_seeded(client, seeded, user_factory):
-    client.force_login(user_factory(email="admin@example.org", is_staff=True, is_superuser=True))
+def admin_client_seeded(client, seeded, superuser):
+    client.force_login(superuser)
     return client
 
 

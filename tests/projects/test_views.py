@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from projects.models import NewsItem, NewsRating, Project
 from projects.services import news_rate
-from tests.portal.test_i18n import visible_texts
+from tests.i18n import visible_texts
 
 CATALOGUE_PAGES = [
     "/{lang}/projects/",

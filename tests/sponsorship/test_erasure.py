@@ -7,24 +7,18 @@ test database must not hold one of the markers.
 """
 
 import datetime
-import io
 import json
 import re
-import subprocess
 from http import HTTPStatus
 from types import SimpleNamespace
 
 import pytest
 from auditlog.models import LogEntry as AuditEntry
-from django.conf import settings
 from django.contrib.admin.models import LogEntry as AdminEntry
 from django.contrib.auth.models import Group
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from housing.models import Inspection
 from housing.photos import offer_photo_add
@@ -39,6 +33,7 @@ from projects.models import Language, Organisation
 from sponsorship.households.services import household_save
 from sponsorship.models import Household, HouseholdMember, SponsorProfile
 from sponsorship.services import sponsor_export, sponsor_profile_save, sponsor_verify
+from tests.helpers import database_text, jpeg_upload, pg_dump
 from training.models import Certificate, Enrolment, EventRegistration, Module, Programme, RecruitmentEvent, Session
 from training.services import attendance_record, event_register
 
@@ -67,12 +62,6 @@ OTHERS = {
     "caseworker name": "Caseyxq",
     "other sponsor email": "other.sponsorxq@example.org",
 }
-
-
-def _jpeg() -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "navy").save(buffer, format="JPEG")
-    return SimpleUploadedFile("room.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def _household(caseworker, head_name: str, email: str = "") -> Household:
@@ -212,7 +201,7 @@ def _build_world(user_factory, municipality, media_root) -> SimpleNamespace:
         language_code="lt",
         by=user,
     )
-    offer_photo_add(offer=offer, upload=_jpeg(), by=user)
+    offer_photo_add(offer=offer, upload=jpeg_upload(), by=user)
     offer = offer_submit(offer=offer, by=user)
     offer_inspect(
         offer=offer,
@@ -275,12 +264,6 @@ def _build_world(user_factory, municipality, media_root) -> SimpleNamespace:
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def world(user_factory, municipality, media_root, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return _build_world(user_factory, municipality, media_root)
@@ -289,16 +272,6 @@ def world(user_factory, municipality, media_root, django_capture_on_commit_callb
 def _delete_account(browser: Client) -> None:
     response = browser.post(reverse("sponsorship:delete"), {"confirm": "on"})
     assert response.status_code == HTTPStatus.FOUND
-
-
-def _pg_dump() -> str:
-    db = settings.DATABASES["default"]
-    command = ["pg_dump", "--data-only", "--no-owner", "--dbname", connection.settings_dict["NAME"]]
-    for option, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
-        if db.get(key):
-            command += [option, str(db[key])]
-    env = {"PGPASSWORD": db.get("PASSWORD") or "", "PATH": "/usr/bin:/bin:/usr/local/bin"}
-    return subprocess.run(command, capture_output=True, text=True, check=True, env=env, timeout=60).stdout
 
 
 def _forms(marker: str) -> set[str]:
@@ -319,14 +292,14 @@ def _count(text: str, markers: dict[str, str]) -> dict[str, int]:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_erased_sponsor_leaves_no_marker_in_a_full_database_dump(user_factory, municipality, media_root, figure):
     world = _build_world(user_factory, municipality, media_root)
-    before = _count(_pg_dump(), MARKERS)
+    before = _count(pg_dump(), MARKERS)
     assert all(before.values()), {name: n for name, n in before.items() if not n}  # the test can see them
     assert list(media_root.rglob("*.jpg"))
     assert AuditEntry.objects.filter(actor=world.user).exists()
 
     _delete_account(world.browser)
 
-    dump = _pg_dump()
+    dump = pg_dump()
     after = _count(dump, MARKERS)
     markers = sum(after.values())
     figure("Erasure (sponsor): markers in the database dump", markers)
@@ -525,18 +498,6 @@ def test_audit_pseudonymise_by_content_type_and_pks_of_deleted_records(world):
     assert not re.search(MARKERS["last name"], json.dumps(entry.changes))
 
 
-def _database_text() -> str:
-    """Every value of every row of every table, as one text to search."""
-    from django.apps import apps
-
-    values = []
-    for model in apps.get_models(include_auto_created=True):
-        names = [field.attname for field in model._meta.concrete_fields]
-        for row in model._base_manager.values_list(*names):
-            values.extend(str(value) for value in row)
-    return "\n".join(values)
-
-
 @pytest.mark.django_db
 def test_erasing_a_group_deletes_its_members_invitations_and_their_names_everywhere(
     sponsor_factory, caseworker, django_capture_on_commit_callbacks
@@ -555,11 +516,11 @@ def test_erasing_a_group_deletes_its_members_invitations_and_their_names_everywh
         {"person": invited.pk, "kind": "identity", "result": "passed", "checked_on": TODAY().isoformat()},
     )
     assert response.status_code == HTTPStatus.FOUND
-    assert "Memberxq" in _database_text()
+    assert "Memberxq" in database_text()
 
     sponsor_erase(user=group.user)
 
-    text = _database_text()
+    text = database_text()
     for marker in ["Memberxq", "memberxq@example.org", "lead.groupxq@example.org", "Kaunas Neighbours"]:
         assert marker.lower() not in text.lower(), marker
     assert not group.persons.exists()

@@ -3,13 +3,10 @@ an anonymised remainder, and no trace of the household's personal data left in t
 
 import datetime
 import json
-import os
-import subprocess
 from http import HTTPStatus
 
 import pytest
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -22,17 +19,10 @@ from portal.models import Notification
 from sponsorship.households.privacy import ErasureReason, household_audit_entries, household_erase, household_export
 from sponsorship.households.services import HouseholdError, household_transfer_request
 from sponsorship.models import Household, HouseholdMember
-from tests.matching import conftest as mediation
+from tests.helpers import pg_dump
 
 pytestmark = pytest.mark.django_db
 
-organisation_factory = mediation.organisation_factory
-organisation = mediation.organisation
-caseworker_of = mediation.caseworker_of
-organisation_caseworker = mediation.organisation_caseworker
-household_factory = mediation.household_factory
-available_offer = mediation.available_offer
-proposal_at = mediation.proposal_at
 
 # Unique markers of one household: none may survive its erasure anywhere in the database.
 MARKERS = {
@@ -145,16 +135,6 @@ def _change_through_admin(client, household: Household, **changes) -> None:
     data.update(changes)
     response = client.post(f"/en/admin/sponsorship/household/{household.pk}/change/", data)
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:3000]
-
-
-@pytest.fixture
-def other_caseworker(caseworker_of, organisation_factory):
-    return caseworker_of(organisation_factory(name="Vilnius Welcome Centre"))
-
-
-@pytest.fixture
-def superuser(user_factory):
-    return user_factory(email="admin@example.org", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -432,18 +412,6 @@ def test_erasure_refuses_an_unknown_reason(household_factory, organisation_casew
         household_erase(household=household, by=organisation_caseworker, reason="because")
 
 
-def _pg_dump() -> str:
-    database = settings.DATABASES["default"]
-    env = {**os.environ}
-    if database.get("PASSWORD"):
-        env["PGPASSWORD"] = str(database["PASSWORD"])
-    command = ["pg_dump", "--data-only", "--no-owner", "--dbname", str(database["NAME"])]
-    for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
-        if database.get(key):
-            command += [flag, str(database[key])]
-    return subprocess.run(command, check=True, capture_output=True, text=True, env=env, timeout=60).stdout
-
-
 @pytest.mark.reliability
 @pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
@@ -454,14 +422,14 @@ def test_no_marker_of_an_erased_household_is_left_in_a_database_dump(
     # Everything is about the household: the export and a print too (both logged).
     assert client.get(_url("export", household.pk)).status_code == HTTPStatus.OK
     assert client.get(_url("print", household.pk)).status_code == HTTPStatus.OK
-    before = _markers_in(_pg_dump())
+    before = _markers_in(pg_dump())
     assert set(before) == set(MARKERS)  # the dump does see the household's data
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_url("erase", household.pk), {"reason": "request", "confirm": "on"})
     assert response.status_code == HTTPStatus.FOUND
 
-    after = _markers_in(_pg_dump())
+    after = _markers_in(pg_dump())
     markers = sum(after.values())
     figure("Erasure (household): markers in the database dump", markers)
     assert markers == 0, after

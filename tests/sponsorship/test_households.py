@@ -21,18 +21,9 @@ from sponsorship.households.services import (
     household_transfer_request,
 )
 from sponsorship.models import Household, HouseholdTransfer
-from tests.matching import conftest as mediation
 
 pytestmark = pytest.mark.django_db
 
-# The mediation tests' fixtures (organisations, caseworkers, households, offers, proposals).
-organisation_factory = mediation.organisation_factory
-organisation = mediation.organisation
-caseworker_of = mediation.caseworker_of
-organisation_caseworker = mediation.organisation_caseworker
-household_factory = mediation.household_factory
-available_offer = mediation.available_offer
-proposal_at = mediation.proposal_at
 
 HEAD = "Olena Kovalenko"
 PHONE = "+370 611 11111"
@@ -52,16 +43,6 @@ def _access_log(household: Household):
         object_pk=str(household.pk),
         action=LogEntry.Action.ACCESS,
     )
-
-
-@pytest.fixture
-def other_organisation(organisation_factory):
-    return organisation_factory(name="Vilnius Welcome Centre")
-
-
-@pytest.fixture
-def superuser(user_factory):
-    return user_factory(email="admin@example.org", is_staff=True, is_superuser=True)
 
 
 # --- Recording ----------------------------------------------------------------------------------------
@@ -86,6 +67,44 @@ def test_household_references_are_unique(organisation_caseworker):
     references = {household_save(household=_new_household(), by=organisation_caseworker).reference for _ in range(5)}
 
     assert len(references) == 5
+
+
+def test_household_save_records_who_recorded_the_consent(organisation_caseworker, caseworker_of, organisation):
+    # Whatever the caller names, the one recording the date of consent is its recorder.
+    household = household_save(
+        household=_new_household(
+            consent_version="1", consent_given_on=datetime.date(2026, 1, 5), consent_recorded_by=caseworker_of()
+        ),
+        by=organisation_caseworker,
+    )
+
+    household.refresh_from_db()
+    assert household.consent_recorded_by == organisation_caseworker
+
+
+def test_household_save_keeps_the_consents_recorder_until_the_consent_date_changes(
+    household_factory, caseworker_of, organisation
+):
+    household = household_factory()
+    recorder = household.consent_recorded_by
+    colleague = caseworker_of(organisation)
+
+    household.phone = "+370 699 99999"
+    household_save(household=household, by=colleague)
+    household.refresh_from_db()
+    assert household.consent_recorded_by == recorder
+
+    household.consent_given_on = household.consent_given_on - datetime.timedelta(days=1)
+    household_save(household=household, by=colleague)
+    household.refresh_from_db()
+    assert household.consent_recorded_by == colleague
+
+
+def test_household_save_records_no_consent_recorder_without_a_consent(organisation_caseworker):
+    household = household_save(household=_new_household(), by=organisation_caseworker)
+
+    household.refresh_from_db()
+    assert household.consent_recorded_by is None
 
 
 def test_household_save_refuses_a_staff_user_without_organisation(user_factory, other_organisation):
@@ -189,13 +208,6 @@ def test_empty_document_numbers_are_no_duplicates(household_factory):
 
 
 # --- Merging -------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def duplicates(household_factory):
-    return household_factory(head_name=HEAD, head_birth_date=BIRTH), household_factory(
-        head_name=HEAD, head_birth_date=BIRTH
-    )
 
 
 def test_household_merge_is_refused_to_caseworkers(duplicates, organisation_caseworker):

@@ -20,18 +20,9 @@ from portal.retention import retention_apply, retention_report
 from portal.tasks import retention_apply_task
 from projects.models import Language
 from sponsorship.models import Household
-from tests.matching import conftest as mediation
 from training.models import Enrolment, EventRegistration, Programme, RecruitmentEvent, Session
 
 pytestmark = pytest.mark.django_db
-
-organisation_factory = mediation.organisation_factory
-organisation = mediation.organisation
-caseworker_of = mediation.caseworker_of
-organisation_caseworker = mediation.organisation_caseworker
-household_factory = mediation.household_factory
-available_offer = mediation.available_offer
-proposal_at = mediation.proposal_at
 
 
 def _months_ago(months: int, days: int = 0) -> datetime.datetime:
@@ -259,9 +250,9 @@ def test_command_dry_run_reports_and_changes_nothing_then_applies(household_fact
 URL = "/en/admin/sponsorship/household/retention/"
 
 
-def test_admin_page_reports_by_category_and_the_admin_applies(client, household_factory, user_factory):
+def test_admin_page_reports_by_category_and_the_admin_applies(client, household_factory, superuser):
     household = _closed(household_factory, months_ago=25)
-    admin = user_factory(email="admin@example.org", is_staff=True, is_superuser=True)
+    admin = superuser
     client.force_login(admin)
 
     page = client.get(URL)

@@ -1,16 +1,12 @@
 """Sponsor rules: profile and consent, verification, group members, matching blockers, export and erasure."""
 
 import datetime
-import io
 import json
 
 import pytest
-from django.apps import apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from housing.models import HousingOffer, Inspection
 from housing.photos import offer_photo_add
@@ -31,15 +27,10 @@ from sponsorship.services import (
     sponsor_reject,
     sponsor_verify,
 )
+from tests.helpers import database_text, jpeg_upload
 
 TODAY = timezone.localdate
 PASSWORD = "correct-horse-battery"
-
-
-def _jpeg(name: str = "room.jpg") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "navy").save(buffer, format="JPEG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def _profile_data(municipality, **extra):
@@ -475,19 +466,13 @@ def test_an_accepted_member_without_checks_blocks_matching(
 # --- Export -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 @pytest.mark.django_db
 def test_sponsor_export_contains_everything_about_the_sponsor_and_is_json(
     sponsor_factory, offer_factory, media_root, django_capture_on_commit_callbacks
 ):
     sponsor = sponsor_factory(email="export@example.org", verified=True, motivation="We have a spare room.")
     draft = offer_factory(sponsor, street_address="Vilniaus g. 1", description="A quiet room.")
-    offer_photo_add(offer=draft, upload=_jpeg(), by=sponsor.user)
+    offer_photo_add(offer=draft, upload=jpeg_upload(), by=sponsor.user)
     submitted = offer_factory(sponsor, street_address="Kauno g. 2")
     with django_capture_on_commit_callbacks(execute=True):
         offer_submit(offer=submitted, by=sponsor.user)
@@ -531,16 +516,6 @@ def test_sponsor_export_of_a_user_without_profile_has_the_account_only(user_fact
 # --- Erasure ----------------------------------------------------------------------------------------
 
 
-def _database_text() -> str:
-    """Every value of every row of every table, as one text to search."""
-    values = []
-    for model in apps.get_models(include_auto_created=True):
-        names = [field.attname for field in model._meta.concrete_fields]
-        for row in model._base_manager.values_list(*names):
-            values.extend(str(value) for value in row)
-    return "\n".join(values)
-
-
 @pytest.fixture
 def erased_world(sponsor_factory, offer_factory, caseworker, media_root, django_capture_on_commit_callbacks):
     """A group sponsor with an inspected (available) offer, a draft with a photo and notifications."""
@@ -572,7 +547,7 @@ def erased_world(sponsor_factory, offer_factory, caseworker, media_root, django_
     )
     available = offer_factory(sponsor, street_address=personal["street_address"], description=personal["description"])
     draft = offer_factory(sponsor, street_address=personal["street_address"], description=personal["description"])
-    offer_photo_add(offer=draft, upload=_jpeg(), by=user)
+    offer_photo_add(offer=draft, upload=jpeg_upload(), by=user)
     with django_capture_on_commit_callbacks(execute=True):
         SponsorProfile.objects.filter(pk=sponsor.pk).update(status=SponsorProfile.Status.PENDING)
         sponsor_verify(sponsor=sponsor, by=caseworker, notes=f"Called {personal['phone']}.")
@@ -592,7 +567,7 @@ def erased_world(sponsor_factory, offer_factory, caseworker, media_root, django_
 
 @pytest.mark.django_db
 def test_erased_world_holds_the_personal_data_before_erasure(erased_world):
-    text = _database_text()
+    text = database_text()
     for value in erased_world["personal"].values():
         assert value in text, value
 
@@ -600,7 +575,7 @@ def test_erased_world_holds_the_personal_data_before_erasure(erased_world):
 @pytest.mark.django_db
 def test_sponsor_erase_leaves_no_personal_data_in_any_row(erased_world, media_root):
     sponsor_erase(user=erased_world["user"])
-    text = _database_text()
+    text = database_text()
     for name, value in erased_world["personal"].items():
         assert value not in text, f"{name} is still stored"
     assert not list(media_root.rglob("*.jpg")), "a photo file is still stored"
@@ -665,7 +640,7 @@ def test_sponsor_erase_of_a_group_member_leaves_no_personal_data(
 
     sponsor_erase(user=member)
 
-    text = _database_text()
+    text = database_text()
     assert "vytaute.member@example.org" not in text
     assert "Narytė" not in text
     assert "lead@example.org" in text  # the group itself is untouched

@@ -1,28 +1,15 @@
-"""Training fixtures: a session language, programmes with modules, sessions and recruitment events.
+"""Training fixtures: a session language, a trainer, programmes with modules and sessions.
 
-The mediation fixtures (households, available offers) come from `tests/matching/conftest.py`, for the
-rule that required training blocks matching.
+Recruitment events (`event_factory`) and the mediation fixtures (households, available offers, for the rule
+that required training blocks matching) come from tests/conftest.py.
 """
 
 import datetime
 import itertools
 
 import pytest
-from django.utils import timezone
 
-from tests.matching.conftest import (  # noqa: F401  (fixtures used by the eligibility tests)
-    available_offer,
-    caseworker_of,
-    household_factory,
-    organisation,
-    organisation_caseworker,
-    organisation_factory,
-)
-
-
-def in_days(days: float) -> datetime.datetime:
-    """Now plus `days`, to the second (as a trainer would enter it, and as iCalendar carries it)."""
-    return (timezone.now() + datetime.timedelta(days=days)).replace(microsecond=0)
+from tests.helpers import in_days
 
 
 @pytest.fixture
@@ -30,6 +17,12 @@ def language(db):
     from projects.models import Language
 
     return Language.objects.get_or_create(code="lt", defaults={"name_en": "Lithuanian", "name_lt": "Lietuvių"})[0]
+
+
+@pytest.fixture
+def trainer(user_factory):
+    """The trainer of the sessions made with `session_factory(trainer=trainer)`, speaking English."""
+    return user_factory(email="trainer@example.org", first_name="Tina", last_name="Trainer", language="en")
 
 
 @pytest.fixture
@@ -109,33 +102,5 @@ def session_factory(language, programme_factory):
             session.refresh_from_db()
         session.modules.set(programme.modules.all() if modules is None else modules)
         return session
-
-    return make
-
-
-@pytest.fixture
-def event_factory(db):
-    """`event_factory(starts_in_days=7, capacity=None, **fields)`: a published information meeting."""
-    from training.models import RecruitmentEvent
-
-    numbers = itertools.count(1)
-
-    def make(*, starts_in_days: float = 7, capacity: int | None = None, **fields):
-        number = next(numbers)
-        starts_at = in_days(starts_in_days)
-        values = {
-            "slug": f"information-meeting-{number}",
-            "kind": RecruitmentEvent.Kind.INFORMATION,
-            "title_en": f"Information meeting {number}",
-            "title_lt": f"Informacinis susitikimas {number}",
-            "title_bg": f"Информационна среща {number}",
-            "description_en": "Come and hear what sponsoring involves.",
-            "starts_at": starts_at,
-            "ends_at": starts_at + datetime.timedelta(hours=2),
-            "place": "Kaunas library",
-            "capacity": capacity,
-        }
-        values.update(fields)
-        return RecruitmentEvent.objects.create(**values)
 
     return make

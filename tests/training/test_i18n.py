@@ -4,7 +4,7 @@ from http import HTTPStatus
 
 import pytest
 
-from tests.portal.test_i18n import SAME_IN_EVERY_LANGUAGE, visible_texts
+from tests.i18n import SAME_IN_EVERY_LANGUAGE, visible_texts
 
 
 @pytest.fixture

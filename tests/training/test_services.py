@@ -3,19 +3,17 @@ required training before matching, recruitment events and their reminders."""
 
 import datetime
 import re
-import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import timezone, translation
 
 from matching.models import MatchProposal
 from matching.services.proposals import ProposalError, proposal_create
 from portal.models import Notification, User
 from sponsorship.selectors import sponsor_matching_blockers
-from tests.training.conftest import in_days
+from tests.helpers import all_at_once, in_days, session_started
 from training.models import Certificate, Enrolment, EventRegistration, ModuleCompletion, Session
 from training.services import (
     TrainingError,
@@ -23,6 +21,7 @@ from training.services import (
     enrolment_cancel,
     event_register,
     events_remind,
+    session_attendance_record,
 )
 from training.services import session_enrol as enrol
 
@@ -36,18 +35,6 @@ def _speaks(user: User, language: str) -> User:
     User.objects.filter(pk=user.pk).update(language=language)
     user.refresh_from_db()
     return user
-
-
-def _started(session: Session) -> Session:
-    """Move a session (with its enrolments made while it was upcoming) to "started an hour ago"."""
-    now = timezone.now()
-    Session.objects.filter(pk=session.pk).update(
-        starts_at=now - datetime.timedelta(hours=1),
-        ends_at=now + datetime.timedelta(hours=2),
-        registration_deadline=now - datetime.timedelta(hours=2),
-    )
-    session.refresh_from_db()
-    return session
 
 
 def _fresh(enrolment: Enrolment) -> Enrolment:
@@ -67,11 +54,6 @@ def people(user_factory):
         return [_speaks(user_factory(email=f"{prefix}{i}@example.org"), "en") for i in range(1, n + 1)]
 
     return make
-
-
-@pytest.fixture
-def trainer(user_factory):
-    return user_factory(email="trainer@example.org", first_name="Tina", last_name="Trainer")
 
 
 # --- Enrolment --------------------------------------------------------------------------------------
@@ -264,7 +246,7 @@ def test_attendance_record_is_only_for_the_trainer_or_staff(session_factory, peo
     session = session_factory(trainer=trainer)
     participant, other = people(2)
     enrolment = enrol(session=session, user=participant)
-    _started(session)
+    session_started(session)
     enrolment = _fresh(enrolment)
 
     for by in (participant, other):
@@ -298,7 +280,7 @@ def test_attendance_record_refuses_a_waiting_list_entry(session_factory, people,
     holder, waiting = people(2)
     enrol(session=session, user=holder)
     entry = enrol(session=session, user=waiting)
-    _started(session)
+    session_started(session)
     entry = _fresh(entry)
 
     with pytest.raises(TrainingError):
@@ -314,7 +296,7 @@ def test_attending_completes_the_modules_the_session_covered(programme_factory, 
     session = session_factory(programme, modules=[first, second], trainer=trainer)
     (participant,) = people(1)
     enrolment = enrol(session=session, user=participant)
-    _started(session)
+    session_started(session)
     enrolment = _fresh(enrolment)
 
     attendance_record(enrolment=enrolment, attended=True, by=trainer)
@@ -336,8 +318,8 @@ def test_completing_every_module_over_two_sessions_issues_one_certificate(
     (participant,) = people(1)
     User.objects.filter(pk=participant.pk).update(first_name="Ona", last_name="Onaitė")
     enrolments = [enrol(session=session, user=participant) for session in (morning, afternoon)]
-    _started(morning)
-    _started(afternoon)
+    session_started(morning)
+    session_started(afternoon)
     enrolments = [_fresh(enrolment) for enrolment in enrolments]
     mail.outbox.clear()
 
@@ -362,7 +344,7 @@ def test_completing_every_module_over_two_sessions_issues_one_certificate(
 def test_certificates_of_different_people_have_different_codes(session_factory, people, trainer):
     session = session_factory(trainer=trainer)
     enrolments = [enrol(session=session, user=user) for user in people(5)]
-    _started(session)
+    session_started(session)
     enrolments = [_fresh(enrolment) for enrolment in enrolments]
 
     for enrolment in enrolments:
@@ -377,7 +359,7 @@ def test_not_attending_completes_nothing_and_issues_no_certificate(session_facto
     session = session_factory(trainer=trainer)
     (participant,) = people(1)
     enrolment = enrol(session=session, user=participant)
-    _started(session)
+    session_started(session)
     enrolment = _fresh(enrolment)
 
     attendance_record(enrolment=enrolment, attended=False, by=trainer)
@@ -387,6 +369,75 @@ def test_not_attending_completes_nothing_and_issues_no_certificate(session_facto
     assert not ModuleCompletion.objects.exists()
     assert not Certificate.objects.exists()
     assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_session_attendance_record_marks_everyone_at_once(session_factory, people, trainer):
+    session = session_factory(trainer=trainer)
+    present, absent = (enrol(session=session, user=user) for user in people(2))
+    session_started(session)
+
+    recorded = session_attendance_record(session=session, attended={present.pk: True, absent.pk: False}, by=trainer)
+
+    assert [(enrolment.pk, enrolment.attended) for enrolment in recorded] == [(present.pk, True), (absent.pk, False)]
+    assert dict(Enrolment.objects.filter(session=session).values_list("pk", "attended")) == {
+        present.pk: True,
+        absent.pk: False,
+    }
+    assert list(Certificate.objects.values_list("user", flat=True)) == [present.user_id]
+    assert not ModuleCompletion.objects.filter(user=absent.user).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", ["waiting list", "other session", "unknown"])
+def test_session_attendance_record_saves_nothing_when_one_row_is_refused(session_factory, people, trainer, bad):
+    session = session_factory(capacity=2, trainer=trainer)
+    first, second, third = people(3)
+    marked = [enrol(session=session, user=first), enrol(session=session, user=second)]
+    waiting = enrol(session=session, user=third)
+    elsewhere = enrol(session=session_factory(trainer=trainer), user=third)
+    session_started(session)
+    bad_pk = {"waiting list": waiting.pk, "other session": elsewhere.pk, "unknown": elsewhere.pk + 1000}[bad]
+
+    with pytest.raises(TrainingError, match="Only enrolled participants can be marked"):
+        # The refused row comes after a good one: nothing is written before every row is checked.
+        session_attendance_record(
+            session=session, attended={marked[0].pk: True, bad_pk: True, marked[1].pk: True}, by=trainer
+        )
+
+    assert set(Enrolment.objects.values_list("attended", flat=True)) == {None}
+    assert not ModuleCompletion.objects.exists()
+    assert not Certificate.objects.exists()
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_session_attendance_record_rolls_every_row_back_when_a_write_fails(
+    session_factory, people, trainer, monkeypatch
+):
+    from training import services
+
+    session = session_factory(trainer=trainer)
+    first, second = (enrol(session=session, user=user) for user in people(2))
+    session_started(session)
+    issue = services.certificate_issue_if_complete
+    calls = []
+
+    def fail_on_the_second(**kwargs):
+        calls.append(kwargs["user"])
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return issue(**kwargs)
+
+    monkeypatch.setattr(services, "certificate_issue_if_complete", fail_on_the_second)
+
+    with pytest.raises(RuntimeError):
+        session_attendance_record(session=session, attended={first.pk: True, second.pk: True}, by=trainer)
+
+    assert calls == [first.user, second.user]
+    assert set(Enrolment.objects.values_list("attended", flat=True)) == {None}
+    assert not ModuleCompletion.objects.exists()
+    assert not Certificate.objects.exists()
 
 
 # --- Required training before matching --------------------------------------------------------------
@@ -411,7 +462,7 @@ def test_required_training_blocks_matching_until_the_sponsor_has_the_certificate
 
     session = session_factory(programme, trainer=trainer)
     enrolment = enrol(session=session, user=sponsor.user)
-    _started(session)
+    session_started(session)
     enrolment = _fresh(enrolment)
     attendance_record(enrolment=enrolment, attended=True, by=trainer)
 
@@ -672,30 +723,6 @@ def test_session_full_clean_accepts_editing_a_past_session(session_factory, trai
 # --- Concurrency ------------------------------------------------------------------------------------
 
 
-def _all_at_once(work, items: list) -> list:
-    """Run `work(item)` for each item in its own thread, all released together; returns each result
-    (or the exception it raised)."""
-    barrier = threading.Barrier(len(items))
-    results: list = [None] * len(items)
-
-    def run(index: int, item) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = work(item)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, item)) for i, item in enumerate(items)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
 @pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_six_people_enrolling_at_once_in_one_seat_get_one_seat_and_five_waiting_places(session_factory, people):
@@ -703,7 +730,7 @@ def test_six_people_enrolling_at_once_in_one_seat_get_one_seat_and_five_waiting_
         session = session_factory(capacity=1)
         users = people(6, prefix=f"round{round_}-")
 
-        results = _all_at_once(lambda user, session=session: enrol(session=session, user=user).status, users)
+        results = all_at_once(lambda user, session=session: enrol(session=session, user=user).status, users)
 
         assert sorted(results) == [E.ENROLLED] + [E.WAITING] * 5, results
         assert Enrolment.objects.filter(session=session, status=E.ENROLLED).count() == 1
@@ -727,7 +754,7 @@ def test_two_seats_cancelled_at_once_promote_two_different_people(session_factor
     enrolments = [enrol(session=session, user=user) for user in users]
     seats = enrolments[:2]
 
-    results = _all_at_once(lambda seat: enrolment_cancel(enrolment=seat, by=seat.user), seats)
+    results = all_at_once(lambda seat: enrolment_cancel(enrolment=seat, by=seat.user), seats)
 
     assert all(isinstance(result, Enrolment) for result in results), results
     assert sorted(result.pk for result in results) == [enrolments[2].pk, enrolments[3].pk]

@@ -7,11 +7,11 @@ from http import HTTPStatus
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from icalendar import Calendar
 
 from portal.models import User
-from training.models import Certificate, Enrolment, EventRegistration, ModuleCompletion, Session
+from tests.helpers import session_started
+from training.models import Certificate, Enrolment, EventRegistration, ModuleCompletion
 from training.services import session_enrol
 
 E = Enrolment.Status
@@ -22,26 +22,10 @@ def _html(response) -> str:
     return response.content.decode()
 
 
-def _started(session: Session) -> Session:
-    now = timezone.now()
-    Session.objects.filter(pk=session.pk).update(
-        starts_at=now - datetime.timedelta(hours=1),
-        ends_at=now + datetime.timedelta(hours=2),
-        registration_deadline=now - datetime.timedelta(hours=2),
-    )
-    session.refresh_from_db()
-    return session
-
-
 @pytest.fixture
 def member(user_factory):
     """A signed-up user (not a sponsor), speaking English."""
     return user_factory(email="member@example.org", first_name="Ona", last_name="Onaitė", language="en")
-
-
-@pytest.fixture
-def trainer(user_factory):
-    return user_factory(email="trainer@example.org", first_name="Tina", last_name="Trainer", language="en")
 
 
 @pytest.fixture
@@ -215,7 +199,7 @@ def test_trainer_marks_attendance_and_full_attendance_issues_the_certificate(
     absent = user_factory(email="absent@example.org", language="en")
     present = session_enrol(session=session, user=member)
     missing = session_enrol(session=session, user=absent)
-    _started(session)
+    session_started(session)
     client.force_login(trainer)
     url = f"/en/training/sessions/{session.pk}/attendance/"
 
@@ -252,7 +236,7 @@ def test_attendance_page_shows_the_refusal_before_the_session_starts(client, ses
 
 @pytest.mark.django_db
 def test_attendance_page_is_forbidden_to_another_sponsor(client, session_factory, trainer, sponsor_factory):
-    session = _started(session_factory(trainer=trainer))
+    session = session_started(session_factory(trainer=trainer))
     client.force_login(sponsor_factory(verified=True).user)
 
     assert client.get(f"/en/training/sessions/{session.pk}/attendance/").status_code == HTTPStatus.FORBIDDEN
