@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Field
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -147,13 +148,14 @@ def offer_save(
 def offer_submit(*, offer: HousingOffer, by: User) -> HousingOffer:
     """The sponsor submits a complete draft for inspection."""
     missing = [
-        str(HousingOffer._meta.get_field(name).verbose_name)
+        str(field.verbose_name)
         for name in REQUIRED_TO_SUBMIT
+        if isinstance(field := HousingOffer._meta.get_field(name), Field)
         if getattr(offer, name) in (None, "")
     ]
     if missing:
         raise OfferError(_("Complete these fields before submitting: %(fields)s.") % {"fields": ", ".join(missing)})
-    if offer.available_from < timezone.localdate():
+    if offer.available_from and offer.available_from < timezone.localdate():
         raise OfferError(_("“Available from” is in the past: choose a date from today on."))
     if offer.cost != HousingOffer.Cost.FREE and offer.monthly_rent is None:
         raise OfferError(_("Give the monthly rent, or choose “free of charge”."))

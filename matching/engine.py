@@ -187,7 +187,9 @@ def score_pairs(
         "needs": needs,
         "waiting": waiting,
     }
-    criteria = {code: computed[code] for code in CRITERION_CODES}  # a criterion listed without its formula fails here
+    criteria = {
+        code: np.asarray(computed[code], dtype=np.float64) for code in CRITERION_CODES
+    }  # a criterion listed without its formula fails here
     used = {code: max(0.0, float(weights.get(code, 0.0))) for code in CRITERION_CODES}
     weight_sum = sum(used.values())
     total = np.zeros(len(hi))
@@ -260,12 +262,12 @@ def solve_greedy(
     order = np.lexsort((listed[pairs.offer], turn_of[pairs.household]))
     left = o.slots.astype(np.int64).copy()
     housed = np.zeros(len(h), dtype=bool)
-    chosen = []
+    picked: list[int] = []
     for index, hh, oo in zip(order.tolist(), pairs.household[order].tolist(), pairs.offer[order].tolist(), strict=True):
         if housed[hh] or left[oo] <= 0:
             continue
         housed[hh] = True
         left[oo] -= 1
-        chosen.append(index)
-    chosen = np.array(sorted(chosen), dtype=np.int64)
+        picked.append(index)
+    chosen = np.array(sorted(picked), dtype=np.int64)
     return Assignment(chosen=chosen, total_score=float(total[chosen].sum()), points=int(points[chosen].sum()))

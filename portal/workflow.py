@@ -26,6 +26,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils.functional import Promise
+
+# A message: a string, or a lazily translated one (`gettext_lazy`).
+StrOrPromise = str | Promise
 
 
 class Role(enum.StrEnum):
@@ -53,8 +57,8 @@ class Workflow:
         steps: Mapping[tuple[str, str], Iterable[str]],
         role_of: Callable[[Any, Any], str],
         error: type[ValidationError],
-        refused: str,
-        denied: str,
+        refused: StrOrPromise,
+        denied: StrOrPromise,
     ) -> None:
         self.statuses = statuses
         self.steps: dict[tuple[str, str], frozenset[str]] = {

@@ -48,7 +48,7 @@ def sponsor_profile_save(
     if profile is not None and profile.erased_at:
         raise SponsorError(_("This account has been deleted."))
     current = consent_current()
-    needs_consent = is_new or profile.consent_text_id != current.pk
+    needs_consent = profile is None or profile.consent_text_id != current.pk
     if needs_consent and not consent:
         raise SponsorError(_("Please agree to the processing of your data to continue."))
     profile = profile or SponsorProfile(user=user)
@@ -116,7 +116,7 @@ def sponsor_decision_notify(*, sponsor_id: int) -> bool:
             .filter(pk=sponsor_id, decision_notified_at__isnull=True, user__isnull=False)
             .first()
         )
-        if sponsor is None or sponsor.status == SponsorProfile.Status.PENDING:
+        if sponsor is None or sponsor.user is None or sponsor.status == SponsorProfile.Status.PENDING:
             return False
         with translation.override(sponsor.user.language):
             if sponsor.status == SponsorProfile.Status.VERIFIED:

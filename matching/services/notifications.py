@@ -64,7 +64,7 @@ class _Message:
 
 
 def _step_message(step: ProposalTransition) -> _Message:
-    messages = {
+    messages: dict[str, tuple[str, str]] = {
         S.SENT: (_("New housing proposal"), _("A caseworker proposes a household for your offer. Please answer.")),
         S.SPONSOR_ACCEPTED: (_("The sponsor accepted"), _("The sponsor accepted the proposal. Ask the household.")),
         S.SPONSOR_DECLINED: (_("The sponsor declined"), _("The sponsor declined the proposal.")),

@@ -140,7 +140,9 @@ def mediation_note_add(
     kind: str = MediationNote.Kind.NOTE,
     meeting_at: datetime.datetime | None = None,
 ) -> MediationNote:
-    household = proposal.household if proposal else placement.household
+    record = proposal or placement
+    assert record is not None, "a note belongs to a proposal or a placement"
+    household = record.household
     if not can_handle_household(by, household):
         raise PermissionDenied
     note = MediationNote(proposal=proposal, placement=placement, kind=kind, meeting_at=meeting_at, text=text, author=by)
