@@ -52,9 +52,7 @@ def household_save(*, household: Household, by: User) -> Household:
         raise PermissionDenied
     if household.pk is not None and not can_handle_household(by, household):
         raise PermissionDenied
-    stored = (
-        Household.objects.filter(pk=household.pk).values("status", "consent_given_on").first() if household.pk else None
-    )
+    stored = Household.objects.filter(pk=household.pk).values("status", "consent_given_on").first() or {}
     before, consent_before = stored.get("status"), stored.get("consent_given_on")
     derived = Household.DERIVED_STATUSES
     if before != household.status and (before in derived or household.status in derived):

@@ -42,17 +42,8 @@ from portal.admin_tools import ScopedAdmin
 from portal.roles import CASEWORKER_PERMISSIONS, CASEWORKERS_GROUP, SPONSORS_GROUP, role_permissions
 from sponsorship import access as sponsorship_access
 from sponsorship.models import Household, HouseholdTransfer
-from tests.matching import conftest as mediation
 from training import access as training_access
 from training.models import Enrolment, Session
-
-organisation_factory = mediation.organisation_factory
-organisation = mediation.organisation
-caseworker_of = mediation.caseworker_of
-organisation_caseworker = mediation.organisation_caseworker
-household_factory = mediation.household_factory
-available_offer = mediation.available_offer
-proposal_at = mediation.proposal_at
 
 ROOT = Path(settings.BASE_DIR)
 APPS = ["portal", "projects", "sponsorship", "training", "housing", "matching"]
