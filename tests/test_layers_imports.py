@@ -12,16 +12,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ["portal", "sponsorship", "matching", "housing", "training", "projects"]
 
-# Imports still waiting for the change that removes them, each with its owner. Remove an entry with
-# its import: the last test fails on an entry that no longer matches anything.
-PENDING = {
-    # The safeguarding suspension in the bulk eligibility rule: its copy is being removed with the
-    # matching engine's rework.
-    ("sponsorship/selectors.py", "sponsors_matchable_ids", "matching.models"),
-    # An offer withdrawn ends its proposals: the offer workflow's rework moves this call.
-    ("housing/services.py", "offer_transition", "matching.services.proposals"),
-}
-
 
 def _modules() -> list[Path]:
     return sorted(
@@ -116,15 +106,8 @@ def test_the_finder_sees_imports_in_functions_methods_and_nested_functions(tmp_p
 
 def test_no_app_imports_another_inside_a_function_except_in_app_config_ready():
     offending = [
-        f"{path}:{line} {function}() imports {module}"
-        for path, function, module, line in _cross_app_local_imports()
-        if (path, function, module) not in PENDING
+        f"{path}:{line} {function}() imports {module}" for path, function, module, line in _cross_app_local_imports()
     ]
     assert offending == [], "Import at module level, or reach the higher app through a registry:\n" + "\n".join(
         offending
     )
-
-
-def test_every_pending_exception_still_exists():
-    found = {(path, function, module) for path, function, module, _line in _cross_app_local_imports()}
-    assert sorted(PENDING - found) == [], "Remove from PENDING what is gone"
