@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -12,6 +11,7 @@ from portal.admin_tools import (
     admin_form_view,
 )
 from sponsorship import services
+from sponsorship.forms import DecisionForm
 from sponsorship.models import (
     ConsentText,
     SponsorCheck,
@@ -19,20 +19,6 @@ from sponsorship.models import (
     SponsorProfile,
 )
 from sponsorship.selectors import sponsor_matching_blockers
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("verify", _("Verify the sponsor")), ("reject", _("Reject the sponsor"))],
-        widget=forms.RadioSelect,
-    )
-    notes = forms.CharField(label=_("Notes for caseworkers"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    reason = forms.CharField(
-        label=_("Reason for a rejection (the sponsor reads it)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
 
 
 class SponsorPersonInline(admin.TabularInline):

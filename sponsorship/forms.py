@@ -64,3 +64,19 @@ class AccountDeleteForm(forms.Form):
         label=_("I understand that my account and personal data will be deleted and my offers withdrawn."),
         required=True,
     )
+
+
+class DecisionForm(forms.Form):
+    """A caseworker verifies or rejects a sponsor (in the admin)."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("verify", _("Verify the sponsor")), ("reject", _("Reject the sponsor"))],
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(label=_("Notes for caseworkers"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for a rejection (the sponsor reads it)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
