@@ -289,7 +289,7 @@ def _count(text: str, markers: dict[str, str]) -> dict[str, int]:
 
 @pytest.mark.reliability
 @pytest.mark.needs_postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_erased_sponsor_leaves_no_marker_in_a_full_database_dump(user_factory, municipality, media_root, figure):
     world = _build_world(user_factory, municipality, media_root)
     before = _count(pg_dump(), MARKERS)
