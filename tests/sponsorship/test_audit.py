@@ -95,7 +95,7 @@ def test_the_data_download_takes_staff_changes_from_the_audit_log_not_the_admins
     data = json.loads(client.get(reverse("sponsorship:export")).content)
 
     [entry] = [item for item in data["audit_trail"] if item["record"] == "sponsorship.sponsorcheck"]
-    assert entry["by"] == {"role": "staff", "organisation": None}
+    assert entry["by"] == {"role": "staff", "organisation": caseworker.organisation.name}
     assert entry["action"] == "create"
     assert {"kind", "notes", "result"} <= set(entry["fields"])
     assert STAFF_NOTE not in json.dumps(data, ensure_ascii=False)  # staff notes are not the sponsor's

@@ -100,7 +100,7 @@ def test_matching_registers_the_household_part_with_its_merge():
 
 
 def test_training_registers_its_matching_requirement_and_both_rules_apply_it(sponsor_factory):
-    assert list(sponsor_selectors._REQUIREMENTS) == ["training"]
+    assert sorted(sponsor_selectors._REQUIREMENTS) == ["safeguarding", "training"]
     sponsor = sponsor_factory(email="requirement@example.org", verified=True)
     requirement = sponsor_selectors._REQUIREMENTS["training"]
     assert requirement.blockers(sponsor) == []
@@ -117,4 +117,25 @@ def test_training_registers_its_matching_requirement_and_both_rules_apply_it(spo
     assert requirement.blockers(sponsor) == expected
     assert requirement.unmet({sponsor.pk: sponsor.user_id}) == {sponsor.pk}
     assert sponsor_selectors.sponsor_matching_blockers(sponsor=sponsor) == expected
-    assert sponsor_selectors.sponsors_matchable_ids(sponsor_ids=[sponsor.pk]) == set()
+    assert sponsor_selectors.sponsors_eligible_ids(sponsor_ids=[sponsor.pk]) == set()
+
+
+def test_matching_registers_suspension_which_blocks_a_sponsor_but_is_left_to_the_run_in_bulk(
+    sponsor_factory, caseworker
+):
+    from matching.models import SafeguardingConcern
+    from matching.services.safeguarding import concern_close, concern_raise
+
+    requirement = sponsor_selectors._REQUIREMENTS["safeguarding"]
+    assert requirement.blockers.__module__ == "matching.selectors"
+    assert requirement.unmet is None  # the run applies it as its own `suspended` constraint
+    sponsor = sponsor_factory(email="suspended@example.org", verified=True)
+    concern = concern_raise(sponsor=sponsor, by=caseworker, severity=SafeguardingConcern.Severity.HIGH, note="Check.")
+
+    expected = ["An open safeguarding concern suspends matching."]
+    assert requirement.blockers(sponsor) == expected
+    assert sponsor_selectors.sponsor_matching_blockers(sponsor=sponsor) == expected
+    assert sponsor_selectors.sponsors_eligible_ids(sponsor_ids=[sponsor.pk]) == {sponsor.pk}
+
+    concern_close(concern=concern, by=caseworker, note="Resolved.")
+    assert sponsor_selectors.sponsor_matching_blockers(sponsor=sponsor) == []
