@@ -163,7 +163,11 @@ _tasks_loaded = False
 
 
 def task_registered(name: str) -> bool:
-    """Whether a task is registered with the Celery app under `name` (every app's tasks loaded first)."""
+    """Whether a task is registered with the Celery app under `name` (every app's tasks loaded first,
+    unless it is already there: a worker has them all, and loading them again inside a running task
+    stalls it)."""
+    if name in current_app.tasks:
+        return True
     tasks_load()
     return name in current_app.tasks
 
