@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement, ProposalTransition, SafeguardingConcern
 from matching.selectors import sponsor_mediation_export
+from matching.services.households import household_status_sync
 from matching.services.proposals import S, proposal_transition
 from portal.models import User
 from portal.privacy import ErasureResult, fields_pseudonymise, iso_date, staff_organisation
@@ -182,9 +183,11 @@ def _audit_targets(household: Household):
 
 
 def _merge(keep: Household, duplicate: Household) -> None:
-    """A duplicate household's proposals and placements move to the household that is kept."""
+    """A duplicate household's proposals and placements move to the household that is kept, whose status
+    then follows them (the one rule: `household_status_sync`)."""
     MatchProposal.objects.filter(household=duplicate).update(household=keep)
     Placement.objects.filter(household=duplicate).update(household=keep)
+    household_status_sync(household_id=keep.pk)
 
 
 def register() -> None:

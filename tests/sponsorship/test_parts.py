@@ -139,3 +139,22 @@ def test_matching_registers_suspension_which_blocks_a_sponsor_but_is_left_to_the
 
     concern_close(concern=concern, by=caseworker, note="Resolved.")
     assert sponsor_selectors.sponsor_matching_blockers(sponsor=sponsor) == []
+
+
+def test_a_merge_derives_the_kept_households_status_from_the_proposals_it_receives(
+    household_factory, proposal_at, superuser
+):
+    from sponsorship.households.services import household_merge
+    from sponsorship.models import Household
+
+    proposal = proposal_at("proposed")
+    duplicate = proposal.household
+    keep = household_factory(caseworker=duplicate.caseworker)
+    assert keep.status == Household.Status.SEEKING
+
+    household_merge(keep=keep, duplicate=duplicate, by=superuser)
+
+    keep.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert proposal.__class__.objects.get(pk=proposal.pk).household_id == keep.pk
+    assert (keep.status, duplicate.status) == (Household.Status.PROPOSED, Household.Status.CLOSED)
