@@ -116,6 +116,17 @@ def _fresh_cache():
 _user_numbers = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _publish_unpaused():
+    """A publish that failed in an earlier test pauses publishing in this process for a few seconds
+    (`portal.services`): each test starts without that memory, so its tasks go to the broker."""
+    from portal import services
+
+    services._publish_paused_until.clear()
+    yield
+    services._publish_paused_until.clear()
+
+
 @pytest.fixture
 def user_factory(db):
     """`user_factory(email=None, password=..., verified=True, mfa=None, **fields)`: a user with a verified
