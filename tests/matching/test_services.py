@@ -29,6 +29,8 @@ from portal.models import Notification, QueuedTask
 from sponsorship.models import Household
 from sponsorship.selectors import sponsor_matching_blockers
 from tests.helpers import all_at_once
+from tests.helpers import record_force as _set
+from tests.helpers import status_of as _status
 
 S = MatchProposal.Status
 Offer = HousingOffer.Status
@@ -43,18 +45,6 @@ NOTIFY_TASK = "matching.tasks.proposal_step_notify_task"
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _set(proposal: MatchProposal, **fields) -> MatchProposal:
-    """Put the proposal in a state directly, bypassing the services (and so recording no step)."""
-    MatchProposal.objects.filter(pk=proposal.pk).update(**fields)
-    proposal.refresh_from_db()
-    return proposal
-
-
-def _status(obj) -> str:
-    obj.refresh_from_db()
-    return obj.status
 
 
 def _state(proposal: MatchProposal) -> tuple:

@@ -20,6 +20,8 @@ from matching.services.proposals import PROPOSAL_WORKFLOW, proposal_create, prop
 from portal.models import QueuedTask
 from portal.workflow import Role
 from sponsorship.models import Household
+from tests.helpers import record_force as _set
+from tests.helpers import status_of as _status
 
 S = MatchProposal.Status
 Offer = HousingOffer.Status
@@ -41,17 +43,6 @@ EXPECTED = {
     (S.MEETING, Role.CASEWORKER): {S.CONFIRMED, S.WITHDRAWN},
 }
 REACHABLE = [S.PROPOSED, S.APPROVED, S.SENT, S.SPONSOR_ACCEPTED, S.BENEFICIARY_ACCEPTED, S.MEETING]
-
-
-def _set(proposal: MatchProposal, **fields) -> MatchProposal:
-    MatchProposal.objects.filter(pk=proposal.pk).update(**fields)
-    proposal.refresh_from_db()
-    return proposal
-
-
-def _status(obj) -> str:
-    obj.refresh_from_db()
-    return obj.status
 
 
 # --- The table ---------------------------------------------------------------------------------------------
