@@ -38,6 +38,7 @@ setup: install compilemessages
 	$(MANAGE) roles_ensure
 	$(MANAGE) createcachetable
 	$(MANAGE) seed_content
+	$(MANAGE) collectstatic --noinput --verbosity 0
 
 run: export DEBUG ?= 1
 run: export MFA_TOTP_INSECURE_BYPASS_CODE ?= 000000

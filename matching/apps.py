@@ -12,7 +12,7 @@ class MatchingConfig(AppConfig):
         from housing.models import HousingOffer
         from housing.signals import offer_leaving
         from matching import models, privacy
-        from matching.selectors import proposals_for_sponsor, sponsor_suspension_blockers
+        from matching.selectors import proposal_list_for_sponsor, sponsor_suspension_blockers
         from matching.services.proposals import offer_left
         from portal.panels import Panel, panel_register
         from sponsorship.selectors import MatchingRequirement, matching_requirement_register
@@ -39,7 +39,7 @@ class MatchingConfig(AppConfig):
                 name="proposals",
                 order=10,
                 template="matching/_sponsor_proposals.html",
-                context=lambda request: {"proposals": proposals_for_sponsor(user=request.user)},
+                context=lambda request: {"proposals": proposal_list_for_sponsor(user=request.user)},
             )
         )
         # An open high-severity safeguarding concern suspends the sponsor from matching.

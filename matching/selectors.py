@@ -50,6 +50,15 @@ def proposals_for_sponsor(*, user) -> QuerySet[MatchProposal]:
     )
 
 
+def proposal_list_for_sponsor(*, user) -> list[MatchProposal]:
+    """The proposals of `proposals_for_sponsor` as their sponsor's page lists them: status and names only."""
+    return list(
+        proposals_for(user, as_sponsor=True)
+        .select_related("household", "offer__municipality")
+        .only(*_PROPOSAL_LABEL_FIELDS, "status", "created_at")
+    )
+
+
 def household_for_sponsor(*, proposal: MatchProposal) -> dict:
     """What a sponsor may know of the proposed household: size, composition and needs; the name and
     contacts only once the household accepted and consented to share them."""
@@ -76,22 +85,48 @@ def household_for_sponsor(*, proposal: MatchProposal) -> dict:
 
 
 def caseworker_agenda(*, user, today: datetime.date | None = None) -> dict:
-    """What needs a caseworker's action, within their organisation (all, for admins)."""
+    """What needs a caseworker's action, within their organisation (all, for admins): two queries
+    whatever the number of proposals and follow-ups, reading only the columns the page shows."""
     today = today or timezone.localdate()
-    proposals = proposals_for(user).select_related("household", "offer__municipality")
-    follow_ups = follow_ups_for(user).select_related("placement__household", "placement__offer")
+    status = MatchProposal.Status
+    to_decide_statuses = {status.SPONSOR_ACCEPTED, status.BENEFICIARY_ACCEPTED}
+    awaiting = set(MatchProposal.AWAITING)
+    proposals = (
+        proposals_for(user)
+        .filter(status__in={status.PROPOSED, *awaiting, *to_decide_statuses})
+        .select_related("household", "offer__municipality")
+        .only(*_PROPOSAL_LABEL_FIELDS, "status", "awaiting_since", "created_at")
+    )
     overdue_since = timezone.now() - datetime.timedelta(hours=settings.PROPOSAL_REMINDER_HOURS)
-    return {
-        "to_review": proposals.filter(status=MatchProposal.Status.PROPOSED),
-        "overdue": proposals.filter(status__in=MatchProposal.AWAITING, awaiting_since__lte=overdue_since),
-        "waiting": proposals.filter(status__in=MatchProposal.AWAITING, awaiting_since__gt=overdue_since),
-        "to_decide": proposals.filter(
-            status__in=[MatchProposal.Status.SPONSOR_ACCEPTED, MatchProposal.Status.BENEFICIARY_ACCEPTED]
-        ),
-        "follow_ups": follow_ups.filter(
-            done_on__isnull=True, due_on__lte=today + datetime.timedelta(days=7), placement__end_date__isnull=True
-        ),
-    }
+    agenda: dict[str, list] = {"to_review": [], "overdue": [], "waiting": [], "to_decide": []}
+    for proposal in proposals:
+        if proposal.status == status.PROPOSED:
+            agenda["to_review"].append(proposal)
+        if proposal.status in awaiting and proposal.awaiting_since is not None:
+            agenda["overdue" if proposal.awaiting_since <= overdue_since else "waiting"].append(proposal)
+        if proposal.status in to_decide_statuses:
+            agenda["to_decide"].append(proposal)
+    agenda["follow_ups"] = list(
+        follow_ups_for(user)
+        .filter(done_on__isnull=True, due_on__lte=today + datetime.timedelta(days=7), placement__end_date__isnull=True)
+        .select_related("placement__household", "placement__offer__municipality")
+        .only(
+            "placement_id",
+            "due_on",
+            *(f"placement__{field}" for field in _PROPOSAL_LABEL_FIELDS if field != "pk"),
+        )
+    )
+    return agenda
+
+
+# What "household ↔ offer" (a proposal's or a placement's name) reads: the household's reference, the
+# offer's kind, number and municipality (its name in each language, for modeltranslation's fallbacks).
+_PROPOSAL_LABEL_FIELDS = (
+    "pk",
+    "household__reference",
+    "offer__kind",
+    *(f"offer__municipality__name_{code}" for code in settings.MODELTRANSLATION_LANGUAGES),
+)
 
 
 def matching_run_report(*, run: MatchingRun, user, limit: int = 200) -> dict:

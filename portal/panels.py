@@ -41,7 +41,12 @@ def panels_for(*, page: str) -> list[Panel]:
 
 
 def panels_render(*, page: str, request: HttpRequest) -> list[SafeString]:
-    """The panels of `page` as HTML, in their order, for the page's template to place."""
+    """The panels of `page` as HTML, in their order, for the page's template to place.
+
+    A panel's template gets its own context and `request`, not the context processors' output: the page
+    has computed that once already (the unread count, the language links, …), and running them again for
+    every panel cost a query and a URL translation each time."""
     return [
-        render_to_string(panel.template, panel.context(request), request=request) for panel in panels_for(page=page)
+        render_to_string(panel.template, {"request": request, **panel.context(request)})
+        for panel in panels_for(page=page)
     ]

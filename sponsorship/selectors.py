@@ -27,14 +27,18 @@ def consent_current() -> ConsentText:
 
 
 def sponsor_for_user(*, user) -> SponsorProfile | None:
+    """The user's own sponsor profile (None until they complete it), `user` attached to it. Its languages
+    are read when something reads them (the profile form), not on every sponsor page."""
     if not user.is_authenticated:
         return None
-    return (
+    sponsor = (
         SponsorProfile.objects.filter(user=user, erased_at__isnull=True)
         .select_related("municipality", "consent_text")
-        .prefetch_related("languages")
         .first()
     )
+    if sponsor is not None:
+        sponsor.user = user
+    return sponsor
 
 
 def sponsor_persons(*, sponsor: SponsorProfile) -> QuerySet[SponsorPerson]:

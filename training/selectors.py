@@ -114,11 +114,16 @@ def next_session(*, programme: Programme) -> Session | None:
 
 def training_agenda(*, user) -> dict:
     """A person's training at a glance (their sponsor page): each required programme they lack with its
-    next open session (or None), their enrolments that are not cancelled, and their certificates."""
+    next open session (or None), their enrolments that are not cancelled, and their certificates. A fixed
+    number of queries, whatever the number of programmes."""
+    missing = missing_required_training(user=user)
+    next_sessions: dict[int, Session] = {}
+    if missing:
+        sessions = session_list().filter(programme__in=missing, registration_deadline__gte=timezone.now())
+        for session in sessions.order_by("starts_at"):
+            next_sessions.setdefault(session.programme_id, session)
     return {
-        "training_missing": [
-            (programme, next_session(programme=programme)) for programme in missing_required_training(user=user)
-        ],
+        "training_missing": [(programme, next_sessions.get(programme.pk)) for programme in missing],
         "enrolments": Enrolment.objects.filter(user=user)
         .exclude(status=Enrolment.Status.CANCELLED)
         .select_related("session__programme"),

@@ -254,9 +254,17 @@ PRIVATE_MEDIA_INTERNAL_URL = env_str("PRIVATE_MEDIA_INTERNAL_URL", "")
 # Readable by the front server's workers (another user, read-only volume); never executable.
 FILE_UPLOAD_PERMISSIONS = 0o644
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
+# Static files: with DEBUG off they are served from STATIC_ROOT, filled by `collectstatic` (`make setup`,
+# the Dockerfile), under names carrying a hash of their content, compressed (gzip), and WhiteNoise sends
+# them with far-future, immutable caching. Development (DEBUG on) serves static/ as it is.
+STATICFILES_BACKEND = (
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+    if DEBUG
+    else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+)
 STORAGES = {
     "default": {"BACKEND": "portal.media.PrivateStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": STATICFILES_BACKEND},
 }
 WHITENOISE_USE_FINDERS = DEBUG
 

@@ -28,6 +28,9 @@ SECURE_SSL_REDIRECT = False
 CSRF_COOKIE_SECURE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 WHITENOISE_AUTOREFRESH = True
+# Pages name static files as they are, so that tests need no `collectstatic`; the production storage
+# (hashed names, compression, immutable caching) has its own test (tests/portal/test_static_files.py).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

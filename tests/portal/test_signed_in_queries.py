@@ -1,0 +1,128 @@
+"""The signed-in pages (a sponsor's page, a sponsor's offer page, the caseworker dashboard) read the
+database a fixed number of times, whatever the number of offers, proposals, households and follow-ups.
+
+Each test measures a page with few rows, adds rows, and measures it again: the counts must be equal, and
+stay under a ceiling so that a new query per request is a decision, not an accident. Speed itself is
+measured by the benchmark, never here.
+"""
+
+import datetime
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK, url
+    return len(captured), response.content.decode()
+
+
+def _required_programme(slug: str):
+    """A published programme required before matching, with an open session in ten days."""
+    from projects.models import Language
+    from training.models import Programme, Session
+
+    programme = Programme.objects.create(
+        slug=slug,
+        title=f"Course {slug}",
+        description="Before hosting.",
+        audience=Programme.Audience.SPONSORS,
+        required_for_matching=True,
+    )
+    starts_at = timezone.now() + datetime.timedelta(days=10)
+    Session.objects.create(
+        programme=programme,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=2),
+        registration_deadline=starts_at - datetime.timedelta(days=1),
+        capacity=10,
+        place="Kaunas",
+        language=Language.objects.get_or_create(code="lt", defaults={"name_en": "Lithuanian"})[0],
+    )
+
+
+def test_the_sponsor_page_reads_a_fixed_number_of_queries(
+    client, sponsor_factory, offer_factory, available_offer, proposal_at, django_assert_max_num_queries
+):
+    sponsor = sponsor_factory(email="constant@example.org", verified=True)
+    from training.models import Programme
+
+    proposal_at("sent", offer=available_offer(sponsor))
+    _required_programme("first")
+    client.force_login(sponsor.user)
+    few, _page = _queries(client, "/en/sponsor/")
+
+    # Five more offers, two more proposals (made while no training is required: it blocks proposals) and
+    # one more required programme.
+    for number in range(3):
+        offer_factory(sponsor, street_address=f"Constant g. {number}")
+    Programme.objects.update(required_for_matching=False)
+    for _ in range(2):
+        proposal_at("sponsor_accepted", offer=available_offer(sponsor))
+    Programme.objects.update(required_for_matching=True)
+    _required_programme("second")
+    many, page = _queries(client, "/en/sponsor/")
+
+    assert page.count('class="card item-card"') == 6 + 3  # the offers and the proposals
+    assert "Course first" in page and "Course second" in page
+    assert many == few
+    with django_assert_max_num_queries(14):
+        client.get("/en/sponsor/")
+
+
+def test_a_sponsors_offer_page_reads_a_fixed_number_of_queries(
+    client, sponsor_factory, offer_factory, available_offer, django_assert_max_num_queries
+):
+    sponsor = sponsor_factory(email="constant@example.org", verified=True)
+    draft = offer_factory(sponsor)  # one step, no inspection
+    inspected = available_offer(sponsor)  # submitted, inspected, available: more steps and an inspection
+    client.force_login(sponsor.user)
+
+    few, _page = _queries(client, draft.get_absolute_url())
+    many, _page = _queries(client, inspected.get_absolute_url())
+
+    assert many == few
+    with django_assert_max_num_queries(9):
+        client.get(inspected.get_absolute_url())
+
+
+def test_the_caseworker_dashboard_reads_a_fixed_number_of_queries(
+    client, caseworker, proposal_at, django_assert_max_num_queries
+):
+    from matching.models import FollowUp, Placement
+
+    def placement_due_soon(proposal):
+        """A placement of `proposal`'s household, with a follow-up due tomorrow."""
+        placement = Placement.objects.create(
+            proposal=proposal,
+            household=proposal.household,
+            offer=proposal.offer,
+            move_in_date=timezone.localdate(),
+            agreed_months=6,
+            created_by=caseworker,
+        )
+        FollowUp.objects.create(placement=placement, due_on=timezone.localdate() + datetime.timedelta(days=1))
+
+    statuses = ["proposed", "sent"]
+    for status in statuses:
+        proposal_at(status)
+    placement_due_soon(proposal_at("meeting"))
+    client.force_login(caseworker)
+    few, _page = _queries(client, "/en/caseworker/")
+
+    for status in ["proposed", "sent", "sponsor_accepted", "beneficiary_accepted"] * 2 + ["proposed", "sent"]:
+        proposal_at(status)
+    placement_due_soon(proposal_at("meeting"))
+    many, page = _queries(client, "/en/caseworker/")
+
+    assert page.count("/matching/matchproposal/") >= 12
+    assert many == few
+    with django_assert_max_num_queries(7):
+        client.get("/en/caseworker/")
