@@ -205,6 +205,9 @@ class InspectionAdmin(ScopedAdmin):
     records_for = staticmethod(inspections_for)
     list_display = ["offer", "visited_on", "inspector", "result"]
     list_filter = ["result"]
+    list_select_related = ["offer__municipality", "inspector"]
+    # Newest visits first (the model's order, by offer, would sort every inspection by its offer's date).
+    ordering = ["-visited_on", "-pk"]
     readonly_fields = ["offer", "visited_on", "inspector", "result", *Inspection.CHECKLIST, "notes", "created_at"]
 
     def has_add_permission(self, request):

@@ -118,6 +118,7 @@ class HousingOffer(models.Model):
         verbose_name = _("housing offer")
         verbose_name_plural = _("housing offers")
         ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["-updated_at", "-id"], name="offer_updated_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(available_until__isnull=True)
@@ -228,6 +229,7 @@ class Inspection(models.Model):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         ordering = ["offer", "-visited_on", "-pk"]
+        indexes = [models.Index(fields=["-visited_on", "-id"], name="inspection_visited_idx")]
 
     def __str__(self) -> str:
         return f"{self.visited_on}: {self.get_result_display()}"

@@ -79,6 +79,7 @@ class MatchProposalAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedA
     list_display = ["__str__", "status", "score", "run", "awaiting_since", "created_at"]
     list_filter = ["status"]
     search_fields = ["household__reference"]
+    list_select_related = ["household", "offer__municipality", "run"]
     autocomplete_fields = ["household", "offer"]
     # The engine writes the explanation (shown as "Why this match"); nobody types it by hand.
     exclude = ["explanation"]
@@ -189,6 +190,7 @@ class PlacementAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedAdmin
     list_display = ["__str__", "move_in_date", "agreed_months", "end_date", "outcome"]
     list_filter = ["outcome"]
     search_fields = ["household__reference"]
+    list_select_related = ["household", "offer__municipality"]
     readonly_fields = [
         "proposal",
         "household",
@@ -252,6 +254,7 @@ class SafeguardingConcernAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
     records_for = staticmethod(concerns_for)
 
     list_display = ["sponsor", "severity", "raised_at", "closed_at"]
+    list_select_related = ["sponsor__user"]
     list_filter = ["severity", ("closed_at", admin.EmptyFieldListFilter)]
     autocomplete_fields = ["sponsor"]
     fields = ["sponsor", "placement", "severity", "note", "raised_by", "closed_at", "closed_by", "closing_note"]
@@ -324,6 +327,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
         "ratio",
     ]
     list_filter = ["status", "trigger"]
+    list_select_related = ["policy"]
     fields = [
         "status",
         "trigger",

@@ -250,6 +250,7 @@ class MatchProposal(models.Model):
         verbose_name = _("match proposal")
         verbose_name_plural = _("match proposals")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="proposal_created_idx")]
         constraints = [
             # A household is proposed for the same offer only once while a proposal is open.
             models.UniqueConstraint(
@@ -328,6 +329,7 @@ class Placement(models.Model):
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         ordering = ["-move_in_date", "-pk"]
+        indexes = [models.Index(fields=["-move_in_date", "-id"], name="placement_move_in_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["offer", "slot"],

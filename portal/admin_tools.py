@@ -10,11 +10,14 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.options import IncorrectLookupParameters, InlineModelAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connections, models
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 
@@ -136,21 +139,143 @@ class ValidKeysInlineMixin(ValidKeysAdminMixin):
         return super().get_formset(request, obj, **kwargs)
 
 
+# --- Lists of national size ----------------------------------------------------------------------------
+
+
+class LargeTablePaginator(Paginator):
+    """A changelist's paginator that never counts a huge table on every page load.
+
+    - The whole table (no filter, no search, no scope: an admin's or an offer list's first page) on
+      PostgreSQL: the planner's estimate (`pg_class.reltuples`, kept by ANALYZE and autovacuum), once
+      the table holds more than `estimate_above` rows; small tables are counted exactly.
+    - Anything filtered (a caseworker's organisation, a filter, a search): counted exactly up to
+      `count_limit` rows (`SELECT COUNT(*) FROM (… LIMIT n)`), so a count stops early however many rows
+      match; beyond it the list says "more than" and pages as far as the limit.
+
+    `count_is_exact` tells the changelist's template which it was ("about", "more than").
+    """
+
+    estimate_above = 10_000
+    count_limit = 10_000
+
+    count_is_exact = True
+    count_is_capped = False
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet):
+            return super().count
+        estimate = self._estimate(queryset)
+        if estimate is not None and estimate > self.estimate_above:
+            self.count_is_exact = False
+            return estimate
+        # Without its order: the count may then stop at the limit instead of sorting every match.
+        counted = queryset.order_by()[: self.count_limit + 1].count()
+        if counted > self.count_limit:
+            self.count_is_exact = False
+            self.count_is_capped = True
+            return self.count_limit
+        return counted
+
+    @staticmethod
+    def _estimate(queryset: QuerySet) -> int | None:
+        """The planner's row count of the queryset's table, when the queryset is the whole table."""
+        connection = connections[queryset.db]
+        query = queryset.query
+        if connection.vendor != "postgresql" or query.where or query.distinct or query.combinator:
+            return None
+        if query.low_mark or query.high_mark is not None or query.annotation_select:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
+                [connection.ops.quote_name(queryset.model._meta.db_table)],
+            )
+            row = cursor.fetchone()
+        # -1: never analysed (PostgreSQL 14+), 0: maybe never analysed either; count those.
+        return int(row[0]) if row and row[0] and row[0] > 0 else None
+
+
+def _search_lookup(model, field: str) -> Callable[[str], models.Q] | None:
+    """The condition of one search field for one word, as Django's admin builds it (`^` starts with,
+    `=` equals, otherwise contains, case-insensitive), except that each hop along a foreign key is a
+    subquery on the related table (`sponsor__in=SponsorProfile.objects.filter(…)`) instead of a join:
+    the related table's own (trigram) index finds the few matching rows, and the searched table is not
+    joined to every related row first. None when the field is not a plain path of forward relations
+    (an explicit lookup, `@` full-text, a reverse or many-to-many relation): Django's search then."""
+    lookup = {"^": "istartswith", "=": "iexact"}.get(field[:1], "icontains")
+    path = field.lstrip("^=").split("__")
+    if field.startswith("@"):
+        return None
+    hops = []
+    opts = model._meta
+    for index, name in enumerate(path):
+        try:
+            db_field = opts.get_field(opts.pk.name if name == "pk" else name)
+        except FieldDoesNotExist:
+            return None
+        last = index == len(path) - 1
+        if db_field.is_relation:
+            if last or not (db_field.many_to_one or db_field.one_to_one) or db_field.auto_created:
+                return None
+            hops.append((db_field.name, db_field.related_model, db_field.target_field.attname))
+            opts = db_field.related_model._meta
+        elif not last:
+            return None
+    leaf = f"{path[-1]}__{lookup}"
+
+    def condition(word: str) -> models.Q:
+        q = models.Q(**{leaf: word})
+        for name, related_model, target in reversed(hops):
+            q = models.Q(**{f"{name}__in": related_model._base_manager.filter(q).values(target)})
+        return q
+
+    return condition
+
+
+class LargeTableAdminMixin:
+    """Every admin of the portal (see `PortalAdminSite`): lists are paged by `LargeTablePaginator`,
+    the changelist does not count the unfiltered table a second time for "(N total)", and a search
+    through foreign keys asks each related table by subquery (`_search_lookup`), with the same results
+    as Django's search: each word must match one of the fields."""
+
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        fields = [str(field) for field in self.get_search_fields(request)]
+        conditions = [_search_lookup(queryset.model, field) for field in fields]
+        if not search_term or not fields or None in conditions:
+            return super().get_search_results(request, queryset, search_term)
+        words = []
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            words.append(bit)
+        match = models.Q()
+        for word in words:
+            match &= models.Q.create([condition(word) for condition in conditions], connector=models.Q.OR)
+        return queryset.filter(match), False
+
+
 def with_valid_keys(admin_class):
-    """`admin_class` (and its inlines) with `ValidKeysAdminMixin` in front, unless it has it already."""
+    """`admin_class` (and its inlines) with `ValidKeysAdminMixin` in front, unless it has it already;
+    a model admin gets `LargeTableAdminMixin` too."""
     if issubclass(admin_class, ValidKeysAdminMixin):
         return admin_class
     attrs = {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__}
     if getattr(admin_class, "inlines", None):
         attrs["inlines"] = [with_valid_keys(inline) for inline in admin_class.inlines]
-    mixin = ValidKeysInlineMixin if issubclass(admin_class, InlineModelAdmin) else ValidKeysAdminMixin
-    return type(admin_class.__name__, (mixin, admin_class), attrs)
+    if issubclass(admin_class, InlineModelAdmin):
+        return type(admin_class.__name__, (ValidKeysInlineMixin, admin_class), attrs)
+    return type(admin_class.__name__, (ValidKeysAdminMixin, LargeTableAdminMixin, admin_class), attrs)
 
 
 class PortalAdminSite(admin.AdminSite):
     """The portal's admin site (`admin.site`, see `portal.apps.PortalAdminConfig`): every admin
-    registered on it, the portal's and those of the libraries alike, gets `ValidKeysAdminMixin`, as
-    Django itself subclasses an admin class given options at registration."""
+    registered on it, the portal's and those of the libraries alike, gets `ValidKeysAdminMixin` and
+    `LargeTableAdminMixin`, as Django itself subclasses an admin class given options at registration."""
 
     def register(self, model_or_iterable, admin_class=None, **options):
         super().register(model_or_iterable, with_valid_keys(admin_class or admin.ModelAdmin), **options)

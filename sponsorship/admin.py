@@ -34,6 +34,7 @@ class SponsorProfileAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind", "municipality", "status", "created_at"]
     list_filter = ["status", "kind", "municipality"]
     search_fields = ["organisation_name", "user__email", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "municipality"]
     autocomplete_fields = ["user", "municipality"]
     inlines = [SponsorPersonInline]
     readonly_fields = [
@@ -142,6 +143,7 @@ class SponsorPersonAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
     list_display = ["full_name", "role", "sponsor", "accepted_at"]
     list_filter = ["role"]
     search_fields = ["full_name", "email", "sponsor__organisation_name"]
+    list_select_related = ["sponsor__user"]
     autocomplete_fields = ["sponsor", "user"]
     readonly_fields = ["invited_at", "accepted_at"]
     inlines = [SponsorCheckInline]
@@ -173,6 +175,7 @@ class SponsorCheckAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
     list_display = ["person", "kind", "result", "checked_on", "expires_on", "checked_by"]
     list_filter = ["kind", "result"]
     search_fields = ["person__full_name", "person__sponsor__organisation_name"]
+    list_select_related = ["person", "checked_by"]
     autocomplete_fields = ["person"]
     readonly_fields = ["checked_by", "created_at"]
 

@@ -87,6 +87,7 @@ class SponsorProfile(models.Model):
         verbose_name = _("sponsor")
         verbose_name_plural = _("sponsors")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="sponsor_created_idx")]
 
     def __str__(self) -> str:
         if self.erased_at:

@@ -48,6 +48,7 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
     list_display = ["reference", "status", "protection_status", "organisation", "caseworker", "created_at"]
     list_filter = ["status", "protection_status"]
     search_fields = ["reference", "head_name", "document_number"]
+    list_select_related = ["organisation", "caseworker"]
     autocomplete_fields = ["languages", "caseworker"]
     readonly_fields = [
         "reference",
@@ -272,6 +273,7 @@ class HouseholdTransferAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
     records_for = staticmethod(transfers_for)
     list_display = ["household", "from_organisation", "to_organisation", "status", "created_at"]
     list_filter = ["status"]
+    list_select_related = ["household", "from_organisation", "to_organisation"]
     autocomplete_fields = ["household", "to_organisation"]
     fields = ["household", "to_organisation", "note", "status", "decide_link"]
     readonly_fields = ["status", "decide_link"]

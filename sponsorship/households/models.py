@@ -103,6 +103,12 @@ class Household(models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["-created_at"]
+        indexes = [
+            # The admin's list: an organisation's households (`households_for`), newest first; and every
+            # household, newest first (admins).
+            models.Index(fields=["organisation", "-created_at", "-id"], name="household_org_created_idx"),
+            models.Index(fields=["-created_at", "-id"], name="household_created_idx"),
+        ]
 
     def __str__(self) -> str:
         # The pseudonymous reference: names never appear in lists, logs or history titles.

@@ -283,3 +283,93 @@ def test_caseworker_dashboard_lists_only_the_own_organisations_proposals_to_revi
     content = response.content.decode()
     assert proposal_b.household.reference in content
     assert proposal_a.household.reference not in content
+
+
+# --- Queries per admin page, whatever the number of rows ---------------------------------------------------
+
+# Every admin list a caseworker works with (the national-scale benchmark, `matching.bench_admin`, times
+# them on 100,000 households): (name, changelist URL name, the scene's object whose change page is read).
+CASEWORKER_LISTS = [
+    ("households", "sponsorship_household", lambda s: s.household),
+    ("transfers", "sponsorship_householdtransfer", lambda s: s.transfer),
+    ("proposals", "matching_matchproposal", lambda s: s.proposal),
+    ("placements", "matching_placement", lambda s: s.placement),
+    ("concerns", "matching_safeguardingconcern", lambda s: s.concern),
+    ("offers", "housing_housingoffer", lambda s: s.proposal.offer),
+    ("inspections", "housing_inspection", lambda s: s.proposal.offer.inspections.first()),
+    ("sponsors", "sponsorship_sponsorprofile", lambda s: s.proposal.offer.sponsor),
+    ("matching runs", "matching_matchingrun", None),
+]
+
+
+def _page_queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm caches (content types, permissions) before counting
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK, url
+    return len(queries)
+
+
+def _caseworker_pages(scene) -> dict[str, str]:
+    pages = {}
+    for name, url_name, record in CASEWORKER_LISTS:
+        changelist = reverse(f"admin:{url_name}_changelist")
+        pages[f"{name} list"] = changelist
+        pages[f"{name} search"] = f"{changelist}?{urlencode({'q': 'HH'})}"
+        if record is not None:
+            pages[f"{name} change"] = reverse(f"admin:{url_name}_change", args=[record(scene).pk])
+    return pages
+
+
+def _more_of_everything(scene, household_factory, proposal_at, count: int) -> None:
+    """`count` more households, transfers, proposals (with their offers, inspections and sponsors),
+    placements and concerns in organisation A."""
+    import datetime
+
+    from matching.models import MatchingRun
+    from matching.services.placements import proposal_confirm
+    from matching.services.safeguarding import concern_raise
+    from sponsorship.households.services import household_transfer_request
+
+    for _ in range(count):
+        household = household_factory()
+        household_transfer_request(household=household, to_organisation=scene.org_c, by=scene.caseworker_a)
+        proposal = proposal_at("sent")
+        placed = proposal_confirm(
+            proposal=proposal_at("meeting"),
+            by=scene.caseworker_a,
+            move_in_date=timezone.localdate() + datetime.timedelta(days=10),
+            agreed_months=6,
+        )
+        concern_raise(
+            sponsor=proposal.offer.sponsor, placement=placed, by=scene.caseworker_a, severity="low", note="Checked."
+        )
+        MatchingRun.objects.create(status=MatchingRun.Status.DONE)
+
+
+def test_each_caseworker_admin_page_runs_the_same_number_of_queries_whatever_its_rows(
+    admin_scene, household_factory, proposal_at
+):
+    from matching.models import MatchingRun
+    from matching.services.safeguarding import concern_raise
+    from tests.helpers import client_of
+
+    MatchingRun.objects.create(status=MatchingRun.Status.DONE)  # a household's page then reads its result
+    admin_scene.concern = concern_raise(
+        sponsor=admin_scene.proposal.offer.sponsor,
+        placement=admin_scene.placement,
+        by=admin_scene.caseworker_a,
+        severity="low",
+        note="Checked.",
+    )
+    client = client_of(admin_scene.caseworker_a)
+    pages = _caseworker_pages(admin_scene)
+    few = {name: _page_queries(client, url) for name, url in pages.items()}
+
+    _more_of_everything(admin_scene, household_factory, proposal_at, count=10)
+    many = {name: _page_queries(client, url) for name, url in pages.items()}
+
+    assert many == few
