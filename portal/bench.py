@@ -108,6 +108,8 @@ class Server:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "WEB_CONCURRENCY": str(self.workers),
             "LOG_LEVEL": "WARNING",
+            # The page cache of this run only (Redis may be shared with other sites and runs).
+            "PAGE_CACHE_KEY_PREFIX": f"bench-{self.port}",
             **self.extra_env,
         }
 

@@ -28,15 +28,20 @@ per pause.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -65,18 +70,115 @@ def _paused() -> bool:
 
 def _failed(operation: str, exc: BaseException) -> None:
     global _paused_until
+    _local.reset()
     _paused_until = time.monotonic() + float(getattr(settings, "PAGE_CACHE_PAUSE", 5))
     logger.warning("Page cache %s failed, pages are rendered without it for a while: %s", operation, type(exc).__name__)
 
 
 def pause_clear() -> None:
-    """Forget an earlier failure (tests)."""
+    """Forget an earlier failure and the pages kept in the process (tests)."""
     global _paused_until
     _paused_until = 0.0
+    _local.reset()
 
 
 def _cache():
     return caches[CACHE_ALIAS]
+
+
+class _ReusedClient(RedisCacheClient):
+    """Django's Redis client builds a new `redis.Redis` object (with its ~170 response callbacks) on
+    every call, about as costly as the cache read itself: keep one per connection pool instead."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """Django's Redis cache with a reused client (the "pages" cache: one read per page served)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusedClient
+
+
+# --- Pages kept in the process -------------------------------------------------------------------
+#
+# With Redis, each worker also keeps the pages it served lately, so that a hit needs no round trip at
+# all: the worker subscribes to the channel on which every invalidation is published, and before each
+# request reads what arrived (a non-blocking look at the socket). It also reads the generation from
+# Redis once every PAGE_CACHE_CHECK seconds, which bounds the effect of a message lost with a broken
+# connection and notices a frozen Redis. Without a live subscription nothing is served from here.
+
+
+class _Local:
+    def __init__(self) -> None:
+        self.pid = 0
+        self.pubsub = None
+        self.generation: int | None = None
+        self.checked = 0.0
+        self.entries: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+
+    def reset(self) -> None:
+        if self.pubsub is not None:
+            with contextlib.suppress(Exception):  # closing a broken connection
+                self.pubsub.close()
+        self.__init__()
+
+
+_local = _Local()
+
+
+def _redis():
+    return _cache()._cache.get_client(write=True)
+
+
+def _channel() -> str:
+    return _cache().make_key("page-cache:invalidated")
+
+
+def _local_generation() -> int | None:
+    """The current generation known to this process without a round trip, or None when pages are not
+    kept in the process (no Redis, or the subscription is not live: then raises the cache's error)."""
+    if not isinstance(_cache(), RedisCache):
+        return None
+    if _local.pid != os.getpid():  # a new (forked) worker: nothing inherited is valid
+        _local.reset()
+        _local.pid = os.getpid()
+    if _local.pubsub is None:
+        pubsub = _redis().pubsub(ignore_subscribe_messages=True)
+        _local.pubsub = pubsub
+        pubsub.subscribe(_channel())
+        _local.generation = None
+    while (message := _local.pubsub.get_message(timeout=0)) is not None:
+        if message.get("type") == "message":
+            _local.generation = None
+    now = time.monotonic()
+    if _local.generation is None or now - _local.checked > float(getattr(settings, "PAGE_CACHE_CHECK", 1)):
+        generation = _cache().get(GENERATION_KEY)
+        if generation is None:
+            _cache().add(GENERATION_KEY, 0, timeout=None)
+            generation = _cache().get(GENERATION_KEY, 0)
+        if generation != _local.generation:
+            _local.entries.clear()
+        _local.generation = generation
+        _local.checked = now
+    return _local.generation
+
+
+def _local_keep(key: str, entry: tuple) -> None:
+    _local.entries[key] = (time.monotonic() + float(settings.PAGE_CACHE_SECONDS), entry)
+    _local.entries.move_to_end(key)
+    while len(_local.entries) > int(getattr(settings, "PAGE_CACHE_LOCAL_ENTRIES", 200)):
+        _local.entries.popitem(last=False)
 
 
 # --- Invalidation ---------------------------------------------------------------------------------
@@ -99,10 +201,14 @@ def _generation_bump() -> None:
         # A cache we cannot reach keeps nothing we could serve afterwards except through a restart of
         # Redis (which empties it) or a thaw; entries expire after PAGE_CACHE_SECONDS at the latest.
         return
+    generation = time.time_ns()
     try:
-        _cache().set(GENERATION_KEY, time.time_ns(), timeout=None)
+        _cache().set(GENERATION_KEY, generation, timeout=None)
+        if isinstance(_cache(), RedisCache):
+            _redis().publish(_channel(), generation)
     except Exception as exc:  # noqa: BLE001 — any failure of the cache must leave the edit saved
         _failed("invalidation", exc)
+    _local.entries.clear()
 
 
 def _content_changed(sender, **kwargs) -> None:
@@ -218,6 +324,29 @@ class PageCacheMiddleware:
             self._store(key, generation, response)
         return response
 
+    @classmethod
+    def _lookup(cls, key: str) -> tuple[int | None, tuple | None]:
+        """(current generation, entry): the generation is None when the cache cannot be used now."""
+        try:
+            generation = _local_generation()
+        except Exception as exc:  # noqa: BLE001 — Redis down, frozen or refusing: render without it
+            _failed("read", exc)
+            return None, None
+        if generation is None:
+            return cls._shared_lookup(key)
+        expires, entry = _local.entries.get(key, (0.0, None))
+        if entry is not None and entry[0] == generation and time.monotonic() < expires:
+            _local.entries.move_to_end(key)
+            return generation, entry
+        try:
+            entry = _cache().get(key)
+        except Exception as exc:  # noqa: BLE001
+            _failed("read", exc)
+            return None, None
+        if entry is not None and entry[0] == generation:
+            _local_keep(key, entry)
+        return generation, entry
+
     def _may_use_cache(self, request) -> bool:
         return (
             request.method == "GET"
@@ -228,8 +357,8 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def _lookup(key: str) -> tuple[int | None, tuple | None]:
-        """(current generation, entry): the generation is None when the cache cannot be used now."""
+    def _shared_lookup(key: str) -> tuple[int | None, tuple | None]:
+        """The generation and the entry, in one read of the shared cache (files or memory)."""
         try:
             found = _cache().get_many([GENERATION_KEY, key])
         except Exception as exc:  # noqa: BLE001 — Redis down, frozen or refusing: render without it
@@ -256,6 +385,8 @@ class PageCacheMiddleware:
             and not response.streaming
             and not response.cookies
             and not request.META.get("CSRF_COOKIE_USED")
+            # A CSP nonce is for one response only; a stored page would hand the same one to everybody.
+            and getattr(request, "_csp_nonce", None) is None
             and "no-store" not in cache_control
             and "private" not in cache_control
             and not (messages is not None and getattr(messages, "added_new", False))
@@ -270,6 +401,9 @@ class PageCacheMiddleware:
             _cache().set(key, entry, timeout=float(settings.PAGE_CACHE_SECONDS))
         except Exception as exc:  # noqa: BLE001
             _failed("write", exc)
+            return
+        if _local.generation == generation:
+            _local_keep(key, entry)
 
     @staticmethod
     def _response(entry: tuple) -> HttpResponse:

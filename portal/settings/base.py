@@ -62,12 +62,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions and authentication, so that a cached public page costs one cache read; after the
+    # security middleware (the redirect to HTTPS comes first). A stored page keeps the headers of the
+    # middleware below, the CSP included (portal.page_cache).
+    "portal.page_cache.PageCacheMiddleware",
     # Before WhiteNoise, so that static files carry the policy too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions and authentication, so that a cached public page costs one cache read; after
-    # the security and CSP middleware, whose headers the stored page carries too (portal.page_cache).
-    "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,9 +147,10 @@ CACHES = {
     # Each call gives up after PAGE_CACHE_TIMEOUT seconds, without retries; after a failure the process
     # renders pages without the cache for PAGE_CACHE_PAUSE seconds.
     "pages": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.page_cache.RedisCache",
         "LOCATION": env_str("REDIS_URL", ""),
-        "KEY_PREFIX": "portal",
+        # Several sites (or test and benchmark runs) may share one Redis: each its own prefix.
+        "KEY_PREFIX": env_str("PAGE_CACHE_KEY_PREFIX", "portal"),
         "OPTIONS": {
             "socket_connect_timeout": env_float("PAGE_CACHE_TIMEOUT", 0.1),
             "socket_timeout": env_float("PAGE_CACHE_TIMEOUT", 0.1),

@@ -174,3 +174,27 @@ def test_with_redis_stopped_or_frozen_pages_are_served_at_once(client, cache_on,
     own_redis.start()
     page_cache.pause_clear()
     assert "Kaunas stop" in client.get("/en/municipalities/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_each_process_keeps_pages_until_any_process_invalidates_them(client, cache_on, kaunas, own_redis):
+    import redis
+
+    cache_on.CACHES = {
+        **cache_on.CACHES,
+        "pages": {"BACKEND": "portal.page_cache.RedisCache", "LOCATION": own_redis.url, "KEY_PREFIX": "t"},
+    }
+    client.get("/en/municipalities/")
+    assert _get(client, "/en/municipalities/")[1] == 0
+    assert page_cache._local.entries  # kept in this process too
+
+    # Another worker (or a Celery worker) saves content: it bumps the generation and publishes it.
+    other = redis.Redis.from_url(own_redis.url)
+    from projects.models import Municipality
+
+    Municipality.objects.filter(pk=kaunas.pk).update(name_en="Kaunas elsewhere")  # no signal here
+    other.set(caches["pages"].make_key(page_cache.GENERATION_KEY), time.time_ns())
+    other.publish(caches["pages"].make_key("page-cache:invalidated"), "1")
+    page, queries = _get(client, "/en/municipalities/")
+    assert queries > 0
+    assert "Kaunas elsewhere" in page.content.decode()
