@@ -165,7 +165,8 @@ CACHES = {
     },
 }
 # How long a cached public page may be served at most (0: no page cache); edits invalidate it at once.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# Off by default in development, where templates change under a running server.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
 PAGE_CACHE_PAUSE = env_float("PAGE_CACHE_PAUSE", 5)
 
 # --- Accounts -------------------------------------------------------------------------------
