@@ -10,12 +10,13 @@ MANAGE := $(PY) manage.py
 LANGS := lt en bg
 
 .DEFAULT_GOAL := help
-.PHONY: help install run setup worker beat test reliability lint lint-arch fmt messages compilemessages check up down clean
+.PHONY: help install run setup worker beat test reliability bench lint lint-arch fmt messages compilemessages check up down clean
 
 help:
 	@echo "make run      set up everything (venv, deps, migrations, translations, demo data) and serve on 127.0.0.1:$(PORT)"
 	@echo "make test     run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
 	@echo "make reliability  run only the reliability and data-protection tests and print their figures"
+	@echo "make bench    benchmark pages (gunicorn + wrk, against a bare Django view), admin, matching and page weight"
 	@echo "make worker   run a Celery worker (needs REDIS_URL);  make beat: the periodic scheduler"
 	@echo "make lint     ruff, ruff format --check, djLint, import-linter layers and mypy (make lint-arch: the last two)"
 	@echo "make fmt | messages | compilemessages | check | up | down | clean"
@@ -58,6 +59,14 @@ test: install compilemessages
 # The reliability and data-protection figures (issue #10): faults, junk input, access, erasure, photos.
 reliability: install compilemessages
 	$(BIN)/pytest -m reliability -q $(PYTEST_ARGS)
+
+# The benchmarks, on the configured database (DATABASE_URL, REDIS_URL), in one table: BENCH_SECONDS per
+# wrk run (default 5), BENCH_FULL=1 for matching at 100k too, BENCH_ARGS for more (--json, --only pages).
+# Use a benchmark database: the signed-in pages need the demo accounts, created when missing.
+# The command itself runs with DEBUG on (it needs no secret); the servers it starts run with DEBUG off.
+bench: export DEBUG ?= 1
+bench: setup
+	$(MANAGE) bench $(BENCH_ARGS)
 
 lint: install lint-arch
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from portal import media, views
@@ -27,8 +28,10 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
-    # Under the language prefix, so that the switcher can translate the current page's URL.
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Under the language prefix, so that the switcher can translate the current page's URL. Without a
+    # CSRF token: the switcher is on every page, and a token would make every page personal (a cookie
+    # per visitor, nothing cacheable), while a forged request could only change a visitor's language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("", include("projects.urls")),

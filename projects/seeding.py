@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from portal.page_cache import page_cache_invalidate
 from projects.models import (
     ContactPerson,
     Event,
@@ -56,7 +57,8 @@ class SeedReport:
 
 
 def content_seed(*, directory: Path = SEED_DIR, update: bool = False) -> SeedReport:
-    """Load `taxonomy.json` and then `content/*.json` from `directory`, in one transaction."""
+    """Load `taxonomy.json` and then `content/*.json` from `directory`, in one transaction. Cached public
+    pages are invalidated (also for rows written without signals)."""
     files = [directory / "taxonomy.json", *sorted((directory / "content").glob("*.json"))]
     loader = _Loader(update=update)
     with transaction.atomic():
@@ -69,6 +71,8 @@ def content_seed(*, directory: Path = SEED_DIR, update: bool = False) -> SeedRep
                 loader.load(data)
             except (KeyError, TypeError, ValueError, ValidationError) as exc:
                 raise SeedError(f"{path.name}: {exc!r}") from exc
+        if loader.report.changed:
+            page_cache_invalidate()
     return loader.report
 
 

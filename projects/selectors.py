@@ -50,7 +50,6 @@ def project_get(*, slug: str) -> QuerySet[Project]:
             Prefetch("resources", queryset=Resource.objects.prefetch_related("languages")),
             Prefetch("news", queryset=news_list()),
             "events",
-            "practices",
         )
     )
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from portal.page_cache import PageCacheMixin
 from projects import selectors
 from projects.filters import GoodPracticeFilter, ProjectFilter, ResourceFilter
 from projects.models import NewsItem, ProjectPartner
@@ -15,7 +16,7 @@ from projects.services import news_rate
 PAGE_SIZE = 12
 
 
-class SelectorDetailView(DetailView):
+class SelectorDetailView(PageCacheMixin, DetailView):
     """A detail page whose object comes from a selector taking the slug."""
 
     selector = None
@@ -24,7 +25,7 @@ class SelectorDetailView(DetailView):
         return get_object_or_404(type(self).selector(slug=self.kwargs["slug"]))
 
 
-class SelectorFilterView(FilterView):
+class SelectorFilterView(PageCacheMixin, FilterView):
     """A filtered, paginated list whose rows come from a selector."""
 
     selector = None
@@ -77,7 +78,7 @@ class PracticeDetailView(SelectorDetailView):
     context_object_name = "practice"
 
 
-class MunicipalityListView(ListView):
+class MunicipalityListView(PageCacheMixin, ListView):
     template_name = "projects/municipality_list.html"
     context_object_name = "municipalities"
     paginate_by = 50
@@ -92,7 +93,7 @@ class MunicipalityDetailView(SelectorDetailView):
     context_object_name = "municipality"
 
 
-class NewsListView(ListView):
+class NewsListView(PageCacheMixin, ListView):
     template_name = "projects/news_list.html"
     context_object_name = "news_items"
     paginate_by = PAGE_SIZE
@@ -128,7 +129,7 @@ def news_rate_view(request, slug):
     return redirect(news_item.get_absolute_url() + "#rating")
 
 
-class EventListView(ListView):
+class EventListView(PageCacheMixin, ListView):
     template_name = "projects/event_list.html"
     context_object_name = "events"
     paginate_by = PAGE_SIZE
@@ -149,7 +150,7 @@ class ResourceListView(SelectorFilterView):
     template_name = "projects/resource_list.html"
 
 
-class HomeView(TemplateView):
+class HomeView(PageCacheMixin, TemplateView):
     """The home page: the latest projects and news."""
 
     template_name = "projects/home.html"

@@ -103,12 +103,18 @@ def _english():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache: each test starts with none."""
-    from django.core.cache import cache
+    """Rate-limit counters live in the cache, pages in the page cache: each test starts with none."""
+    from django.core.cache import cache, caches
+
+    from portal import page_cache
 
     cache.clear()
+    caches[page_cache.CACHE_ALIAS].clear()
+    page_cache.pause_clear()
     yield
     cache.clear()
+    caches[page_cache.CACHE_ALIAS].clear()
+    page_cache.pause_clear()
 
 
 # --- People ------------------------------------------------------------------------------------------

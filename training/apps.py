@@ -7,12 +7,15 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
+        from portal.page_cache import content_models_register
         from portal.panels import Panel, panel_register
         from sponsorship.selectors import MatchingRequirement, matching_requirement_register
         from training import privacy, retention
         from training.selectors import required_training_blockers, sponsors_missing_required_training, training_agenda
 
         retention.register()
+        # Programmes, sessions (with their seats taken) and events are on public pages.
+        content_models_register(self.get_models())
         # A sponsor is matched only after the training required for matching.
         matching_requirement_register(
             MatchingRequirement(

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.page_cache import page_cacheable
 from training import selectors, services
 from training.access import can_train
 from training.calendar import ical_response
@@ -13,6 +14,7 @@ from training.forms import EventRegistrationForm
 from training.models import Enrolment, Session
 
 
+@page_cacheable
 def programme_list(request):
     return render(
         request,
@@ -21,12 +23,14 @@ def programme_list(request):
     )
 
 
+@page_cacheable
 def programme_detail(request, slug: str):
     programme = selectors.programme_get(slug=slug)
     sessions = selectors.session_list().filter(programme=programme)
     return render(request, "training/programme_detail.html", {"programme": programme, "sessions": sessions})
 
 
+@page_cacheable
 def session_detail(request, pk: int):
     session = selectors.session_get(pk=pk)
     mine = None
@@ -97,6 +101,7 @@ def certificate(request, code: str):
     return render(request, "training/certificate.html", {"certificate": found})
 
 
+@page_cacheable
 def event_list(request):
     return render(request, "training/event_list.html", {"events": selectors.event_list()})
 

@@ -62,6 +62,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions and authentication, so that a cached public page costs one cache read; after the
+    # security middleware (the redirect to HTTPS comes first). A stored page keeps the headers of the
+    # middleware below, the CSP included (portal.page_cache).
+    "portal.page_cache.PageCacheMiddleware",
     # Before WhiteNoise, so that static files carry the policy too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -138,7 +142,32 @@ CACHES = {
     }
     if env_str("REDIS_URL", "")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "matching-progress"},
+    # Whole public pages for visitors who are not signed in (portal.page_cache), shared by every worker:
+    # in Redis when there is one, else in files under var/ (shared by the processes of this machine).
+    # Each call gives up after PAGE_CACHE_TIMEOUT seconds, without retries; after a failure the process
+    # renders pages without the cache for PAGE_CACHE_PAUSE seconds.
+    "pages": {
+        "BACKEND": "portal.page_cache.RedisCache",
+        "LOCATION": env_str("REDIS_URL", ""),
+        # Several sites (or test and benchmark runs) may share one Redis: each its own prefix.
+        "KEY_PREFIX": env_str("PAGE_CACHE_KEY_PREFIX", "portal"),
+        "OPTIONS": {
+            "socket_connect_timeout": env_float("PAGE_CACHE_TIMEOUT", 0.1),
+            "socket_timeout": env_float("PAGE_CACHE_TIMEOUT", 0.1),
+            "retry_on_timeout": False,
+        },
+    }
+    if env_str("REDIS_URL", "")
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "page-cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
+# How long a cached public page may be served at most (0: no page cache); edits invalidate it at once.
+# Off by default in development, where templates change under a running server.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
+PAGE_CACHE_PAUSE = env_float("PAGE_CACHE_PAUSE", 5)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

@@ -21,7 +21,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "progress"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }
+# The page cache is off in tests (each test asks for pages rendered from its own rows); the tests of the
+# cache itself (tests/portal/test_page_cache.py) turn it on.
+PAGE_CACHE_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 # The test client and the live server speak plain HTTP (production redirects to HTTPS).
 SECURE_SSL_REDIRECT = False

@@ -247,3 +247,62 @@ def test_list_pages_run_a_constant_number_of_queries(client, project_factory):
     add(250, 2)
     many = {url: _queries(client, url) for url in LIST_PAGES}
     assert many == few
+
+
+DETAIL_PAGES = [
+    "/en/projects/main/",
+    "/en/municipalities/kaunas/",
+    "/en/good-practices/g0/",
+    "/en/news/n0/",
+    "/en/events/e0/",
+    "/lt/projects/main/",
+    "/bg/municipalities/kaunas/",
+]
+
+
+@pytest.mark.django_db
+def test_detail_pages_run_a_constant_number_of_queries(client, project_factory):
+    """A project, a municipality, a practice, a news item and an event with 2 and with 60 related rows."""
+    from projects.models import ContactPerson, Event, GoodPractice, Organisation, ProjectItem, ProjectLink, Resource
+    from projects.models import ProjectPartner as Partner
+
+    organisation = Organisation.objects.create(slug="org", name_en="Org")
+    main = project_factory(slug="main", themes=("housing",), municipalities=("kaunas",), programme="amif")
+
+    def add(count: int, offset: int) -> None:
+        for number in range(offset, offset + count):
+            project = project_factory(slug=f"p{number}", themes=(f"t{number}",), municipalities=("kaunas",))
+            main.themes.add(*project.themes.all())
+            ProjectItem.objects.create(project=main, kind="activity", position=number, text_en=f"Item {number}")
+            partner = Organisation.objects.create(slug=f"org{number}", name_en=f"Org {number}")
+            Partner.objects.create(project=main, organisation=partner, role="partner", position=number)
+            ContactPerson.objects.create(project=main, organisation=partner, name=f"C {number}")
+            ProjectLink.objects.create(project=main, url=f"https://example.org/{number}", title_en="L")
+            news = NewsItem.objects.create(
+                slug=f"n{number}", published_on="2024-01-01", title_en="N", body_en="B", project=main
+            )
+            news.municipalities.add(*main.municipalities.all())
+            event = Event.objects.create(
+                slug=f"e{number}", starts_on="2024-01-01", title_en="E", body_en="B", project=main, news_item=news
+            )
+            event.municipalities.add(*main.municipalities.all())
+            Resource.objects.create(
+                slug=f"r{number}", title_en="R", kind="guide", url="https://example.org", project=main
+            ).themes.set(main.themes.all()[:3])
+            practice = GoodPractice.objects.create(
+                slug=f"g{number}",
+                title_en="G",
+                summary_en="S",
+                organisation=organisation,
+                country="LT",
+                level="local",
+                project=project,
+            )
+            practice.themes.set(main.themes.all()[:3])
+            practice.municipalities.add(*main.municipalities.all())
+
+    add(2, 0)
+    few = {url: _queries(client, url) for url in DETAIL_PAGES}
+    add(58, 2)
+    many = {url: _queries(client, url) for url in DETAIL_PAGES}
+    assert many == few

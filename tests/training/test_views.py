@@ -510,3 +510,30 @@ def test_sponsor_dashboard_lists_the_certificate_instead_once_the_training_is_do
     assert "Required before you can be matched" not in html
     assert "Required training not completed" not in html
     assert f'href="/en/training/certificates/{certificate.code}/"' in html
+
+
+@pytest.mark.django_db
+def test_public_training_pages_run_a_constant_number_of_queries(
+    client, programme_factory, session_factory, event_factory
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    programme = programme_factory(slug="main")
+    first = session_factory(programme)
+
+    def queries() -> dict[str, int]:
+        counts = {}
+        for url in ["/en/training/", "/en/training/programmes/main/", first.get_absolute_url(), "/en/meetings/"]:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == HTTPStatus.OK
+            counts[url] = len(captured)
+        return counts
+
+    event_factory()
+    few = queries()
+    for _ in range(15):
+        session_factory(programme_factory())
+        session_factory(programme)
+        event_factory()
+    assert queries() == few
