@@ -119,17 +119,13 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
     )
     ids = np.array(hc["pk"], dtype=np.int64)
     index = {int(pk): i for i, pk in enumerate(ids)}
-    pref_rank = np.zeros((len(ids), max(1, len(municipality_ids))), dtype=np.int16)
-    has_prefs = np.zeros(len(ids), dtype=bool)
-    for household_id, municipality_id, rank in MunicipalityPreference.objects.filter(
-        household__in=Household.objects.filter(seeking)
-    ).values_list("household_id", "municipality_id", "rank"):
-        row = index.get(household_id)
-        if row is not None:
-            # Ranks are renumbered 1, 2, 3… in their order, so gaps in the stored ranks do not matter.
-            pref_rank[row, municipality_index[municipality_id]] = max(1, rank)
-            has_prefs[row] = True
-    _renumber_ranks(pref_rank)
+    pref_ptr, pref_municipality, pref_value = _preferences(
+        MunicipalityPreference.objects.filter(household__in=Household.objects.filter(seeking)).values_list(
+            "household_id", "municipality_id", "rank"
+        ),
+        ids,
+        np.array(municipality_ids, dtype=np.int64),
+    )
     households = Households(
         ids=ids,
         size=np.maximum(np.array(hc["n_members"], dtype=np.int16), 1),
@@ -156,8 +152,10 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
             language_index,
             words,
         ),
-        pref_rank=pref_rank,
-        has_prefs=has_prefs,
+        has_prefs=np.diff(pref_ptr) > 0,
+        pref_ptr=pref_ptr,
+        pref_municipality=pref_municipality,
+        pref_value=pref_value,
     )
 
     # Offers -------------------------------------------------------------------------------------
@@ -250,9 +248,30 @@ def _count_by_offer(queryset: QuerySet) -> dict[int, int]:
     return dict(queryset.values("offer_id").annotate(n=Count("pk")).values_list("offer_id", "n"))
 
 
-def _renumber_ranks(pref_rank: NDArray[np.int16]) -> None:
-    """Stored ranks may have gaps (1, 3, 4): the engine sees 1, 2, 3 in the same order."""
-    for row in np.nonzero((pref_rank > 0).any(axis=1))[0]:
-        named = np.nonzero(pref_rank[row])[0]
-        order = named[np.argsort(pref_rank[row, named], kind="stable")]
-        pref_rank[row, order] = np.arange(1, len(order) + 1)
+def _preferences(
+    rows: Iterable[tuple[int, int, int]], ids: NDArray[np.int64], municipality_ids: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int16]]:
+    """The households' preferred municipalities in the engine's sparse form (`Households.pref_ptr`…), from
+    (household id, municipality id, rank) rows: ranks renumbered 1, 2, 3… in their order, so that gaps in
+    the stored ranks do not matter (ties in municipality order); a municipality named twice counts once,
+    at its best rank. `ids` and `municipality_ids` are sorted."""
+    data = np.array(list(rows), dtype=np.int64).reshape(-1, 3)
+    row = np.searchsorted(ids, data[:, 0])
+    municipality = np.searchsorted(municipality_ids, data[:, 1])
+    found = (row < len(ids)) & (municipality < len(municipality_ids))
+    found[found] &= (ids[row[found]] == data[found, 0]) & (municipality_ids[municipality[found]] == data[found, 1])
+    row, municipality, rank = row[found], municipality[found], np.maximum(data[found, 2], 1)
+    order = np.lexsort((municipality, rank, row))  # by household, then rank, then municipality
+    row, municipality = row[order], municipality[order]
+    first = np.unique(row * max(1, len(municipality_ids)) + municipality, return_index=True)[1]
+    first.sort()  # the best rank of each (household, municipality), still in rank order
+    row, municipality = row[first], municipality[first]
+    starts = np.r_[0, np.flatnonzero(row[1:] != row[:-1]) + 1] if len(row) else np.zeros(0, np.int64)
+    position = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)]))
+    by_municipality = np.lexsort((municipality, row))
+    counts = np.bincount(row, minlength=len(ids))
+    return (
+        np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
+        municipality[by_municipality].astype(np.int32),
+        (position[by_municipality] + 1).astype(np.int16),
+    )
