@@ -2,7 +2,10 @@
 
 Households and offers follow plausible shares (sizes, children, pets, step-free needs, rents, dates,
 languages, preferred municipalities concentrated in the cities) so that a household has on the order of
-fifty feasible offers at any size: the number of places grows with the offers (the country grows).
+fifty feasible offers at any size: the number of places grows with the offers, in regions of at most
+`PLACES_PER_REGION` places (a country of Lithuania's size: 60 municipalities for a thousand offers, 625
+for ten thousand; ten such regions for a hundred thousand), each with its own large cities, and a
+household looks for a home in one region.
 Values are drawn on arrays and rows written in bulk (COPY on PostgreSQL, bulk_create elsewhere); callers
 usually roll them back afterwards. `matching_bench` runs the real matching end to end on such data and
 reports each phase's time, peak memory and the rows or pairs it went through.
@@ -40,6 +43,7 @@ from training.selectors import missing_required_training
 # Places grow with the data (60 Lithuanian municipalities for a thousand offers; across the three RISE
 # countries for more), so that a household keeps about fifty feasible offers at any size.
 OFFERS_PER_PLACE = 16
+PLACES_PER_REGION = 625
 BASE_LANGUAGES = ["lt", "en", "ru", "uk"]  # from the seed content; created when missing
 EXTRA_LANGUAGES = ["ar", "fa", "ps", "tr", "so", "ti", "fr", "de", "pl", "be", "ka", "hy"]
 
@@ -138,9 +142,29 @@ def synthetic_data_create(
             batch_size=2000,
         )
     municipality_ids = np.array(Municipality.objects.order_by("pk").values_list("pk", flat=True)[:places])
-    # A few large cities draw most preferences and offers (a Zipf-like share).
-    place_share = 1.0 / np.arange(1, len(municipality_ids) + 1) ** 0.7
-    place_share /= place_share.sum()
+    # Regions of consecutive places; in each, a few large cities draw most preferences and offers (a
+    # Zipf-like share).
+    region_of = np.arange(len(municipality_ids)) // PLACES_PER_REGION
+    regions = int(region_of[-1]) + 1
+    region_start = np.flatnonzero(np.r_[True, region_of[1:] != region_of[:-1]])
+    region_size = np.diff(np.r_[region_start, len(municipality_ids)])
+    shares = [1.0 / np.arange(1, size + 1) ** 0.7 for size in region_size.tolist()]
+    cumulative = [np.cumsum(share) / share.sum() for share in shares]
+
+    def places_draw(shape: tuple[int, ...], region: np.ndarray) -> np.ndarray:
+        """Places drawn by their share within `region` (one region per row of `shape`)."""
+        u = rng.random(shape)
+        picked = np.zeros(shape, dtype=np.int64)
+        for r in range(regions):
+            rows = region == r
+            picked[rows] = region_start[r] + np.minimum(
+                np.searchsorted(cumulative[r], u[rows], side="right"), region_size[r] - 1
+            )
+        return picked
+
+    def regions_draw(n: int) -> np.ndarray:
+        return np.minimum(rng.choice(regions, size=n, p=region_size / region_size.sum()), regions - 1)
+
     for code in BASE_LANGUAGES + EXTRA_LANGUAGES:
         Language.objects.get_or_create(code=code, defaults={"name": code})
     languages = dict(Language.objects.values_list("code", "pk"))
@@ -173,7 +197,7 @@ def synthetic_data_create(
         {
             "user_id": users,
             "kind": "host_family",
-            "municipality_id": municipality_ids[rng.choice(len(municipality_ids), size=n_sponsors, p=place_share)],
+            "municipality_id": municipality_ids[places_draw((n_sponsors,), regions_draw(n_sponsors))],
             "status": status.astype(str).tolist(),
             "consented_at": now,
         },
@@ -239,7 +263,7 @@ def synthetic_data_create(
             "sponsor_id": sponsors[rng.integers(0, n_sponsors, offers)],
             "status": HousingOffer.Status.AVAILABLE,
             "kind": "flat",
-            "municipality_id": municipality_ids[rng.choice(len(municipality_ids), size=offers, p=place_share)],
+            "municipality_id": municipality_ids[places_draw((offers,), regions_draw(offers))],
             "street_address": [f"Street {i}" for i in range(offers)],
             "capacity": capacity,
             "max_households": np.where((capacity >= 6) & (rng.random(offers) < 0.3), 2, 1),
@@ -313,9 +337,9 @@ def synthetic_data_create(
             "age": ages,
         },
     )
-    # One to three preferred places, drawn by the places' shares.
+    # One to three preferred places in one region, drawn by the places' shares.
     wanted = rng.choice([1, 2, 3], p=[0.35, 0.4, 0.25], size=households)
-    place_draws = rng.choice(len(municipality_ids), size=(households, 8), p=place_share)
+    place_draws = places_draw((households, 8), regions_draw(households))
     rows, place, rank = _first_distinct(place_draws, wanted)
     _insert(
         MunicipalityPreference,

@@ -296,8 +296,11 @@ def main_reasons(ruled: RuledOut) -> NDArray[np.int64]:
 # --- Soft criteria ----------------------------------------------------------------------------------
 
 
+_BITS_SET = np.array([bin(value).count("1") for value in range(256)], dtype=np.int64)
+
+
 def _popcount8(values: NDArray[np.uint8]) -> NDArray[np.int64]:
-    return np.unpackbits(values.astype(np.uint8)[:, None], axis=1).sum(axis=1)
+    return _BITS_SET[values.astype(np.uint8)]
 
 
 def score_pairs(

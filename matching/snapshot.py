@@ -81,12 +81,22 @@ def _columns(queryset: QuerySet, names: tuple[str, ...]) -> Columns:
 def _bitsets(
     pairs: Iterable[tuple[int, int]], index: dict[int, int], language_index: dict[int, int], words: int
 ) -> NDArray[np.uint64]:
+    """Per owner of `index` (id -> row), the bit set of the languages of the (owner id, language id) pairs."""
     bits = np.zeros((len(index), words), dtype=np.uint64)
-    for owner, language in pairs:
-        row = index.get(owner)
-        bit = language_index.get(language)
-        if row is not None and bit is not None:
-            bits[row, bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
+    data = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+    if not len(data) or not index or not language_index:
+        return bits
+    owners = np.fromiter(index, dtype=np.int64, count=len(index))
+    owner_rows = np.fromiter(index.values(), dtype=np.int64, count=len(index))
+    languages = np.fromiter(language_index, dtype=np.int64, count=len(language_index))
+    language_bits = np.fromiter(language_index.values(), dtype=np.int64, count=len(language_index))
+    by_owner, by_language = np.argsort(owners), np.argsort(languages)
+    at = np.minimum(np.searchsorted(owners, data[:, 0], sorter=by_owner), len(owners) - 1)
+    li = np.minimum(np.searchsorted(languages, data[:, 1], sorter=by_language), len(languages) - 1)
+    row, bit = owner_rows[by_owner[at]], language_bits[by_language[li]]
+    found = (owners[by_owner[at]] == data[:, 0]) & (languages[by_language[li]] == data[:, 1])
+    row, bit = row[found], bit[found]
+    np.bitwise_or.at(bits, (row, bit // 64), np.left_shift(np.uint64(1), (bit % 64).astype(np.uint64)))
     return bits
 
 
@@ -177,7 +187,8 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
     offer_ids = np.array(oc["pk"], dtype=np.int64)
     offer_index = {int(pk): i for i, pk in enumerate(offer_ids)}
     sponsor_of = {int(pk): sponsor for pk, sponsor in zip(oc["pk"], oc["sponsor_id"], strict=True)}
-    sponsor_ids = set(sponsor_of.values())
+    # The sponsors of the matchable offers, as a subquery (a country's sponsors are no list of parameters).
+    sponsor_ids = matchable.values("sponsor_id")
     eligible = sponsors_eligible_ids(sponsor_ids=sponsor_ids, today=today)
     suspended = sponsors_suspended_ids(sponsor_ids=sponsor_ids)
     offer_languages = list(
