@@ -29,6 +29,11 @@ NO_END = np.int32(2**31 - 1)
 SCALE = 1_000_000
 # Candidate pairs checked at once (a few tens of MB of index arrays per block).
 BLOCK_CELLS = 4_000_000
+# Pairs per min-cost-flow problem: independent parts are grouped up to about this many (the solver's
+# time grows faster than its arcs).
+SOLVE_ARCS = 300_000
+# Pairs scored at once.
+SCORE_BLOCK = 1 << 17
 # The constraints checked on the arrays (all but "declined", checked on the list of declined pairs).
 MASKED = tuple(code for code in CONSTRAINT_CODES if code != DECLINED)
 # The constraints that ask whether the home suits the household.
@@ -136,7 +141,7 @@ def _household_flags(h: Households) -> NDArray[np.int64]:
 
 def _candidate_queries(
     h: Households, o: Offers, rows: NDArray[np.int64], offers: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int16], NDArray[np.int64], NDArray[np.int64]]:
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int16], NDArray[np.int64]]:
     """The runs of offers (start, length into `sorted_offers`) each household of `rows` meets, with the
     household and the rank of the run's municipality; and the offers sorted for these runs."""
     assert h.pref_ptr is not None and h.pref_municipality is not None and h.pref_value is not None
@@ -167,7 +172,8 @@ def _candidate_queries(
     base = (query_m * 8 + flag) * CAPACITY_SPAN
     low = np.searchsorted(sorted_keys, base, side="left")
     high = np.searchsorted(sorted_keys, base + limit, side="right")
-    return query_h, low, np.maximum(high - low, 0), query_rank, sorted_offers
+    length = np.maximum(high - low, 0).astype(np.int64)
+    return query_h.astype(np.int64), low.astype(np.int64), length, query_rank.astype(np.int16), sorted_offers
 
 
 def _candidates_checked(
@@ -306,10 +312,42 @@ def _popcount8(values: NDArray[np.uint8]) -> NDArray[np.int64]:
 def score_pairs(
     h: Households, o: Offers, pairs: Pairs, weights: dict[str, float], *, waiting_full_days: int, reference_rent: float
 ) -> Scores:
-    """Each criterion in [0, 1] for every feasible pair, and their weighted mean."""
-    hi, oi = pairs.household, pairs.offer
-    known = pairs.rank if pairs.rank is not None else pref_ranks(h, hi, o.municipality[oi])
-    rank = known.astype(np.float64)
+    """Each criterion in [0, 1] for every feasible pair, and their weighted mean; computed in blocks of
+    `SCORE_BLOCK` pairs (the temporaries stay small and are reused)."""
+    n = len(pairs)
+    criteria = {code: np.empty(n, dtype=np.float64) for code in CRITERION_CODES}
+    total = np.zeros(n)
+    used = {code: max(0.0, float(weights.get(code, 0.0))) for code in CRITERION_CODES}
+    weight_sum = sum(used.values())
+    for start in range(0, n, SCORE_BLOCK):
+        block = slice(start, min(n, start + SCORE_BLOCK))
+        hi, oi = pairs.household[block], pairs.offer[block]
+        ranks = pairs.rank[block] if pairs.rank is not None else pref_ranks(h, hi, o.municipality[oi])
+        computed = _criteria(h, o, hi, oi, ranks, waiting_full_days=waiting_full_days, reference_rent=reference_rent)
+        for code in CRITERION_CODES:  # a criterion listed without its formula fails here
+            criteria[code][block] = computed[code]
+        if weight_sum > 0:
+            part = total[block]
+            for code, weight in used.items():
+                part += weight * criteria[code][block]
+            part /= weight_sum
+    total = np.clip(total, 0.0, 1.0)
+    points = np.rint(total * SCALE).astype(np.int64) + 1
+    return Scores(criteria=criteria, total=total, points=points)
+
+
+def _criteria(
+    h: Households,
+    o: Offers,
+    hi: NDArray,
+    oi: NDArray,
+    ranks: NDArray,
+    *,
+    waiting_full_days: int,
+    reference_rent: float,
+) -> dict[str, NDArray[np.float64]]:
+    """Each criterion's formula, on the aligned pairs (hi[k], oi[k])."""
+    rank = ranks.astype(np.float64)
     municipality = np.where(h.has_prefs[hi], np.divide(1.0, rank, out=np.zeros_like(rank), where=rank > 0), 0.5)
 
     language = (h.languages[hi] & o.languages[oi]).any(axis=1).astype(np.float64)
@@ -334,31 +372,79 @@ def score_pairs(
 
     waiting = np.minimum(1.0, h.waiting_days[hi].astype(np.float64) / max(1, waiting_full_days))
 
-    computed = {
+    return {
         "municipality": municipality,
         "language": language,
         "rent": rent,
         "size": size,
         "duration": duration,
         "needs": needs,
-        "waiting": waiting,
+        "waiting": np.broadcast_to(waiting, hi.shape),
     }
-    criteria = {
-        code: np.asarray(computed[code], dtype=np.float64) for code in CRITERION_CODES
-    }  # a criterion listed without its formula fails here
-    used = {code: max(0.0, float(weights.get(code, 0.0))) for code in CRITERION_CODES}
-    weight_sum = sum(used.values())
-    total = np.zeros(len(hi))
-    if weight_sum > 0:
-        for code, weight in used.items():
-            total += weight * criteria[code]
-        total /= weight_sum
-    total = np.clip(total, 0.0, 1.0)
-    points = np.rint(total * SCALE).astype(np.int64) + 1
-    return Scores(criteria=criteria, total=total, points=points)
 
 
 # --- Optimisation -----------------------------------------------------------------------------------
+
+
+def _flow_solve(
+    household: NDArray[np.integer], offer: NDArray[np.integer], slots: NDArray[np.integer], points: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """The optimum of one independent part (`solve_optimal`), with its own compact node numbers: the
+    indexes of the pairs chosen."""
+    households, h_node = np.unique(household, return_inverse=True)
+    offers, o_node = np.unique(offer, return_inverse=True)
+    n_h, n_o = len(households), len(offers)
+    source, sink = 0, 1 + n_h + n_o
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.zeros(n_h, np.int32), np.arange(1, 1 + n_h, dtype=np.int32), np.ones(n_h, np.int64), np.zeros(n_h, np.int64)
+    )
+    pair_arcs = np.asarray(
+        flow.add_arcs_with_capacity_and_unit_cost(
+            (1 + h_node.reshape(-1)).astype(np.int32),
+            (1 + n_h + o_node.reshape(-1)).astype(np.int32),
+            np.ones(len(household), np.int64),
+            -points.astype(np.int64),
+        )
+    )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.arange(1 + n_h, 1 + n_h + n_o, dtype=np.int32),
+        np.full(n_o, sink, np.int32),
+        slots[offers].astype(np.int64),
+        np.zeros(n_o, np.int64),
+    )
+    flow.add_arc_with_capacity_and_unit_cost(source, sink, n_h, 0)
+    flow.set_node_supply(source, n_h)
+    flow.set_node_supply(sink, -n_h)
+    status = flow.solve()
+    if status != flow.OPTIMAL:  # pragma: no cover - the network always has a feasible flow
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    return np.nonzero(flow.flows(pair_arcs.astype(np.int32)) > 0)[0].astype(np.int64)
+
+
+def _parts(o: Offers, pairs: Pairs) -> NDArray[np.int64]:
+    """A part per pair such that no household has pairs in two parts: municipalities joined whenever a
+    household has pairs in both (union-find over municipalities, not pairs). Each part is then an
+    independent problem (several unrelated ones may share a part)."""
+    municipality = o.municipality[pairs.offer].astype(np.int64)
+    n_m = int(municipality.max(initial=0)) + 1
+    links = np.unique(pairs.household.astype(np.int64) * n_m + municipality)
+    owner, place = (links // n_m).tolist(), (links % n_m).tolist()
+    parent = list(range(n_m))
+
+    def root(m: int) -> int:
+        while parent[m] != m:
+            parent[m] = parent[parent[m]]
+            m = parent[m]
+        return m
+
+    for k in range(1, len(owner)):
+        if owner[k] == owner[k - 1]:  # the household's first municipality and this one
+            a, b = root(place[k - 1]), root(place[k])
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    roots = np.array([root(m) for m in range(n_m)], dtype=np.int64)
+    return roots[municipality]
 
 
 def solve_optimal(
@@ -366,42 +452,23 @@ def solve_optimal(
 ) -> Assignment:
     """The assignment with the most points: each household at most one offer, each offer at most its free
     places. A min-cost flow: source → household (1) → offer (1 per pair, cost −points) → sink (places),
-    and a free source → sink arc for the households left without a home."""
+    and a free source → sink arc for the households left without a home. Solved per independent part
+    (`_parts`, grouped up to `SOLVE_ARCS` pairs): the optimum of the whole is the sum of the parts'."""
     if not len(pairs):
         return Assignment(chosen=np.zeros(0, np.int64), total_score=0.0, points=0)
-    n_offers = len(o)
-    source, sink = 0, 1 + n_households + n_offers
-    active = np.unique(pairs.household)
-    used_offers = np.unique(pairs.offer)
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.zeros(len(active), np.int32),
-        (1 + active).astype(np.int32),
-        np.ones(len(active), np.int64),
-        np.zeros(len(active), np.int64),
-    )
-    pair_arcs = np.asarray(
-        flow.add_arcs_with_capacity_and_unit_cost(
-            (1 + pairs.household).astype(np.int32),
-            (1 + n_households + pairs.offer).astype(np.int32),
-            np.ones(len(pairs), np.int64),
-            -points.astype(np.int64),
-        )
-    )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        (1 + n_households + used_offers).astype(np.int32),
-        np.full(len(used_offers), sink, np.int32),
-        o.slots[used_offers].astype(np.int64),
-        np.zeros(len(used_offers), np.int64),
-    )
-    flow.add_arc_with_capacity_and_unit_cost(source, sink, len(active), 0)
-    flow.set_node_supply(source, len(active))
-    flow.set_node_supply(sink, -len(active))
-    status = flow.solve()
-    if status != flow.OPTIMAL:  # pragma: no cover - the network always has a feasible flow
-        raise RuntimeError(f"min-cost flow failed with status {status}")
-    chosen = np.nonzero(flow.flows(pair_arcs.astype(np.int32)) > 0)[0]
-    return Assignment(chosen=chosen, total_score=float(total[chosen].sum()), points=int(points[chosen].sum()))
+    part = _parts(o, pairs)
+    order = np.argsort(part, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, part[order][1:] != part[order][:-1], True])
+    chosen, start = [], 0
+    for k in range(1, len(bounds)):
+        end = bounds[k]
+        if end - start >= SOLVE_ARCS or k == len(bounds) - 1:
+            index = np.sort(order[start:end])
+            picked = _flow_solve(pairs.household[index], pairs.offer[index], o.slots, points[index])
+            chosen.append(index[picked])
+            start = end
+    result = np.sort(np.concatenate(chosen))
+    return Assignment(chosen=result, total_score=float(total[result].sum()), points=int(points[result].sum()))
 
 
 def solve_greedy(

@@ -302,14 +302,14 @@ def assert_respects_capacity(inst: Instance, chosen_pairs: list[tuple[int, int]]
 
 
 @contextmanager
-def blocks_of(size: int | None):
-    """Check candidates in blocks of `size` (None: the engine's own)."""
-    saved = engine.BLOCK_CELLS
-    engine.BLOCK_CELLS = size or saved
+def blocks_of(size: int | None, name: str = "BLOCK_CELLS"):
+    """Check candidates in blocks of `size` (None: the engine's own); or another of the engine's sizes."""
+    saved = getattr(engine, name)
+    setattr(engine, name, size or saved)
     try:
         yield
     finally:
-        engine.BLOCK_CELLS = saved
+        setattr(engine, name, saved)
 
 
 @settings(max_examples=150, deadline=None)
@@ -647,6 +647,19 @@ def test_optimal_reaches_the_brute_force_optimum(inst):
     assert result.matched == len(chosen)
     assert result.total_score == pytest.approx(float(scores.total[result.chosen].sum()), abs=1e-9)
     assert result.total_score == pytest.approx(sum(float(scores.total[k]) for k in result.chosen.tolist()), abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances(max_households=7, max_offers=6))
+def test_solving_each_independent_part_alone_reaches_the_brute_force_optimum(inst):
+    pairs, scores = scored(inst)
+    value = {pair: int(p) for pair, p in zip(pair_set(pairs), scores.points.tolist(), strict=True)}
+
+    with blocks_of(1, "SOLVE_ARCS"):  # every part in a problem of its own
+        result = solve_optimal(len(inst.h), inst.o, pairs, scores.points, scores.total)
+
+    assert_respects_capacity(inst, pair_set(pairs, result.chosen.tolist()))
+    assert result.points == brute_force_best(len(inst.h), inst.o.slots, value)
 
 
 @settings(max_examples=150, deadline=None)
