@@ -54,6 +54,8 @@ class SyntheticData:
     offers: int
     sponsors: int
     eligible_sponsors: int
+    municipalities: int = 0
+    regions: int = 0
 
 
 def _choice(rng: np.random.Generator, values, shares, n: int) -> np.ndarray:
@@ -360,7 +362,14 @@ def synthetic_data_create(
         int(keep.sum()),
         {"household_id": household_ids[rows[keep]], "language_id": language[keep]},
     )
-    return SyntheticData(households=households, offers=offers, sponsors=n_sponsors, eligible_sponsors=eligible)
+    return SyntheticData(
+        households=households,
+        offers=offers,
+        sponsors=n_sponsors,
+        eligible_sponsors=eligible,
+        municipalities=len(municipality_ids),
+        regions=regions,
+    )
 
 
 # --- The benchmark -----------------------------------------------------------------------------------
@@ -409,7 +418,7 @@ def matching_bench_one(
     try:
         with transaction.atomic():
             started = time.perf_counter()
-            synthetic_data_create(households=households, offers=offers, seed=seed)
+            data = synthetic_data_create(households=households, offers=offers, seed=seed)
             generate_seconds = time.perf_counter() - started
             run = MatchingRun.objects.create(trigger=MatchingRun.Trigger.MANUAL)
             gc.collect()
@@ -434,6 +443,13 @@ def matching_bench_one(
                 "peak_mb": max([start_mb, *(phase["peak_mb"] for phase in phases)]),
                 "phases": phases,
                 "generate_s": round(generate_seconds, 2),
+                "municipalities": data.municipalities,
+                "regions": data.regions,
+                "data": (
+                    f"{data.municipalities} municipalities in {data.regions} region(s) of at most {PLACES_PER_REGION},"
+                    f" a household looking in one region: {round(run.feasible_pairs / max(1, run.households), 1)}"
+                    " feasible pairs per household (kept near 50 as the country grows)"
+                ),
                 "optimal_score": run.total_score,
                 "greedy_score": run.greedy_score,
                 "score_ratio": round(run.score_ratio, 4) if run.score_ratio else None,

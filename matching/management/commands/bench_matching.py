@@ -54,6 +54,7 @@ class Command(BaseCommand):
             "policy_version": bench["policy_version"],
             "unmatched_reasons": bench["inspected"],
             "phases": bench["phases"],
+            "data": bench["data"],
         }
         if options["json"]:
             self.stdout.write(json.dumps(report))
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         lines = [
             f"households {report['households']}, offers {report['offers']}, feasible pairs {report['feasible_pairs']}"
             f" ({report['feasible_per_household']} per household)",
+            f"data: {report['data']}",
             "seconds: " + ", ".join(f"{phase} {value:.3f}" for phase, value in seconds.items()),
             f"peak memory: {report['peak_memory_mb']} MB",
             f"optimal: score {report['optimal_score']:.2f}, housed {report['optimal_matched']}"
