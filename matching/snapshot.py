@@ -144,9 +144,9 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
     index = {int(pk): i for i, pk in enumerate(ids)}
     pref_ptr, pref_municipality, pref_value = _preferences(
         _rows(
-            MunicipalityPreference.objects.filter(household__in=Household.objects.filter(seeking)).values_list(
-                "household_id", "municipality_id", "rank"
-            )
+            MunicipalityPreference.objects.filter(household__in=Household.objects.filter(seeking))
+            .order_by()
+            .values_list("household_id", "municipality_id", "rank")
         ),
         ids,
         np.array(municipality_ids, dtype=np.int64),
