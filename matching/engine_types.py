@@ -8,7 +8,7 @@ Plain dataclasses of NumPy arrays (one entry per household, offer or pair), with
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,16 +30,61 @@ class Households:
     needs: NDArray[np.uint8]  # bit mask of `criteria.NEEDS`
     waiting_days: NDArray[np.int32]
     languages: NDArray[np.uint64]  # (n, words) bit sets of language indexes
-    # Preferred municipalities: rank (1 = first) per household and municipality index; 0 = not named.
-    pref_rank: NDArray[np.int16]  # (n, municipalities)
     has_prefs: NDArray[np.bool_]
+    # Preferred municipalities, sparse (what the engine reads): household i names the municipality
+    # indexes `pref_municipality[pref_ptr[i]:pref_ptr[i + 1]]` (ascending), with the ranks (1 = first)
+    # `pref_value[...]` at the same places.
+    pref_ptr: NDArray[np.int64] | None = None  # (n + 1,)
+    pref_municipality: NDArray[np.int32] | None = None
+    pref_value: NDArray[np.int16] | None = None
+    # The same, dense (n, municipalities), 0 = not named: accepted instead of the sparse form for small
+    # instances (the tests); never built for a whole country.
+    pref_rank: NDArray[np.int16] | None = None
+    # Sorted keys (household index << 31 | municipality index) for looking ranks up (`engine.pref_ranks`).
+    pref_keys: NDArray[np.int64] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.pref_ptr is None:
+            dense = self.pref_rank if self.pref_rank is not None else np.zeros((len(self.ids), 0), np.int16)
+            dense = np.asarray(dense).reshape(len(self.ids), -1) if len(self.ids) else np.zeros((0, 0), np.int16)
+            rows, municipalities = np.nonzero(dense)
+            self.pref_ptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=len(self.ids))))).astype(
+                np.int64
+            )
+            self.pref_municipality = municipalities.astype(np.int32)
+            self.pref_value = dense[rows, municipalities].astype(np.int16)
+        assert self.pref_municipality is not None and self.pref_value is not None
+        counts = np.diff(self.pref_ptr)
+        self.pref_keys = (np.repeat(np.arange(len(self.ids), dtype=np.int64), counts) << 31) | self.pref_municipality
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def subset(self, rows: NDArray[np.integer]) -> Households:
         """The given rows only, in that order."""
-        return Households(**{field.name: getattr(self, field.name)[rows] for field in fields(self)})
+        assert self.pref_ptr is not None and self.pref_municipality is not None and self.pref_value is not None
+        sparse = ("pref_ptr", "pref_municipality", "pref_value", "pref_rank", "pref_keys")
+        values = {f.name: getattr(self, f.name)[rows] for f in fields(self) if f.name not in sparse}
+        starts, counts = self.pref_ptr[rows], np.diff(self.pref_ptr)[rows]
+        positions = ranges_expand(starts, counts)
+        return Households(
+            **values,
+            pref_ptr=np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
+            pref_municipality=self.pref_municipality[positions],
+            pref_value=self.pref_value[positions],
+            pref_rank=None if self.pref_rank is None else self.pref_rank[rows],
+        )
+
+
+def ranges_expand(starts: NDArray[np.integer], lengths: NDArray[np.integer]) -> NDArray[np.int64]:
+    """The positions start, start + 1, … start + length - 1 of every range, one range after the other
+    (vectorised: no Python loop over the ranges)."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(np.asarray(starts, dtype=np.int64) - offsets, lengths) + np.arange(total, dtype=np.int64)
 
 
 @dataclass
@@ -87,6 +132,10 @@ class Pairs:
 
     household: NDArray[np.int32]
     offer: NDArray[np.int32]
+    # The rank the household gives the offer's municipality (0: not named), when known.
+    rank: NDArray[np.int16] | None = None
+    # How many candidate pairs were compared with the rules to find these (the work done).
+    compared: int = 0
 
     def __len__(self) -> int:
         return len(self.household)
@@ -117,6 +166,7 @@ class RuledOut:
 
     counts: NDArray[np.int64]  # (households, constraints)
     suiting: NDArray[np.int64]  # (households, constraints); 0 for the `fit` constraints
+    compared: int = 0  # cells compared: distinct values × distinct values per rule, and candidate pairs
 
 
 @dataclass
@@ -129,3 +179,4 @@ class RunResult:
     optimal: Assignment
     greedy: Assignment
     seconds: dict[str, float]  # phase -> seconds
+    cells: dict[str, int] = field(default_factory=dict)  # phase -> rows or pairs it went through

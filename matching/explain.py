@@ -1,12 +1,13 @@
 """Why the engine proposed a pair, or found nothing for a household.
 
-A proposal's explanation is stored as codes and numbers (language-neutral), and rendered in the reader's
-language when shown: the criteria with their scores and weights, and the hard constraints it passed.
+A proposal's explanation is stored as one compact array of numbers (language-neutral, `LAYOUTS`), built
+for all of a run's proposals at once on arrays, expanded when read (`explanation_expand`, by the model
+field) and rendered in the reader's language: the criteria with their scores and weights, and the hard
+constraints it passed.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,7 +16,6 @@ from django.utils.translation import ngettext
 
 from matching import engine
 from matching.criteria import (
-    CONSTRAINT_CODES,
     CONSTRAINTS,
     CRITERIA,
     CRITERION_CODES,
@@ -35,59 +35,165 @@ CONSTRAINT_LABELS = {constraint.code: constraint.label for constraint in CONSTRA
 NEED_LABELS = {need.code: need.label for need in NEEDS}
 
 
-def _bits_to_indexes(words: np.ndarray) -> list[int]:
-    indexes = []
-    for w, word in enumerate(words.tolist()):
-        for bit in range(64):
-            if int(word) >> bit & 1:
-                indexes.append(w * 64 + bit)
-    return indexes
+# The stored form of a proposal's explanation: one JSON array of numbers, in the order of a layout
+# (its first element). A layout is never changed once used: a new criterion, constraint or need makes a
+# new one, and the old rows keep reading with theirs. Older rows hold the expanded dict itself.
+LAYOUTS: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    1: (
+        ("municipality", "language", "rent", "size", "duration", "needs", "waiting"),
+        (
+            "consent",
+            "capacity",
+            "step_free",
+            "pets",
+            "children",
+            "dates",
+            "municipality",
+            "rent",
+            "sponsor",
+            "suspended",
+            "declined",
+        ),
+        ("school", "work", "medical_care"),
+    ),
+}
+LAYOUT = 1  # the layout written now: the engine's criteria, constraints and needs (a test holds them together)
 
 
-def explanation_build(*, snapshot: Snapshot, result: RunResult, pair: int, policy: MatchingPolicy) -> dict:
-    """The stored explanation of one chosen pair: each criterion's score and weight, the facts behind
-    it, and the hard constraints passed."""
-    h, o = snapshot.households, snapshot.offers
-    hi, oi = int(result.pairs.household[pair]), int(result.pairs.offer[pair])
-    weights = policy.weights
-    municipality_index = int(o.municipality[oi])
-    rank = int(h.pref_rank[hi, municipality_index])
-    shared = _bits_to_indexes(h.languages[hi] & o.languages[oi])
-    until = int(o.available_until[oi])
-    needs_named = [need.code for bit, need in enumerate(NEEDS) if int(h.needs[hi]) >> bit & 1]
+def explanation_expand(stored: object) -> object:
+    """The explanation as a dict (what `explanation_lines` reads) from its stored form: a compact array is
+    expanded with its layout; anything else (an older row's dict, a hand-made proposal's {}) is returned
+    as it is."""
+    if not isinstance(stored, list) or not stored or stored[0] not in LAYOUTS:
+        return stored
+    criteria, constraints, needs = LAYOUTS[stored[0]]
+    (
+        _layout,
+        policy,
+        score,
+        scores,
+        weights,
+        municipality_id,
+        rank,
+        shared,
+        rent,
+        limit,
+        size,
+        capacity,
+        wanted,
+        available,
+        minimum_stay,
+        named,
+        met,
+        waiting,
+    ) = stored
     return {
-        "policy": policy.version,
-        "score": round(float(result.scores.total[pair]), 4),
+        "policy": policy,
+        "score": score,
         "criteria": {
-            name: {"score": round(float(result.scores.criteria[name][pair]), 4), "weight": weights[name]}
-            for name in CRITERION_CODES
+            name: {"score": value, "weight": weight}
+            for name, value, weight in zip(criteria, scores, weights, strict=True)
         },
         "details": {
-            "municipality": {
-                "id": snapshot.municipality_ids[municipality_index],
-                "rank": rank if bool(h.has_prefs[hi]) else None,
-            },
-            "language": {"shared": [snapshot.language_ids[i] for i in shared]},
-            "rent": {
-                "rent": float(o.rent[oi]),
-                "limit": None if math.isnan(h.max_rent[hi]) else float(h.max_rent[hi]),
-            },
-            "size": {"size": int(h.size[hi]), "capacity": int(o.capacity[oi])},
-            "duration": {
-                "wanted_months": int(h.stay_months[hi]) or None,
-                "available_months": None
-                if until == int(engine.NO_END)
-                else int((until - int(h.move_in[hi])) // engine.MONTH_DAYS),
-                "minimum_stay_months": int(o.minimum_stay_months[oi]),
-            },
+            "municipality": {"id": municipality_id, "rank": rank},
+            "language": {"shared": shared},
+            "rent": {"rent": rent, "limit": limit},
+            "size": {"size": size, "capacity": capacity},
+            "duration": {"wanted_months": wanted, "available_months": available, "minimum_stay_months": minimum_stay},
             "needs": {
-                "named": needs_named,
-                "met": [need.code for bit, need in enumerate(NEEDS) if int(h.needs[hi] & o.near[oi]) >> bit & 1],
+                "named": [code for bit, code in enumerate(needs) if named >> bit & 1],
+                "met": [code for bit, code in enumerate(needs) if met >> bit & 1],
             },
-            "waiting": {"days": int(h.waiting_days[hi])},
+            "waiting": {"days": waiting},
         },
-        "constraints": list(CONSTRAINT_CODES),
+        "constraints": list(constraints),
     }
+
+
+def _rounded(values: np.ndarray) -> list[float]:
+    return np.round(values.astype(np.float64), 4).tolist()
+
+
+def explanations_build(*, snapshot: Snapshot, result: RunResult, pairs: np.ndarray, policy: MatchingPolicy) -> list:
+    """The stored explanations (compact, layout `LAYOUT`) of the chosen pairs `pairs` (indexes into the
+    run's pairs), computed on arrays: each criterion's score and weight, the facts behind it; the hard
+    constraints passed are all of the layout's."""
+    h, o = snapshot.households, snapshot.offers
+    hi, oi = result.pairs.household[pairs], result.pairs.offer[pairs]
+    rank = result.pairs.rank[pairs] if result.pairs.rank is not None else engine.pref_ranks(h, hi, o.municipality[oi])
+    weights = [policy.weights[name] for name in CRITERION_CODES]
+    scores = list(zip(*(_rounded(result.scores.criteria[name][pairs]) for name in CRITERION_CODES), strict=True))
+    shared = h.languages[hi] & o.languages[oi]
+    languages = [
+        (j, (shared[:, j // 64] >> np.uint64(j % 64)) & np.uint64(1)) for j in range(len(snapshot.language_ids))
+    ]
+    shared_rows, shared_bits = np.nonzero(np.stack([bit for _j, bit in languages], axis=1)) if languages else ((), ())
+    shared_ids: list[list[int]] = [[] for _ in range(len(pairs))]
+    for row, bit in zip(np.asarray(shared_rows).tolist(), np.asarray(shared_bits).tolist(), strict=True):
+        shared_ids[row].append(snapshot.language_ids[bit])
+    until = o.available_until[oi].astype(np.int64)
+    available = (until - h.move_in[hi]) // engine.MONTH_DAYS
+    open_ended = until == int(engine.NO_END)
+    max_rent = h.max_rent[hi]
+    columns = zip(
+        _rounded(result.scores.total[pairs]),
+        scores,
+        [snapshot.municipality_ids[m] for m in o.municipality[oi].tolist()],
+        np.where(h.has_prefs[hi], rank, 0).tolist(),
+        shared_ids,
+        o.rent[oi].astype(np.float64).tolist(),
+        np.where(np.isnan(max_rent), -1.0, max_rent).tolist(),
+        h.size[hi].tolist(),
+        o.capacity[oi].tolist(),
+        h.stay_months[hi].tolist(),
+        np.where(open_ended, -1, available).astype(np.int64).tolist(),
+        o.minimum_stay_months[oi].tolist(),
+        h.needs[hi].tolist(),
+        (h.needs[hi] & o.near[oi]).tolist(),
+        h.waiting_days[hi].tolist(),
+        np.isnan(max_rent).tolist(),
+        strict=True,
+    )
+    return [
+        [
+            LAYOUT,
+            policy.version,
+            score,
+            list(values),
+            weights,
+            municipality,
+            rank or None,
+            spoken,
+            rent,
+            None if no_limit else limit,
+            size,
+            capacity,
+            wanted or None,
+            None if months < 0 else months,
+            minimum_stay,
+            named,
+            met,
+            waiting,
+        ]
+        for (
+            score,
+            values,
+            municipality,
+            rank,
+            spoken,
+            rent,
+            limit,
+            size,
+            capacity,
+            wanted,
+            months,
+            minimum_stay,
+            named,
+            met,
+            waiting,
+            no_limit,
+        ) in columns
+    ]
 
 
 def _detail(name: str, details: dict, lookups: dict) -> str:

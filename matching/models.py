@@ -22,6 +22,16 @@ def _weight(code: str) -> models.FloatField:
     )
 
 
+class ExplanationField(models.JSONField):
+    """A proposal's explanation: stored compact (`matching.explain.LAYOUTS`, written by the runs in bulk),
+    read as the expanded dict (older rows and hand-made proposals hold the dict itself)."""
+
+    def from_db_value(self, value, expression, connection):
+        from matching.explain import explanation_expand
+
+        return explanation_expand(super().from_db_value(value, expression, connection))
+
+
 class MatchingPolicy(models.Model):
     """The weights of the soft criteria. Versioned: a change saves a new version, and each run records the
     version it used, so a run can always be explained with the weights it had."""
@@ -213,7 +223,7 @@ class MatchProposal(models.Model):
     )
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.PROPOSED)
     score = models.FloatField(_("score"), null=True, blank=True)
-    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    explanation = ExplanationField(_("explanation"), default=dict, blank=True)
     decline_reason = models.CharField(
         _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True
     )

@@ -24,7 +24,7 @@ REVEALED_FROM = [
 ]
 
 
-def sponsors_suspended_ids(*, sponsor_ids: Iterable[int] | None = None) -> set[int]:
+def sponsors_suspended_ids(*, sponsor_ids: Iterable[int] | QuerySet | None = None) -> set[int]:
     """The one rule of safeguarding suspension: an open high-severity concern suspends a sponsor from
     matching until it is closed. Of the given sponsors (all when None), those suspended."""
     concerns = SafeguardingConcern.objects.filter(severity=SafeguardingConcern.Severity.HIGH, closed_at__isnull=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from itertools import compress
 
 import numpy as np
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from numpy.typing import NDArray
@@ -70,9 +71,21 @@ def households_seeking() -> Q:
     return Q(status=Household.Status.SEEKING, merged_into__isnull=True) & ~Q(pk__in=in_mediation)
 
 
+def _rows(queryset: QuerySet) -> list[tuple]:
+    """All rows of a values_list queryset. On PostgreSQL its SQL is run and fetched at once (Django reads
+    rows a hundred at a time, which costs more than the query for a country's rows); the values are the
+    same, psycopg's (Django has no converters for these columns there)."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _columns(queryset: QuerySet, names: tuple[str, ...]) -> Columns:
     """The queryset's `names`, one sequence per name (rows transposed)."""
-    rows = list(queryset.values_list(*names))
+    rows = _rows(queryset.values_list(*names))
     if not rows:
         return dict.fromkeys(names, ())
     return dict(zip(names, zip(*rows, strict=True), strict=True))
@@ -81,12 +94,22 @@ def _columns(queryset: QuerySet, names: tuple[str, ...]) -> Columns:
 def _bitsets(
     pairs: Iterable[tuple[int, int]], index: dict[int, int], language_index: dict[int, int], words: int
 ) -> NDArray[np.uint64]:
+    """Per owner of `index` (id -> row), the bit set of the languages of the (owner id, language id) pairs."""
     bits = np.zeros((len(index), words), dtype=np.uint64)
-    for owner, language in pairs:
-        row = index.get(owner)
-        bit = language_index.get(language)
-        if row is not None and bit is not None:
-            bits[row, bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
+    data = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+    if not len(data) or not index or not language_index:
+        return bits
+    owners = np.fromiter(index, dtype=np.int64, count=len(index))
+    owner_rows = np.fromiter(index.values(), dtype=np.int64, count=len(index))
+    languages = np.fromiter(language_index, dtype=np.int64, count=len(language_index))
+    language_bits = np.fromiter(language_index.values(), dtype=np.int64, count=len(language_index))
+    by_owner, by_language = np.argsort(owners), np.argsort(languages)
+    at = np.minimum(np.searchsorted(owners, data[:, 0], sorter=by_owner), len(owners) - 1)
+    li = np.minimum(np.searchsorted(languages, data[:, 1], sorter=by_language), len(languages) - 1)
+    row, bit = owner_rows[by_owner[at]], language_bits[by_language[li]]
+    found = (owners[by_owner[at]] == data[:, 0]) & (languages[by_language[li]] == data[:, 1])
+    row, bit = row[found], bit[found]
+    np.bitwise_or.at(bits, (row, bit // 64), np.left_shift(np.uint64(1), (bit % 64).astype(np.uint64)))
     return bits
 
 
@@ -119,17 +142,15 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
     )
     ids = np.array(hc["pk"], dtype=np.int64)
     index = {int(pk): i for i, pk in enumerate(ids)}
-    pref_rank = np.zeros((len(ids), max(1, len(municipality_ids))), dtype=np.int16)
-    has_prefs = np.zeros(len(ids), dtype=bool)
-    for household_id, municipality_id, rank in MunicipalityPreference.objects.filter(
-        household__in=Household.objects.filter(seeking)
-    ).values_list("household_id", "municipality_id", "rank"):
-        row = index.get(household_id)
-        if row is not None:
-            # Ranks are renumbered 1, 2, 3… in their order, so gaps in the stored ranks do not matter.
-            pref_rank[row, municipality_index[municipality_id]] = max(1, rank)
-            has_prefs[row] = True
-    _renumber_ranks(pref_rank)
+    pref_ptr, pref_municipality, pref_value = _preferences(
+        _rows(
+            MunicipalityPreference.objects.filter(household__in=Household.objects.filter(seeking))
+            .order_by()
+            .values_list("household_id", "municipality_id", "rank")
+        ),
+        ids,
+        np.array(municipality_ids, dtype=np.int64),
+    )
     households = Households(
         ids=ids,
         size=np.maximum(np.array(hc["n_members"], dtype=np.int16), 1),
@@ -149,15 +170,19 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
             [max(0, day - since.toordinal()) if since else 0 for since in hc["waiting_since"]], dtype=np.int32
         ),
         languages=_bitsets(
-            Household.languages.through.objects.filter(household__in=Household.objects.filter(seeking)).values_list(
-                "household_id", "language_id"
+            _rows(
+                Household.languages.through.objects.filter(household__in=Household.objects.filter(seeking)).values_list(
+                    "household_id", "language_id"
+                )
             ),
             index,
             language_index,
             words,
         ),
-        pref_rank=pref_rank,
-        has_prefs=has_prefs,
+        has_prefs=np.diff(pref_ptr) > 0,
+        pref_ptr=pref_ptr,
+        pref_municipality=pref_municipality,
+        pref_value=pref_value,
     )
 
     # Offers -------------------------------------------------------------------------------------
@@ -179,16 +204,19 @@ def snapshot_load(*, today: datetime.date | None = None) -> Snapshot:
     offer_ids = np.array(oc["pk"], dtype=np.int64)
     offer_index = {int(pk): i for i, pk in enumerate(offer_ids)}
     sponsor_of = {int(pk): sponsor for pk, sponsor in zip(oc["pk"], oc["sponsor_id"], strict=True)}
-    sponsor_ids = set(sponsor_of.values())
+    # The sponsors of the matchable offers, as a subquery (a country's sponsors are no list of parameters).
+    sponsor_ids = matchable.values("sponsor_id")
     eligible = sponsors_eligible_ids(sponsor_ids=sponsor_ids, today=today)
     suspended = sponsors_suspended_ids(sponsor_ids=sponsor_ids)
-    offer_languages = list(
+    offer_languages = _rows(
         HousingOffer.host_languages.through.objects.filter(housingoffer__in=matchable).values_list(
             "housingoffer_id", "language_id"
         )
     )
-    sponsor_languages = SponsorProfile.languages.through.objects.filter(sponsorprofile_id__in=sponsor_ids).values_list(
-        "sponsorprofile_id", "language_id"
+    sponsor_languages = _rows(
+        SponsorProfile.languages.through.objects.filter(sponsorprofile_id__in=sponsor_ids).values_list(
+            "sponsorprofile_id", "language_id"
+        )
     )
     by_sponsor: dict[int, list[int]] = {}
     for sponsor_id, language_id in sponsor_languages:
@@ -250,9 +278,30 @@ def _count_by_offer(queryset: QuerySet) -> dict[int, int]:
     return dict(queryset.values("offer_id").annotate(n=Count("pk")).values_list("offer_id", "n"))
 
 
-def _renumber_ranks(pref_rank: NDArray[np.int16]) -> None:
-    """Stored ranks may have gaps (1, 3, 4): the engine sees 1, 2, 3 in the same order."""
-    for row in np.nonzero((pref_rank > 0).any(axis=1))[0]:
-        named = np.nonzero(pref_rank[row])[0]
-        order = named[np.argsort(pref_rank[row, named], kind="stable")]
-        pref_rank[row, order] = np.arange(1, len(order) + 1)
+def _preferences(
+    rows: Iterable[tuple[int, int, int]], ids: NDArray[np.int64], municipality_ids: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int16]]:
+    """The households' preferred municipalities in the engine's sparse form (`Households.pref_ptr`…), from
+    (household id, municipality id, rank) rows: ranks renumbered 1, 2, 3… in their order, so that gaps in
+    the stored ranks do not matter (ties in municipality order); a municipality named twice counts once,
+    at its best rank. `ids` and `municipality_ids` are sorted."""
+    data = np.array(list(rows), dtype=np.int64).reshape(-1, 3)
+    row = np.searchsorted(ids, data[:, 0])
+    municipality = np.searchsorted(municipality_ids, data[:, 1])
+    found = (row < len(ids)) & (municipality < len(municipality_ids))
+    found[found] &= (ids[row[found]] == data[found, 0]) & (municipality_ids[municipality[found]] == data[found, 1])
+    row, municipality, rank = row[found], municipality[found], np.maximum(data[found, 2], 1)
+    order = np.lexsort((municipality, rank, row))  # by household, then rank, then municipality
+    row, municipality = row[order], municipality[order]
+    first = np.unique(row * max(1, len(municipality_ids)) + municipality, return_index=True)[1]
+    first.sort()  # the best rank of each (household, municipality), still in rank order
+    row, municipality = row[first], municipality[first]
+    starts = np.r_[0, np.flatnonzero(row[1:] != row[:-1]) + 1] if len(row) else np.zeros(0, np.int64)
+    position = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)]))
+    by_municipality = np.lexsort((municipality, row))
+    counts = np.bincount(row, minlength=len(ids))
+    return (
+        np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
+        municipality[by_municipality].astype(np.int32),
+        (position[by_municipality] + 1).astype(np.int16),
+    )

@@ -3,6 +3,8 @@
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import cast
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -121,14 +123,14 @@ def sponsor_matching_blockers(*, sponsor: SponsorProfile, today: datetime.date |
 def sponsors_eligible_ids(*, sponsor_ids, today: datetime.date | None = None) -> set[int]:
     """Of the given sponsors, those verified, with every person's checks in order and every registered
     requirement met (the rules of `sponsor_matching_blockers`), in a fixed number of queries whatever the
-    number of sponsors."""
+    number of sponsors. `sponsor_ids` may be a queryset of sponsor ids (read as a subquery: a whole
+    country's sponsors are not sent as a list of parameters)."""
     today = today or timezone.localdate()
-    sponsor_ids = set(sponsor_ids)
-    verified = dict(
-        SponsorProfile.objects.filter(
-            pk__in=sponsor_ids, status=SponsorProfile.Status.VERIFIED, erased_at__isnull=True
-        ).values_list("pk", "user_id")
+    candidates = sponsor_ids if isinstance(sponsor_ids, QuerySet) else set(sponsor_ids)
+    verified_rows = SponsorProfile.objects.filter(
+        pk__in=candidates, status=SponsorProfile.Status.VERIFIED, erased_at__isnull=True
     )
+    verified = dict(verified_rows.values_list("pk", "user_id"))
     unmet = {
         sponsor_id
         for requirement in _REQUIREMENTS.values()
@@ -136,13 +138,14 @@ def sponsors_eligible_ids(*, sponsor_ids, today: datetime.date | None = None) ->
         for sponsor_id in requirement.unmet(verified)
     }
     persons: dict[int, int] = {}  # person -> sponsor
-    for pk, sponsor_id, role, accepted_at in SponsorPerson.objects.filter(sponsor_id__in=verified).values_list(
-        "pk", "sponsor_id", "role", "accepted_at"
-    ):
-        if _person_counts(SponsorPerson(role=role, accepted_at=accepted_at)):
+    for pk, sponsor_id, role, accepted_at in SponsorPerson.objects.filter(
+        sponsor_id__in=verified_rows.values("pk")
+    ).values_list("pk", "sponsor_id", "role", "accepted_at"):
+        # The rule reads these two fields only: no model instance per row.
+        if _person_counts(cast(SponsorPerson, SimpleNamespace(role=role, accepted_at=accepted_at))):
             persons[pk] = sponsor_id
     checks: dict[int, list[tuple]] = {pk: [] for pk in persons}
-    for person_id, *check in SponsorCheck.objects.filter(person_id__in=persons).values_list(
+    for person_id, *check in SponsorCheck.objects.filter(person__sponsor_id__in=verified_rows.values("pk")).values_list(
         "person_id", "kind", "result", "checked_on", "expires_on", "pk"
     ):
         if person_id in checks:

@@ -12,8 +12,10 @@ are unless the mediation overrides them:
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from matching.models import MatchProposal, Placement
@@ -38,6 +40,14 @@ def household_status_derive(*, status: str, housed: bool, proposed: bool, closin
     return status
 
 
+def _among(ids: Collection[int]) -> Collection[int] | RawSQL:
+    """For `pk__in=` / `…_id__in=`: the ids, as one array parameter on PostgreSQL (a run's tens of
+    thousands of households are no list of parameters to send and parse)."""
+    if connection.vendor == "postgresql" and len(ids) > 1000:
+        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+    return ids
+
+
 def households_status_sync(*, household_ids: Iterable[int], closing: bool = False) -> int:
     """Derive and store the status of these households from their proposals and placements (the bulk
     form, for the matching run's proposals). Rows whose status does not change are not written; the
@@ -46,15 +56,17 @@ def households_status_sync(*, household_ids: Iterable[int], closing: bool = Fals
     if not ids:
         return 0
     housed = set(
-        Placement.objects.filter(household_id__in=ids, end_date__isnull=True).values_list("household_id", flat=True)
+        Placement.objects.filter(household_id__in=_among(ids), end_date__isnull=True).values_list(
+            "household_id", flat=True
+        )
     )
     proposed = set(
-        MatchProposal.objects.filter(household_id__in=ids, status__in=MatchProposal.OPEN).values_list(
+        MatchProposal.objects.filter(household_id__in=_among(ids), status__in=MatchProposal.OPEN).values_list(
             "household_id", flat=True
         )
     )
     changes: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for pk, status in Household.objects.filter(pk__in=ids).values_list("pk", "status"):
+    for pk, status in Household.objects.filter(pk__in=_among(ids)).values_list("pk", "status"):
         derived = household_status_derive(status=status, housed=pk in housed, proposed=pk in proposed, closing=closing)
         if derived != status:
             changes[(status, derived)].append(pk)
@@ -62,7 +74,7 @@ def households_status_sync(*, household_ids: Iterable[int], closing: bool = Fals
     changed = 0
     for (status, derived), pks in changes.items():
         # Written only from the status that was read: a status set meanwhile by someone else stays theirs.
-        changed += Household.objects.filter(pk__in=pks, status=status).update(status=derived, updated_at=now)
+        changed += Household.objects.filter(pk__in=_among(pks), status=status).update(status=derived, updated_at=now)
     return changed
 
 

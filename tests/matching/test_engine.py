@@ -2,6 +2,7 @@
 of the rules, scores, the min-cost-flow optimum against brute force, and first-come-first-served."""
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matching import engine
 from matching.criteria import CONSTRAINT_CODES, CRITERIA, CRITERION_CODES, NEED_CODES
 from matching.engine import (
     FIT,
@@ -136,9 +138,9 @@ def column(draw, values, n: int, dtype) -> np.ndarray:
 
 
 @st.composite
-def instances(draw) -> Instance:
-    n_h = draw(st.integers(1, 6))
-    n_o = draw(st.integers(1, 5))
+def instances(draw, max_households: int = 6, max_offers: int = 5) -> Instance:
+    n_h = draw(st.integers(1, max_households))
+    n_o = draw(st.integers(1, max_offers))
     n_m = draw(st.integers(1, 4))
 
     pref_rank = np.zeros((n_h, n_m), dtype=np.int16)
@@ -186,7 +188,9 @@ def instances(draw) -> Instance:
         listed_order=None if listed is None else np.array(listed, dtype=np.int64),
     )
 
-    declined = draw(st.frozensets(st.tuples(st.integers(0, n_h - 1), st.integers(0, n_o - 1)), max_size=4))
+    declined = draw(
+        st.frozensets(st.tuples(st.integers(0, n_h - 1), st.integers(0, n_o - 1)), max_size=max(4, n_h * n_o // 20))
+    )
     weights = {name: draw(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0])) for name in CRITERION_CODES}
     return Instance(
         h=h,
@@ -297,6 +301,17 @@ def assert_respects_capacity(inst: Instance, chosen_pairs: list[tuple[int, int]]
 # --- Hard constraints -------------------------------------------------------------------------------
 
 
+@contextmanager
+def blocks_of(size: int | None, name: str = "BLOCK_CELLS"):
+    """Check candidates in blocks of `size` (None: the engine's own); or another of the engine's sizes."""
+    saved = getattr(engine, name)
+    setattr(engine, name, size or saved)
+    try:
+        yield
+    finally:
+        setattr(engine, name, saved)
+
+
 @settings(max_examples=150, deadline=None)
 @given(instances())
 def test_feasible_pairs_are_exactly_the_pairs_the_rules_allow(inst):
@@ -326,6 +341,40 @@ def test_ruled_out_counts_count_each_constraint_like_the_rules(inst):
                     expected_suiting[r, CONSTRAINT_CODES.index(name)] += 1
     np.testing.assert_array_equal(ruled.counts, expected)
     np.testing.assert_array_equal(ruled.suiting, expected_suiting)
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances(max_households=30, max_offers=30), st.sampled_from([None, 1, 7]))
+def test_the_candidate_index_never_holds_back_a_feasible_pair(inst, block):
+    """Many households and offers sharing buckets (municipality, flags, capacity), households naming
+    municipalities or none, open-ended and dated offers, several households per offer, pairs declined:
+    the candidates checked with the rules give exactly the pairs (and counts) the rules allow, whatever
+    the size of the blocks the candidates are checked in."""
+    with blocks_of(block):
+        pairs = feasible_pairs(inst.h, inst.o, inst.declined)
+        rows = np.arange(len(inst.h))
+        ruled = ruled_out(inst.h, inst.o, rows, inst.declined)
+
+    assert pair_set(pairs) == sorted(feasible_by_rules(inst))
+    assert pairs.compared >= len(pairs)
+    for i in rows.tolist():
+        for j in range(len(inst.o)):
+            failures = pair_failures(inst.h, inst.o, i, j, inst.declined)
+            for name in failures:
+                ruled.counts[i, CONSTRAINT_CODES.index(name)] -= 1
+                if not failures & set(FIT):
+                    ruled.suiting[i, CONSTRAINT_CODES.index(name)] -= 1
+    assert not ruled.counts.any() and not ruled.suiting.any()
+
+
+def test_a_household_naming_no_municipality_meets_offers_everywhere_and_one_naming_some_only_there():
+    h = make_households(3, municipalities=3, pref_rank=[[0, 2, 1], [0, 0, 0], [1, 0, 0]], has_prefs=[True, False, True])
+    o = make_offers(6, municipality=[0, 1, 2, 0, 1, 2], capacity=[1, 2, 3, 4, 5, 6], slots=[1, 2, 1, 1, 2, 1])
+
+    pairs = feasible_pairs(h, o)
+
+    assert pair_set(pairs) == [(0, 1), (0, 2), (0, 4), (0, 5), *((1, j) for j in range(6)), (2, 0), (2, 3)]
+    assert pairs.rank.tolist() == [2, 1, 2, 1, 0, 0, 0, 0, 0, 0, 1, 1]
 
 
 @settings(max_examples=150, deadline=None)
@@ -598,6 +647,19 @@ def test_optimal_reaches_the_brute_force_optimum(inst):
     assert result.matched == len(chosen)
     assert result.total_score == pytest.approx(float(scores.total[result.chosen].sum()), abs=1e-9)
     assert result.total_score == pytest.approx(sum(float(scores.total[k]) for k in result.chosen.tolist()), abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances(max_households=7, max_offers=6))
+def test_solving_each_independent_part_alone_reaches_the_brute_force_optimum(inst):
+    pairs, scores = scored(inst)
+    value = {pair: int(p) for pair, p in zip(pair_set(pairs), scores.points.tolist(), strict=True)}
+
+    with blocks_of(1, "SOLVE_ARCS"):  # every part in a problem of its own
+        result = solve_optimal(len(inst.h), inst.o, pairs, scores.points, scores.total)
+
+    assert_respects_capacity(inst, pair_set(pairs, result.chosen.tolist()))
+    assert result.points == brute_force_best(len(inst.h), inst.o.slots, value)
 
 
 @settings(max_examples=150, deadline=None)

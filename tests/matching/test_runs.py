@@ -14,13 +14,14 @@ from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from housing.models import HousingOffer
-from matching.benchmark import synthetic_data_create
+from matching.benchmark import matching_bench, synthetic_data_create
 from matching.criteria import CONSTRAINT_CODES, CONSTRAINTS, CRITERIA, CRITERION_CODES, NEEDS, UNMATCHED_LABELS
-from matching.explain import explanation_lines, unmatched_reason_text
+from matching.explain import LAYOUT, LAYOUTS, explanation_expand, explanation_lines, unmatched_reason_text
 from matching.models import (
     MatchingPolicy,
     MatchingRun,
@@ -148,6 +149,13 @@ def test_a_run_proposes_homes_and_records_its_figures(seeker, home, municipality
     assert run.status == MatchingRun.Status.DONE
     assert run.finished_at is not None
     assert run.policy == policy
+    # Stored compact (an array in the layout written now), read as the dict.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT explanation FROM matching_matchproposal WHERE id = %s", [proposals[0].pk])
+        stored = cursor.fetchone()[0]
+    stored = json.loads(stored) if isinstance(stored, str) else stored
+    assert stored[0] == LAYOUT and explanation_expand(stored) == proposals[0].explanation
+
     assert (run.households, run.offers, run.feasible_pairs) == (3, 3, 9)
     assert run.kept == 0
     assert run.proposals_created == 3
@@ -158,6 +166,13 @@ def test_a_run_proposes_homes_and_records_its_figures(seeker, home, municipality
     assert all(seconds >= 0 for seconds in run.phase_seconds.values())
     assert not UnmatchedHousehold.objects.filter(run=run).exists()
     assert progress_get(run.pk) == {"phase": "done", "percent": 100}
+
+
+def test_the_explanation_layout_written_now_is_the_engines_criteria_constraints_and_needs():
+    assert LAYOUTS[LAYOUT] == (CRITERION_CODES, CONSTRAINT_CODES, tuple(need.code for need in NEEDS))
+    # Older rows hold the dict itself (and hand-made proposals {}): read as they are.
+    old = {"policy": 1, "score": 0.5, "criteria": {}, "details": {}, "constraints": ["consent"]}
+    assert explanation_expand(old) == old and explanation_expand({}) == {}
 
 
 # --- 2. Hard constraints ----------------------------------------------------------------------------
@@ -680,6 +695,21 @@ def test_synthetic_data_is_created_on_a_database_without_languages():
     assert (data.households, data.offers) == (20, 20)
     assert Household.objects.count() == 20
     assert Language.objects.filter(code="lt").exists()
+
+
+@pytest.mark.django_db
+def test_matching_bench_reports_each_phase_and_leaves_no_data(languages):
+    counts = {model: model.objects.count() for model in [Household, HousingOffer, Municipality, MatchingRun]}
+
+    [report] = matching_bench(sizes=[40], seed=2)
+
+    assert (report["size"], report["households"], report["offers"]) == (40, 40, 40)
+    assert report["pairs_per_household"] == round(report["feasible_pairs"] / 40, 1)
+    assert [phase["phase"] for phase in report["phases"]] == ["load", "filter", "score", "solve", "greedy", "write"]
+    assert all(phase["seconds"] >= 0 and phase["peak_mb"] > 0 and phase["cells"] >= 0 for phase in report["phases"])
+    assert report["total_s"] > 0 and report["peak_mb"] > 0
+    assert report["optimal_score"] >= report["greedy_score"] > 0
+    assert {model: model.objects.count() for model in counts} == counts
 
 
 @pytest.mark.parametrize("households, offers", [(0, 10), (10, -1), (300_000, 10)])

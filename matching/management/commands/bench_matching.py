@@ -1,45 +1,16 @@
 """Benchmark the matching engine end to end on synthetic data (rolled back afterwards)."""
 
 import json
-import resource
-import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.db.models import Count
 
-from matching.benchmark import synthetic_data_create
+from matching.benchmark import matching_bench_one
 from matching.criteria import CONSTRAINT_CODES, NO_OFFERS, TAKEN
 from matching.models import MatchingRun, UnmatchedHousehold
-from matching.runs import matching_run_execute
 
 # The reasons a household gets no proposal, in the order the report lists them.
 REASONS = (*CONSTRAINT_CODES, TAKEN, NO_OFFERS)
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _peak_reset() -> bool:
-    """Reset the process's peak resident memory (Linux), so the peak measured is the run's."""
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def _peak_mb() -> float:
-    try:
-        with open("/proc/self/status") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _unmatched_reasons(run: MatchingRun) -> dict[str, int]:
@@ -63,35 +34,28 @@ class Command(BaseCommand):
     def handle(self, *args, households: int, offers: int, seed: int, keep: bool, **options):
         if not (1 <= households <= 200_000 and 1 <= offers <= 200_000):
             raise CommandError("--households and --offers must be between 1 and 200000.")
-        report = {}
-        try:
-            with transaction.atomic():
-                started = time.perf_counter()
-                synthetic_data_create(households=households, offers=offers, seed=seed)
-                generate_seconds = time.perf_counter() - started
-                run = MatchingRun.objects.create(trigger=MatchingRun.Trigger.MANUAL)
-                _peak_reset()
-                run = matching_run_execute(run_id=run.pk)
-                report = {
-                    "households": run.households,
-                    "offers": run.offers,
-                    "feasible_pairs": run.feasible_pairs,
-                    "feasible_per_household": round(run.feasible_pairs / max(1, run.households), 1),
-                    "seconds": run.phase_seconds,
-                    "generate_seconds": round(generate_seconds, 2),
-                    "peak_memory_mb": round(_peak_mb(), 1),
-                    "optimal_score": run.total_score,
-                    "greedy_score": run.greedy_score,
-                    "score_ratio": round(run.score_ratio, 4) if run.score_ratio else None,
-                    "optimal_matched": run.proposals_created,
-                    "greedy_matched": run.greedy_matched,
-                    "policy_version": run.policy.version,
-                    "unmatched_reasons": _unmatched_reasons(run),
-                }
-                if not keep:
-                    raise _Rollback
-        except _Rollback:
-            pass
+        bench = matching_bench_one(
+            households=households, offers=offers, seed=seed, keep=keep, inspect=_unmatched_reasons
+        )
+        run: MatchingRun = bench.pop("run")
+        report = {
+            "households": run.households,
+            "offers": run.offers,
+            "feasible_pairs": run.feasible_pairs,
+            "feasible_per_household": bench["pairs_per_household"],
+            "seconds": run.phase_seconds,
+            "generate_seconds": bench["generate_s"],
+            "peak_memory_mb": bench["peak_mb"],
+            "optimal_score": run.total_score,
+            "greedy_score": run.greedy_score,
+            "score_ratio": bench["score_ratio"],
+            "optimal_matched": run.proposals_created,
+            "greedy_matched": run.greedy_matched,
+            "policy_version": bench["policy_version"],
+            "unmatched_reasons": bench["inspected"],
+            "phases": bench["phases"],
+            "data": bench["data"],
+        }
         if options["json"]:
             self.stdout.write(json.dumps(report))
             return
@@ -99,6 +63,7 @@ class Command(BaseCommand):
         lines = [
             f"households {report['households']}, offers {report['offers']}, feasible pairs {report['feasible_pairs']}"
             f" ({report['feasible_per_household']} per household)",
+            f"data: {report['data']}",
             "seconds: " + ", ".join(f"{phase} {value:.3f}" for phase, value in seconds.items()),
             f"peak memory: {report['peak_memory_mb']} MB",
             f"optimal: score {report['optimal_score']:.2f}, housed {report['optimal_matched']}"
@@ -108,5 +73,10 @@ class Command(BaseCommand):
             f"ratio optimal / greedy: {report['score_ratio']}",
             "unmatched, by main reason: "
             + (", ".join(f"{reason} {n}" for reason, n in report["unmatched_reasons"].items()) or "none"),
+            "phases (seconds, peak MB, cells):",
+            *(
+                f"  {p['phase']:<7} {p['seconds']:>8.3f} s {p['peak_mb']:>8.1f} MB {p['cells']:>12,}"
+                for p in report["phases"]
+            ),
         ]
         self.stdout.write("\n".join(lines))
