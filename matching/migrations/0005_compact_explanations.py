@@ -11,7 +11,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0003_run_lease'),
+        ('matching', '0004_admin_indexes'),
     ]
 
     operations = [
