@@ -256,7 +256,8 @@ class SafeguardingConcernAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
     list_display = ["sponsor", "severity", "raised_at", "closed_at"]
     list_select_related = ["sponsor__user"]
     list_filter = ["severity", ("closed_at", admin.EmptyFieldListFilter)]
-    autocomplete_fields = ["sponsor"]
+    # Searched, never listed: a drop-down would list every placement of the organisation.
+    autocomplete_fields = ["sponsor", "placement"]
     fields = ["sponsor", "placement", "severity", "note", "raised_by", "closed_at", "closed_by", "closing_note"]
     readonly_fields = ["raised_by", "closed_at", "closed_by"]
 

@@ -197,12 +197,12 @@ class LargeTablePaginator(Paginator):
         return int(row[0]) if row and row[0] and row[0] > 0 else None
 
 
-def _search_lookup(model, field: str) -> Callable[[str], models.Q] | None:
-    """The condition of one search field for one word, as Django's admin builds it (`^` starts with,
-    `=` equals, otherwise contains, case-insensitive), except that each hop along a foreign key is a
-    subquery on the related table (`sponsor__in=SponsorProfile.objects.filter(…)`) instead of a join:
-    the related table's own (trigram) index finds the few matching rows, and the searched table is not
-    joined to every related row first. None when the field is not a plain path of forward relations
+def _search_ids(model, field: str) -> Callable[[str], QuerySet] | None:
+    """The rows of `model` matching one search field for one word, as a queryset of their keys: the
+    condition Django's admin builds (`^` starts with, `=` equals, otherwise contains, case-insensitive),
+    except that each hop along a foreign key is a subquery on the related table
+    (`sponsor__in=SponsorProfile.objects.filter(…)`) instead of a join, so each table's own (trigram or
+    key) index finds its few matching rows. None when the field is not a plain path of forward relations
     (an explicit lookup, `@` full-text, a reverse or many-to-many relation): Django's search then."""
     lookup = {"^": "istartswith", "=": "iexact"}.get(field[:1], "icontains")
     path = field.lstrip("^=").split("__")
@@ -225,38 +225,39 @@ def _search_lookup(model, field: str) -> Callable[[str], models.Q] | None:
             return None
     leaf = f"{path[-1]}__{lookup}"
 
-    def condition(word: str) -> models.Q:
+    def ids(word: str) -> QuerySet:
         q = models.Q(**{leaf: word})
         for name, related_model, target in reversed(hops):
-            q = models.Q(**{f"{name}__in": related_model._base_manager.filter(q).values(target)})
-        return q
+            q = models.Q(**{f"{name}__in": related_model._base_manager.filter(q).order_by().values(target)})
+        return model._base_manager.filter(q).order_by().values("pk")
 
-    return condition
+    return ids
 
 
 class LargeTableAdminMixin:
     """Every admin of the portal (see `PortalAdminSite`): lists are paged by `LargeTablePaginator`,
     the changelist does not count the unfiltered table a second time for "(N total)", and a search
-    through foreign keys asks each related table by subquery (`_search_lookup`), with the same results
-    as Django's search: each word must match one of the fields."""
+    answers from indexes, with the same results as Django's search (each word must match one of the
+    fields): for each word, the keys of the rows matching each field are read separately
+    (`_search_ids`: a trigram index on the field, or on the related table's through its foreign key),
+    and the list keeps the rows whose key is in the union of those sets for every word. (Django's own
+    `field1 LIKE … OR related.field2 LIKE …` over joined tables can use no index: PostgreSQL reads every
+    row of the list's table for each search.)"""
 
     paginator = LargeTablePaginator
     show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
         fields = [str(field) for field in self.get_search_fields(request)]
-        conditions = [_search_lookup(queryset.model, field) for field in fields]
-        if not search_term or not fields or None in conditions:
+        searches = [_search_ids(queryset.model, field) for field in fields]
+        if not search_term or not fields or None in searches:
             return super().get_search_results(request, queryset, search_term)
-        words = []
         for bit in smart_split(search_term):
             if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
                 bit = unescape_string_literal(bit)
-            words.append(bit)
-        match = models.Q()
-        for word in words:
-            match &= models.Q.create([condition(word) for condition in conditions], connector=models.Q.OR)
-        return queryset.filter(match), False
+            first, *others = [ids(bit) for ids in searches]
+            queryset = queryset.filter(pk__in=first.union(*others, all=True) if others else first)
+        return queryset, False
 
 
 def with_valid_keys(admin_class):
