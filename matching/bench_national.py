@@ -39,12 +39,27 @@ FIRST_NAMES = [
     "Darius", "Inga", "Vytautas", "Aistė", "Lukas", "Greta", "Paulius", "Simona", "Rimantas", "Vaida", "Tadas",
     "Kristina", "Mindaugas", "Agnė", "Saulius", "Ieva", "Gintaras", "Dalia",
 ]  # fmt: skip
-LAST_NAMES = [
-    "Kazlauskas", "Petrauskienė", "Jankauskas", "Stankevičiūtė", "Vasiliauskas", "Žukauskas", "Butkienė",
-    "Paulauskas", "Urbonaitė", "Kavaliauskas", "Baranauskienė", "Petraitis", "Navickas", "Sakalauskaitė",
-    "Ramanauskas", "Rimkus", "Šimkienė", "Vaitkus", "Lukoševičius", "Mikalauskienė", "Jonaitis", "Kairys",
-    "Malinauskas", "Žilinskienė", "Balčiūnas",
+# Surnames are a stem and an ending, so that there are hundreds of them (the commonest surname of a
+# country is carried by well under 1 % of its people): a search for one finds a few dozen rows.
+LAST_NAME_STEMS = [
+    "Kazl", "Petr", "Jank", "Stank", "Vasil", "Žuk", "Butk", "Paul", "Urbon", "Kaval", "Baran", "Navick", "Sakal",
+    "Raman", "Rimk", "Šimk", "Vaitk", "Mikal", "Jon", "Kair", "Malin", "Žilin", "Balč", "Grigal", "Adom", "Kuzm",
+    "Bern", "Simon", "Juršk", "Lauč", "Daukš", "Mock", "Stašk", "Nork", "Radz", "Budr", "Zabiel", "Gud", "Tamoš",
+    "Kvedar",
 ]  # fmt: skip
+LAST_NAME_ENDINGS = ["auskas", "auskienė", "aitis", "aitytė", "evičius", "ūnas", "as", "ienė"]
+HOUSEHOLD_FIRST_NAMES = [
+    "Olena", "Ivan", "Amir", "Leila", "Oksana", "Dmytro", "Nadia", "Yusuf", "Maryna", "Andrii", "Fatima", "Serhii",
+    "Iryna", "Oleksandr", "Tetiana", "Mykola", "Yuliia", "Volodymyr", "Kateryna", "Bohdan", "Anastasiia", "Taras",
+    "Sofiia", "Maksym", "Ali", "Zahra", "Omar", "Mariam", "Hassan", "Nour",
+]  # fmt: skip
+HOUSEHOLD_SURNAME_STEMS = [
+    "Koval", "Petr", "Bondar", "Tkach", "Kravch", "Shevch", "Melnych", "Oliin", "Moroz", "Lys", "Savch", "Rud",
+    "March", "Hryts", "Pavl", "Levch", "Kharch", "Kuzm", "Vasylch", "Yarosh", "Sydor", "Ostap", "Fedor", "Hnat",
+    "Danyl", "Prokop", "Tymosh", "Kost", "Zinch", "Panas", "Ivan", "Mykh", "Stepan", "Lytvyn", "Kushn", "Nazar",
+    "Roman", "Semen", "Yakym", "Dorosh",
+]  # fmt: skip
+HOUSEHOLD_SURNAME_ENDINGS = ["enko", "chuk", "uk", "ko", "ets", "ovych", "yshyn", "iak"]
 STREETS = [
     "Gedimino pr.", "Laisvės al.", "Vilniaus g.", "Kauno g.", "Savanorių pr.", "Ukmergės g.", "Žalgirio g.",
     "Taikos pr.", "Pušų g.", "Liepų g.", "Beržų g.", "Ąžuolų g.", "Sodų g.", "Mokyklos g.", "Parko g.", "Ežero g.",
@@ -61,7 +76,18 @@ TOWNS = [
     "Tauragės", "Jonavos", "Kėdainių",
 ]  # fmt: skip
 GROUP_KINDS = ["bendruomenė", "asociacija", "parapijos grupė", "savanorių klubas", "labdaros fondas", "kaimynų tinklas"]
-GROUP_WORDS = ["Viltis", "Saulėtekis", "Ąžuolas", "Draugystė", "Tiltas", "Šviesa", "Namai", "Pagalba", "Vienybė", "Aušra"]
+GROUP_WORDS = [
+    "Viltis",
+    "Saulėtekis",
+    "Ąžuolas",
+    "Draugystė",
+    "Tiltas",
+    "Šviesa",
+    "Namai",
+    "Pagalba",
+    "Vienybė",
+    "Aušra",
+]
 
 
 @dataclass(frozen=True)
@@ -379,7 +405,8 @@ def _steps(sizes: Sizes, ct: dict[str, int], group_id: int) -> list[tuple[str, s
             SELECT '!bench', false, first, last, false, true, {ts},
                    translate(lower(first || '.' || last), 'ąčęėįšųūž', 'aceeisuuz') || n || '@' || %(domain)s, 'lt'
             FROM (SELECT n, (%(first_names)s::text[])[1 + (n::bigint * 7919) %% %(first_count)s] AS first,
-                         (%(last_names)s::text[])[1 + (n::bigint * 104729) %% %(last_count)s] AS last
+                         (%(last_stems)s::text[])[1 + (n::bigint * 104729) %% %(last_stem_count)s]
+                         || (%(last_endings)s::text[])[1 + (n / 3 + n * 7) %% %(last_ending_count)s] AS last
                   FROM generate_series(0, %(sponsors)s - 1) n) g;
             """,
         ),
@@ -416,7 +443,8 @@ def _steps(sizes: Sizes, ct: dict[str, int], group_id: int) -> list[tuple[str, s
             INSERT INTO sponsorship_sponsorperson (sponsor_id, user_id, full_name, email, role, invited_at, accepted_at,
                 created_at)
             SELECT s.id, NULL, (%(first_names)s::text[])[1 + (sp.n + k * 13) %% %(first_count)s] || ' '
-                   || (%(last_names)s::text[])[1 + (sp.n / 3 + k) %% %(last_count)s],
+                   || (%(last_stems)s::text[])[1 + (sp.n / 3 + k) %% %(last_stem_count)s]
+                   || (%(last_endings)s::text[])[1 + (sp.n / 7 + k) %% %(last_ending_count)s],
                    CASE WHEN k = 1 THEN 'member' || sp.n || '-' || k || '@' || %(domain)s ELSE '' END,
                    CASE WHEN s.kind = 'community_group' THEN (ARRAY['housing','mentoring','finance'])[k]
                         ELSE 'household_adult' END,
@@ -450,11 +478,9 @@ def _steps(sizes: Sizes, ct: dict[str, int], group_id: int) -> list[tuple[str, s
                 consent_version, consent_given_on, organisation_id, caseworker_id, status, waiting_since,
                 created_at, updated_at)
             SELECT %(ref)s || lpad(s.n::text, 7, '0'),
-                   (ARRAY['Olena','Ivan','Amir','Leila','Oksana','Dmytro','Nadia','Yusuf','Maryna','Andrii','Fatima',
-                          'Serhii'])[1 + s.n %% 12] || ' ' ||
-                   (ARRAY['Kovalenko','Petrenko','Haddad','Karimi','Shevchenko','Bondarenko','Tkachenko','Kravets',
-                          'Melnyk','Hassan','Oliinyk','Boiko','Moroz','Lysenko','Rahimi'])[1 + (s.n / 12) %% 15]
-                   || CASE WHEN s.n %% 3 = 0 THEN '-' || (s.n %% 997) ELSE '' END,
+                   (%(household_first_names)s::text[])[1 + s.n %% %(household_first_count)s] || ' '
+                   || (%(household_stems)s::text[])[1 + (s.n::bigint * 7919) %% %(household_stem_count)s]
+                   || (%(household_endings)s::text[])[1 + (s.n / 5 + s.n * 3) %% %(household_ending_count)s],
                    date '1960-01-01' + (s.n %% 15000),
                    (ARRAY['FP','EH','GA','TP'])[1 + s.n %% 4] || lpad(((s.n::bigint * 7919) %% 10000000)::text, 7, '0'),
                    '+370 6' || lpad(((s.n::bigint * 104729) %% 10000000)::text, 7, '0'),
@@ -688,13 +714,18 @@ def _steps(sizes: Sizes, ct: dict[str, int], group_id: int) -> list[tuple[str, s
 def _name_lists() -> dict[str, list[str] | int]:
     lists = {
         "first_names": FIRST_NAMES,
-        "last_names": LAST_NAMES,
+        "last_stems": LAST_NAME_STEMS,
+        "last_endings": LAST_NAME_ENDINGS,
+        "household_first_names": HOUSEHOLD_FIRST_NAMES,
+        "household_stems": HOUSEHOLD_SURNAME_STEMS,
+        "household_endings": HOUSEHOLD_SURNAME_ENDINGS,
         "streets": STREETS,
         "towns": TOWNS,
         "group_kinds": GROUP_KINDS,
         "group_words": GROUP_WORDS,
     }
     counts = {f"{name.removesuffix('s').removesuffix('_name')}_count": len(values) for name, values in lists.items()}
+    # first_names -> first_count, last_stems -> last_stem_count, household_endings -> household_ending_count, …
     return {**lists, **counts}
 
 
