@@ -29,8 +29,10 @@ TERMS = [
 
 @pytest.fixture
 def offers(sponsor_factory, offer_factory):
-    first = sponsor_factory(email="first@example.org", kind="community_group", organisation_name="Kaunas Neighbours")
-    second = sponsor_factory(email="second@example.org")
+    first = sponsor_factory(
+        email="first@example.org", kind="community_group", organisation_name="Kaunas Neighbours", verified=True
+    )
+    second = sponsor_factory(email="second@example.org", verified=True)
     third = sponsor_factory(email="third@example.org", kind="community_group", organisation_name="Lakeside Friends")
     return [
         offer_factory(first, street_address="Laisvės al. 10-3"),
@@ -84,3 +86,18 @@ def test_each_word_is_looked_up_field_by_field_without_joining_the_related_table
     sql = str(found.query).upper()
     assert " UNION ALL " in sql
     assert " JOIN " not in sql.split(" WHERE ")[1]
+
+
+def test_the_search_of_a_check_through_its_person_finds_what_djangos_search_finds(offers, superuser):
+    from sponsorship.models import SponsorCheck
+
+    model_admin = admin.site._registry[SponsorCheck]
+    request = _request(superuser)
+    queryset = model_admin.get_queryset(request)
+    assert SponsorCheck.objects.exists()
+
+    for term in ["Sam", "neighbours sam", "friends", "sponsor lakeside", "xyz", "am"]:
+        ours, _ = model_admin.get_search_results(request, queryset, term)
+        djangos, _ = admin.ModelAdmin.get_search_results(model_admin, request, queryset, term)
+
+        assert sorted(ours.values_list("pk", flat=True)) == sorted(djangos.values_list("pk", flat=True)), term
