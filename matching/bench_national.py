@@ -13,8 +13,16 @@ hence its place in matching, the top layer.
 The distribution is meant to look like a country's: households are spread unevenly over 20
 organisations (the largest has about 15 %) and their caseworkers, offers over 60 municipalities
 (the first ones, the cities, have more), statuses as in a running programme, proposals linking
-households to offers (some households have two), placements for the confirmed ones, and audit rows
-over those records with their content types, keys and `changes` of typical size (about 150 bytes).
+households to offers (some households have two), placements for the confirmed ones, sponsors' people
+(the account holder, half the host families a second adult, groups three members: about 1.75 per
+sponsor) and their checks (two or three each once verified), and audit rows over those records with
+their content types, keys and `changes` of typical size (about 150 bytes). The text caseworkers
+search is varied as in life (60 streets with house and flat numbers, hundreds of surnames, group
+names from town, kind and word), so that a search finds a few rows, as it would, not every row.
+
+When the database role may (`_bulk_checks_off`), PostgreSQL's per-row foreign-key checks are off for
+the generator's and the clear's transactions (millions of single-row queries otherwise); the clear
+then checks in bulk that nothing left refers to what it deleted, and rolls back if anything does.
 """
 
 from __future__ import annotations
