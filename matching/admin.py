@@ -256,9 +256,16 @@ class SafeguardingConcernAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
     list_display = ["sponsor", "severity", "raised_at", "closed_at"]
     list_select_related = ["sponsor__user"]
     list_filter = ["severity", ("closed_at", admin.EmptyFieldListFilter)]
-    autocomplete_fields = ["sponsor"]
+    # Searched, never listed: a drop-down would list every placement of the organisation.
+    autocomplete_fields = ["sponsor", "placement"]
     fields = ["sponsor", "placement", "severity", "note", "raised_by", "closed_at", "closed_by", "closing_note"]
     readonly_fields = ["raised_by", "closed_at", "closed_by"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "placement":
+            # Searched, yet only the reader's placements are valid choices (the service does not check).
+            kwargs.setdefault("queryset", self.admin_site._registry[Placement].get_queryset(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -13,8 +13,16 @@ hence its place in matching, the top layer.
 The distribution is meant to look like a country's: households are spread unevenly over 20
 organisations (the largest has about 15 %) and their caseworkers, offers over 60 municipalities
 (the first ones, the cities, have more), statuses as in a running programme, proposals linking
-households to offers (some households have two), placements for the confirmed ones, and audit rows
-over those records with their content types, keys and `changes` of typical size (about 150 bytes).
+households to offers (some households have two), placements for the confirmed ones, sponsors' people
+(the account holder, half the host families a second adult, groups three members: about 1.75 per
+sponsor) and their checks (two or three each once verified), and audit rows over those records with
+their content types, keys and `changes` of typical size (about 150 bytes). The text caseworkers
+search is varied as in life (60 streets with house and flat numbers, hundreds of surnames, group
+names from town, kind and word), so that a search finds a few rows, as it would, not every row.
+
+When the database role may (`_bulk_checks_off`), PostgreSQL's per-row foreign-key checks are off for
+the generator's and the clear's transactions (millions of single-row queries otherwise); the clear
+then checks in bulk that nothing left refers to what it deleted, and rolls back if anything does.
 """
 
 from __future__ import annotations
@@ -31,6 +39,63 @@ REFERENCE_PREFIX = "NB-"
 AUDIT_CID = "bench-national"
 # The caseworker the admin benchmark signs in as: of the largest organisation (the worst case).
 BENCH_CASEWORKER_EMAIL = f"caseworker-00-0@{EMAIL_DOMAIN}"
+
+# Text that caseworkers search is varied as in life (a search for one street, name or group finds a
+# few rows, not every row): hosts' names, streets and community groups' names are drawn from these.
+FIRST_NAMES = [
+    "Jonas", "Ona", "Petras", "Rūta", "Tomas", "Eglė", "Marius", "Laura", "Mantas", "Giedrė", "Andrius", "Jurgita",
+    "Darius", "Inga", "Vytautas", "Aistė", "Lukas", "Greta", "Paulius", "Simona", "Rimantas", "Vaida", "Tadas",
+    "Kristina", "Mindaugas", "Agnė", "Saulius", "Ieva", "Gintaras", "Dalia",
+]  # fmt: skip
+# Surnames are a stem and an ending, so that there are hundreds of them (the commonest surname of a
+# country is carried by well under 1 % of its people): a search for one finds a few dozen rows.
+LAST_NAME_STEMS = [
+    "Kazl", "Petr", "Jank", "Stank", "Vasil", "Žuk", "Butk", "Paul", "Urbon", "Kaval", "Baran", "Navick", "Sakal",
+    "Raman", "Rimk", "Šimk", "Vaitk", "Mikal", "Jon", "Kair", "Malin", "Žilin", "Balč", "Grigal", "Adom", "Kuzm",
+    "Bern", "Simon", "Juršk", "Lauč", "Daukš", "Mock", "Stašk", "Nork", "Radz", "Budr", "Zabiel", "Gud", "Tamoš",
+    "Kvedar",
+]  # fmt: skip
+LAST_NAME_ENDINGS = ["auskas", "auskienė", "aitis", "aitytė", "evičius", "ūnas", "as", "ienė"]
+HOUSEHOLD_FIRST_NAMES = [
+    "Olena", "Ivan", "Amir", "Leila", "Oksana", "Dmytro", "Nadia", "Yusuf", "Maryna", "Andrii", "Fatima", "Serhii",
+    "Iryna", "Oleksandr", "Tetiana", "Mykola", "Yuliia", "Volodymyr", "Kateryna", "Bohdan", "Anastasiia", "Taras",
+    "Sofiia", "Maksym", "Ali", "Zahra", "Omar", "Mariam", "Hassan", "Nour",
+]  # fmt: skip
+HOUSEHOLD_SURNAME_STEMS = [
+    "Koval", "Petr", "Bondar", "Tkach", "Kravch", "Shevch", "Melnych", "Oliin", "Moroz", "Lys", "Savch", "Rud",
+    "March", "Hryts", "Pavl", "Levch", "Kharch", "Kuzm", "Vasylch", "Yarosh", "Sydor", "Ostap", "Fedor", "Hnat",
+    "Danyl", "Prokop", "Tymosh", "Kost", "Zinch", "Panas", "Ivan", "Mykh", "Stepan", "Lytvyn", "Kushn", "Nazar",
+    "Roman", "Semen", "Yakym", "Dorosh",
+]  # fmt: skip
+HOUSEHOLD_SURNAME_ENDINGS = ["enko", "chuk", "uk", "ko", "ets", "ovych", "yshyn", "iak"]
+STREETS = [
+    "Gedimino pr.", "Laisvės al.", "Vilniaus g.", "Kauno g.", "Savanorių pr.", "Ukmergės g.", "Žalgirio g.",
+    "Taikos pr.", "Pušų g.", "Liepų g.", "Beržų g.", "Ąžuolų g.", "Sodų g.", "Mokyklos g.", "Parko g.", "Ežero g.",
+    "Miško g.", "Naujoji g.", "Tilto g.", "Stoties g.", "Basanavičiaus g.", "Maironio g.", "Donelaičio g.",
+    "Vytauto pr.", "Kęstučio g.", "Mindaugo g.", "Jonavos g.", "Pramonės pr.", "Šviesos g.", "Žemaitės g.",
+    "Kalvarijų g.", "Antakalnio g.", "Verkių g.", "Didlaukio g.", "Baltupio g.", "Šilo g.", "Klaipėdos g.",
+    "Šiaulių g.", "Panevėžio g.", "Aukštaičių g.", "Dariaus ir Girėno g.", "Partizanų g.", "Varnių g.",
+    "Kovo 11-osios g.", "Smetonos al.", "Radvilų g.", "Žirmūnų g.", "Tuskulėnų g.", "Minties g.", "Kražių g.",
+    "Pylimo g.", "Totorių g.", "Trakų g.", "Algirdo g.", "Švitrigailos g.", "Gėlių g.", "Rožių g.", "Vyšnių g.",
+    "Obelų g.", "Klevų g.",
+]  # fmt: skip
+TOWNS = [
+    "Vilniaus", "Kauno", "Klaipėdos", "Šiaulių", "Panevėžio", "Alytaus", "Marijampolės", "Utenos", "Telšių",
+    "Tauragės", "Jonavos", "Kėdainių",
+]  # fmt: skip
+GROUP_KINDS = ["bendruomenė", "asociacija", "parapijos grupė", "savanorių klubas", "labdaros fondas", "kaimynų tinklas"]
+GROUP_WORDS = [
+    "Viltis",
+    "Saulėtekis",
+    "Ąžuolas",
+    "Draugystė",
+    "Tiltas",
+    "Šviesa",
+    "Namai",
+    "Pagalba",
+    "Vienybė",
+    "Aušra",
+]
 
 
 @dataclass(frozen=True)
@@ -62,6 +127,8 @@ VACUUMED = [
     "projects_organisation",
     "projects_municipality",
     "sponsorship_sponsorprofile",
+    "sponsorship_sponsorperson",
+    "sponsorship_sponsorcheck",
     "sponsorship_household",
     "sponsorship_householdmember",
     "sponsorship_municipalitypreference",
@@ -153,6 +220,11 @@ _CLEAR = [
     "DELETE FROM housing_offertransition WHERE offer_id IN (SELECT id FROM bn_offers)",
     "DELETE FROM housing_housingoffer_host_languages WHERE housingoffer_id IN (SELECT id FROM bn_offers)",
     "DELETE FROM housing_housingoffer WHERE id IN (SELECT id FROM bn_offers)",
+    "DELETE FROM sponsorship_sponsorcheck WHERE person_id IN (SELECT id FROM sponsorship_sponsorperson WHERE "
+    "sponsor_id IN (SELECT id FROM bn_sponsors)) OR checked_by_id IN (SELECT id FROM bn_users)",
+    "DELETE FROM sponsorship_sponsorperson WHERE sponsor_id IN (SELECT id FROM bn_sponsors) OR user_id IN "
+    "(SELECT id FROM bn_users)",
+    "DELETE FROM sponsorship_sponsorprofile_languages WHERE sponsorprofile_id IN (SELECT id FROM bn_sponsors)",
     "DELETE FROM sponsorship_sponsorprofile WHERE id IN (SELECT id FROM bn_sponsors)",
     "DELETE FROM mfa_authenticator WHERE user_id IN (SELECT id FROM bn_users)",
     "DELETE FROM portal_user_groups WHERE user_id IN (SELECT id FROM bn_users)",
@@ -162,12 +234,54 @@ _CLEAR = [
 ]
 
 
+# The single-column foreign keys of the database: (table, column, referenced table, referenced column).
+_FOREIGN_KEYS = """
+    SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, fa.attname
+    FROM pg_constraint c
+    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+    JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[1]
+    WHERE c.contype = 'f' AND cardinality(c.conkey) = 1
+"""
+
+
+def _bulk_checks_off(cursor) -> bool:
+    """Turn off, for this transaction, the per-row triggers that check foreign keys, when the database
+    role may (a superuser, or one granted SET on `session_replication_role`), and say so. PostgreSQL
+    checks each inserted or deleted row with its own query (a deleted user is looked for in every one of
+    the 30-odd tables referring to users): millions of single-row queries for the national data, most
+    of the generator's time. The generator's rows are built by joins on existing rows, and the clear
+    checks what it deleted in bulk instead (`_check_nothing_refers_to`)."""
+    cursor.execute(
+        "SELECT current_setting('is_superuser') = 'on' OR has_parameter_privilege('session_replication_role', 'SET')"
+    )
+    if not cursor.fetchone()[0]:
+        return False
+    cursor.execute("SET LOCAL session_replication_role = replica")
+    return True
+
+
+def _check_nothing_refers_to(cursor, gone: dict[str, list[tuple[str, str, str]]]) -> None:
+    """The deleted rows' referential check, one query per foreign key instead of one per row: no row
+    left in the database refers to a deleted one (else the whole clear is rolled back)."""
+    for parent, keys in gone.items():
+        for table, column, target in keys:
+            cursor.execute(
+                f'SELECT 1 FROM "{table}" WHERE "{column}" IN (SELECT "{target}" FROM "bn_gone_{parent}") LIMIT 1'
+            )
+            if cursor.fetchone():
+                raise RuntimeError(
+                    f"Not cleared: rows of {table} that are not benchmark data refer to benchmark rows of {parent}."
+                )
+
+
 def national_data_clear(*, log: Callable[[str], None] = lambda message: None) -> float:
-    """Delete every tagged row (and what hangs from them); returns the seconds it took."""
+    """Delete every tagged row (and what hangs from them), child tables first, in one transaction;
+    returns the seconds it took. Never TRUNCATE: other data may share the tables."""
     _require_postgresql()
     started = time.perf_counter()
     params = {"cid": AUDIT_CID, "tag": TAG + "%"}
     with transaction.atomic(), connection.cursor() as cursor:
+        bulk = _bulk_checks_off(cursor)
         cursor.execute(
             "CREATE TEMP TABLE bn_users ON COMMIT DROP AS SELECT id FROM portal_user WHERE email LIKE %s",
             ["%@" + EMAIL_DOMAIN],
@@ -188,9 +302,38 @@ def national_data_clear(*, log: Callable[[str], None] = lambda message: None) ->
         for table in ("bn_users", "bn_households", "bn_sponsors", "bn_offers"):
             cursor.execute(f"CREATE INDEX ON {table} (id)")
             cursor.execute(f"ANALYZE {table}")
+        referring: dict[str, list[tuple[str, str, str]]] = {}
+        if bulk:
+            cursor.execute(_FOREIGN_KEYS)
+            for table, column, parent, target in cursor.fetchall():
+                referring.setdefault(parent, []).append((table, column, target))
+        gone: dict[str, list[tuple[str, str, str]]] = {}
         for statement in _CLEAR:
-            cursor.execute(statement, params)
-            log(f"{cursor.rowcount:>9} {statement.split(' WHERE')[0].removeprefix('DELETE FROM ')}")
+            table = statement.removeprefix("DELETE FROM ").split(" ")[0]
+            step_started = time.perf_counter()
+            if table in referring:
+                # Keep the deleted rows' keys for the check at the end.
+                targets = sorted({target for _, _, target in referring[table]})
+                columns = ", ".join(f'"{target}"' for target in targets)
+                cursor.execute(
+                    f'CREATE TEMP TABLE "bn_gone_{table}" ON COMMIT DROP AS SELECT {columns} FROM "{table}" WITH NO DATA'
+                )
+                cursor.execute(
+                    f'WITH gone AS ({statement} RETURNING {columns}) INSERT INTO "bn_gone_{table}" SELECT * FROM gone',
+                    params,
+                )
+                gone[table] = referring[table]
+            else:
+                cursor.execute(statement, params)
+            log(f"{cursor.rowcount:>9} {table} ({time.perf_counter() - step_started:.1f} s)")
+        if bulk:
+            step_started = time.perf_counter()
+            for table in gone:
+                cursor.execute(f'ANALYZE "bn_gone_{table}"')
+            _check_nothing_refers_to(cursor, gone)
+            log(f"referential check of the deleted rows ({time.perf_counter() - step_started:.1f} s)")
+        commit_started = time.perf_counter()
+    log(f"commit ({time.perf_counter() - commit_started:.1f} s)")
     return time.perf_counter() - started
 
 
@@ -267,10 +410,12 @@ def _steps(sizes: Sizes, ct: dict[str, int], group_id: int) -> list[tuple[str, s
             CREATE INDEX ON bn_cw (org_n, k);
             INSERT INTO portal_user (password, is_superuser, first_name, last_name, is_staff, is_active, date_joined,
                                      email, language)
-            SELECT '!bench', false, (ARRAY['Jonas','Ona','Petras','Rūta','Tomas','Eglė','Marius','Laura'])[1 + n %% 8],
-                   (ARRAY['Kazlauskas','Petrauskienė','Jankauskas','Stankevičiūtė','Vasiliauskas'])[1 + n %% 5],
-                   false, true, {ts}, 'sponsor-' || n || '@' || %(domain)s, 'lt'
-            FROM generate_series(0, %(sponsors)s - 1) n;
+            SELECT '!bench', false, first, last, false, true, {ts},
+                   translate(lower(first || '.' || last), 'ąčęėįšųūž', 'aceeisuuz') || n || '@' || %(domain)s, 'lt'
+            FROM (SELECT n, (%(first_names)s::text[])[1 + (n::bigint * 7919) %% %(first_count)s] AS first,
+                         (%(last_stems)s::text[])[1 + (n::bigint * 104729) %% %(last_stem_count)s]
+                         || (%(last_endings)s::text[])[1 + (n / 3 + n * 7) %% %(last_ending_count)s] AS last
+                  FROM generate_series(0, %(sponsors)s - 1) n) g;
             """,
         ),
         (
@@ -279,17 +424,55 @@ def _steps(sizes: Sizes, ct: dict[str, int], group_id: int) -> list[tuple[str, s
             INSERT INTO sponsorship_sponsorprofile (user_id, kind, organisation_name, municipality_id, country, phone,
                 motivation, motivation_language, status, verification_notes, rejection_reason, created_at, updated_at)
             SELECT u.id, CASE WHEN u.id %% 10 = 0 THEN 'community_group' ELSE 'host_family' END,
-                   CASE WHEN u.id %% 10 = 0 THEN 'Bendruomenė ' || u.id ELSE '' END,
+                   CASE WHEN u.id %% 10 = 0 THEN (%(towns)s::text[])[1 + (u.id / 10) %% %(town_count)s] || ' '
+                        || (%(group_kinds)s::text[])[1 + (u.id / 120) %% %(group_kind_count)s] || ' „'
+                        || (%(group_words)s::text[])[1 + (u.id / 720) %% %(group_word_count)s] || '“'
+                        ELSE '' END,
                    mu.id, 'LT', '+370 600 ' || lpad((u.id %% 100000)::text, 5, '0'),
                    'We have a spare room and want to help.', 'lt',
                    CASE WHEN u.id %% 7 = 0 THEN 'pending' WHEN u.id %% 31 = 0 THEN 'rejected' ELSE 'verified' END,
                    '', '', u.date_joined, u.date_joined
-            FROM (SELECT *, {mun_pick} AS mun_n FROM portal_user WHERE email LIKE 'sponsor-%%@' || %(domain)s) u
+            FROM (SELECT *, {mun_pick} AS mun_n FROM portal_user WHERE email LIKE '%%@' || %(domain)s AND NOT is_staff) u
             JOIN bn_mun mu ON mu.n = u.mun_n;
             CREATE TEMP TABLE bn_sp ON COMMIT DROP AS
                 SELECT (row_number() OVER (ORDER BY s.id) - 1)::int AS n, s.id FROM sponsorship_sponsorprofile s
-                JOIN portal_user u ON u.id = s.user_id WHERE u.email LIKE 'sponsor-%%@' || %(domain)s;
+                JOIN portal_user u ON u.id = s.user_id WHERE u.email LIKE '%%@' || %(domain)s AND NOT u.is_staff;
             CREATE UNIQUE INDEX ON bn_sp (n);
+            """,
+        ),
+        (
+            "sponsor people and checks",
+            """
+            INSERT INTO sponsorship_sponsorperson (sponsor_id, user_id, full_name, email, role, invited_at, accepted_at,
+                created_at)
+            SELECT s.id, u.id, u.first_name || ' ' || u.last_name, u.email,
+                   CASE WHEN s.kind = 'community_group' THEN 'lead' ELSE 'main' END, NULL, s.created_at, s.created_at
+            FROM bn_sp sp JOIN sponsorship_sponsorprofile s ON s.id = sp.id JOIN portal_user u ON u.id = s.user_id;
+            INSERT INTO sponsorship_sponsorperson (sponsor_id, user_id, full_name, email, role, invited_at, accepted_at,
+                created_at)
+            SELECT s.id, NULL, (%(first_names)s::text[])[1 + (sp.n + k * 13) %% %(first_count)s] || ' '
+                   || (%(last_stems)s::text[])[1 + (sp.n / 3 + k) %% %(last_stem_count)s]
+                   || (%(last_endings)s::text[])[1 + (sp.n / 7 + k) %% %(last_ending_count)s],
+                   CASE WHEN k = 1 THEN 'member' || sp.n || '-' || k || '@' || %(domain)s ELSE '' END,
+                   CASE WHEN s.kind = 'community_group' THEN (ARRAY['housing','mentoring','finance'])[k]
+                        ELSE 'household_adult' END,
+                   s.created_at + interval '1 day', s.created_at + interval '3 days', s.created_at + interval '1 day'
+            FROM bn_sp sp JOIN sponsorship_sponsorprofile s ON s.id = sp.id
+            CROSS JOIN LATERAL generate_series(1, CASE WHEN s.kind = 'community_group' THEN 3
+                                                       WHEN sp.n %% 2 = 0 THEN 1 ELSE 0 END) k;
+            INSERT INTO sponsorship_sponsorcheck (person_id, kind, result, checked_on, checked_by_id, expires_on, notes,
+                created_at)
+            SELECT p.id, c.kind, CASE WHEN (p.id + c.i) %% 50 = 0 THEN 'failed' ELSE 'passed' END, c.on_date,
+                   cw.id, CASE WHEN c.kind = 'criminal_record' THEN c.on_date + 365 END, '', c.on_date
+            FROM sponsorship_sponsorperson p JOIN bn_sp sp ON sp.id = p.sponsor_id
+            JOIN sponsorship_sponsorprofile s ON s.id = p.sponsor_id
+            JOIN bn_cw cw ON cw.org_n = sp.n %% %(organisations)s AND cw.k = sp.n %% %(caseworkers)s
+            CROSS JOIN LATERAL (
+                SELECT i, (ARRAY['identity','criminal_record','references'])[i] AS kind,
+                       (s.created_at + (i * 2 + p.id %% 20) * interval '1 day')::date AS on_date
+                FROM generate_series(1, CASE WHEN p.role = 'lead' THEN 3 ELSE 2 END) i
+            ) c
+            WHERE s.status <> 'pending' OR c.i = 1;
             """,
         ),
         (
@@ -303,11 +486,9 @@ def _steps(sizes: Sizes, ct: dict[str, int], group_id: int) -> list[tuple[str, s
                 consent_version, consent_given_on, organisation_id, caseworker_id, status, waiting_since,
                 created_at, updated_at)
             SELECT %(ref)s || lpad(s.n::text, 7, '0'),
-                   (ARRAY['Olena','Ivan','Amir','Leila','Oksana','Dmytro','Nadia','Yusuf','Maryna','Andrii','Fatima',
-                          'Serhii'])[1 + s.n %% 12] || ' ' ||
-                   (ARRAY['Kovalenko','Petrenko','Haddad','Karimi','Shevchenko','Bondarenko','Tkachenko','Kravets',
-                          'Melnyk','Hassan','Oliinyk','Boiko','Moroz','Lysenko','Rahimi'])[1 + (s.n / 12) %% 15]
-                   || CASE WHEN s.n %% 3 = 0 THEN '-' || (s.n %% 997) ELSE '' END,
+                   (%(household_first_names)s::text[])[1 + s.n %% %(household_first_count)s] || ' '
+                   || (%(household_stems)s::text[])[1 + (s.n::bigint * 7919) %% %(household_stem_count)s]
+                   || (%(household_endings)s::text[])[1 + (s.n / 5 + s.n * 3) %% %(household_ending_count)s],
                    date '1960-01-01' + (s.n %% 15000),
                    (ARRAY['FP','EH','GA','TP'])[1 + s.n %% 4] || lpad(((s.n::bigint * 7919) %% 10000000)::text, 7, '0'),
                    '+370 6' || lpad(((s.n::bigint * 104729) %% 10000000)::text, 7, '0'),
@@ -350,7 +531,8 @@ def _steps(sizes: Sizes, ct: dict[str, int], group_id: int) -> list[tuple[str, s
                                'reserved','occupied','occupied','withdrawn','expired'])[1 + (g.n * 31) %% 12],
                    (ARRAY['room','flat','flat','house','other'])[1 + g.n %% 5],
                    mu.id,
-                   'Gatvė ' || (g.n %% 200) || '-' || (g.n %% 37), 1 + g.n %% 6, 1, 1 + g.n %% 3, g.n %% 4 = 0, g.n %% 3 = 0,
+                   (%(streets)s::text[])[1 + floor(random() * %(street_count)s)::int] || ' ' || (1 + g.n %% 97)
+                   || CASE WHEN g.n %% 5 < 2 THEN '' ELSE '-' || (1 + (g.n / 5) %% 60) END, 1 + g.n %% 6, 1, 1 + g.n %% 3, g.n %% 4 = 0, g.n %% 3 = 0,
                    g.n %% 9, g.n %% 2 = 0, g.n %% 5 = 0, false, g.n %% 3 = 0, g.n %% 2 = 0, g.n %% 4 = 0,
                    (ARRAY['free','reduced','market'])[1 + g.n %% 3],
                    CASE WHEN g.n %% 3 = 0 THEN NULL ELSE (150 + g.n %% 500)::numeric END, g.n %% 2 = 0,
@@ -487,7 +669,7 @@ def _steps(sizes: Sizes, ct: dict[str, int], group_id: int) -> list[tuple[str, s
                 SELECT %(ct_inspection)s, i.id, i.visited_on || ': Pass', i.inspector_id
                 FROM housing_inspection i JOIN bn_of o ON o.id = i.offer_id
                 UNION ALL
-                SELECT %(ct_user)s, u.id, 'sponsor-' || u.id || '@…', u.id FROM bn_sp sp
+                SELECT %(ct_user)s, u.id, u.email, u.id FROM bn_sp sp
                 JOIN sponsorship_sponsorprofile s ON s.id = sp.id JOIN portal_user u ON u.id = s.user_id
             ) x;
             CREATE UNIQUE INDEX ON bn_target (ct, n);
@@ -537,6 +719,24 @@ def _steps(sizes: Sizes, ct: dict[str, int], group_id: int) -> list[tuple[str, s
     ]
 
 
+def _name_lists() -> dict[str, list[str] | int]:
+    lists = {
+        "first_names": FIRST_NAMES,
+        "last_stems": LAST_NAME_STEMS,
+        "last_endings": LAST_NAME_ENDINGS,
+        "household_first_names": HOUSEHOLD_FIRST_NAMES,
+        "household_stems": HOUSEHOLD_SURNAME_STEMS,
+        "household_endings": HOUSEHOLD_SURNAME_ENDINGS,
+        "streets": STREETS,
+        "towns": TOWNS,
+        "group_kinds": GROUP_KINDS,
+        "group_words": GROUP_WORDS,
+    }
+    counts = {f"{name.removesuffix('s').removesuffix('_name')}_count": len(values) for name, values in lists.items()}
+    # first_names -> first_count, last_stems -> last_stem_count, household_endings -> household_ending_count, …
+    return {**lists, **counts}
+
+
 def national_data_create(
     *, sizes: Sizes | None = None, seed: float = 0.42, log: Callable[[str], None] = lambda message: None
 ) -> dict[str, float]:
@@ -556,11 +756,14 @@ def national_data_create(
         "ref_like": REFERENCE_PREFIX + "%",
         "cid": AUDIT_CID,
         "group": group_id,
+        **_name_lists(),
         **{f"ct_{name}": pk for name, pk in ct.items()},
     }
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
+        # The rows are built by joins on existing rows: no per-row foreign-key checks (`_bulk_checks_off`).
+        _bulk_checks_off(cursor)
         cursor.execute("SELECT setseed(%s)", [seed])
         for label, sql in _steps(sizes, ct, group_id):
             step_started = time.perf_counter()

@@ -197,14 +197,19 @@ class LargeTablePaginator(Paginator):
         return int(row[0]) if row and row[0] and row[0] > 0 else None
 
 
-def _search_lookup(model, field: str) -> Callable[[str], models.Q] | None:
-    """The condition of one search field for one word, as Django's admin builds it (`^` starts with,
-    `=` equals, otherwise contains, case-insensitive), except that each hop along a foreign key is a
-    subquery on the related table (`sponsor__in=SponsorProfile.objects.filter(…)`) instead of a join:
-    the related table's own (trigram) index finds the few matching rows, and the searched table is not
-    joined to every related row first. None when the field is not a plain path of forward relations
+def _search_lookup_name(field: str) -> str:
+    """The lookup of a search field, as in Django's admin: `^` starts with, `=` equals, else contains."""
+    return {"^": "istartswith", "=": "iexact"}.get(field[:1], "icontains")
+
+
+def _search_ids(model, field: str) -> Callable[[str], QuerySet] | None:
+    """The rows of `model` matching one search field for one word, as a queryset of their keys: the
+    condition Django's admin builds (`^` starts with, `=` equals, otherwise contains, case-insensitive),
+    except that each hop along a foreign key is a subquery on the related table
+    (`sponsor__in=SponsorProfile.objects.filter(…)`) instead of a join, so each table's own (trigram or
+    key) index finds its few matching rows. None when the field is not a plain path of forward relations
     (an explicit lookup, `@` full-text, a reverse or many-to-many relation): Django's search then."""
-    lookup = {"^": "istartswith", "=": "iexact"}.get(field[:1], "icontains")
+    lookup = _search_lookup_name(field)
     path = field.lstrip("^=").split("__")
     if field.startswith("@"):
         return None
@@ -225,38 +230,65 @@ def _search_lookup(model, field: str) -> Callable[[str], models.Q] | None:
             return None
     leaf = f"{path[-1]}__{lookup}"
 
-    def condition(word: str) -> models.Q:
+    def ids(word: str) -> QuerySet:
         q = models.Q(**{leaf: word})
         for name, related_model, target in reversed(hops):
-            q = models.Q(**{f"{name}__in": related_model._base_manager.filter(q).values(target)})
-        return q
+            q = models.Q(**{f"{name}__in": related_model._base_manager.filter(q).order_by().values(target)})
+        return model._base_manager.filter(q).order_by().values("pk")
 
-    return condition
+    return ids
 
 
 class LargeTableAdminMixin:
     """Every admin of the portal (see `PortalAdminSite`): lists are paged by `LargeTablePaginator`,
     the changelist does not count the unfiltered table a second time for "(N total)", and a search
-    through foreign keys asks each related table by subquery (`_search_lookup`), with the same results
-    as Django's search: each word must match one of the fields."""
+    answers from indexes, with the same results as Django's search (each word must match one of the
+    fields).
+
+    Django's search, `field1 LIKE … OR related.field2 LIKE …` over joined tables, can use no index:
+    PostgreSQL reads every row of the list's table for each search. Here each word of at least
+    `search_indexed_length` characters is looked up field by field (`_search_ids`: the field's trigram
+    index, or the related table's and then the foreign key's index), and the list keeps the rows whose
+    key is in the union of those sets. A shorter word ("g.", "12") has no trigram to look up and would
+    match much of the table: it is checked, as Django does, only on the rows the other words found."""
 
     paginator = LargeTablePaginator
     show_full_result_count = False
+    search_indexed_length = 3
 
     def get_search_results(self, request, queryset, search_term):
         fields = [str(field) for field in self.get_search_fields(request)]
-        conditions = [_search_lookup(queryset.model, field) for field in fields]
-        if not search_term or not fields or None in conditions:
+        searches = [_search_ids(queryset.model, field) for field in fields]
+        if not search_term or not fields or None in searches:
             return super().get_search_results(request, queryset, search_term)
-        words = []
+        lookups = [f"{field.lstrip('^=')}__{_search_lookup_name(field)}" for field in fields]
         for bit in smart_split(search_term):
             if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
                 bit = unescape_string_literal(bit)
-            words.append(bit)
-        match = models.Q()
-        for word in words:
-            match &= models.Q.create([condition(word) for condition in conditions], connector=models.Q.OR)
-        return queryset.filter(match), False
+            if len(bit) < self.search_indexed_length:
+                queryset = queryset.filter(
+                    models.Q.create([(lookup, bit) for lookup in lookups], connector=models.Q.OR)
+                )
+                continue
+            queryset = queryset.filter(self._search_word(queryset.model, fields, bit))
+        return queryset, False
+
+    @staticmethod
+    def _search_word(model, fields: list[str], word: str) -> models.Q:
+        """The condition of one (indexed) word: the row's key is in the union of the fields' matching keys;
+        or, when every field goes through the same foreign key (a check's person, its name or its
+        sponsor's), that key is in the union of the related rows' matching keys, so that the words meet
+        on the small related table before the large one is read."""
+        hops = {field.lstrip("^=").split("__")[0] for field in fields}
+        if len(hops) == 1 and all("__" in field for field in fields):
+            db_field = model._meta.get_field(hops.pop())
+            related = db_field.related_model
+            if db_field.target_field == related._meta.pk:
+                rest = [field[: len(field) - len(field.lstrip("^="))] + field.split("__", 1)[1] for field in fields]
+                matching = related._base_manager.filter(LargeTableAdminMixin._search_word(related, rest, word))
+                return models.Q(**{f"{db_field.name}__in": matching.order_by().values("pk")})
+        first, *others = [_search_ids(model, field)(word) for field in fields]
+        return models.Q(pk__in=first.union(*others, all=True) if others else first)
 
 
 def with_valid_keys(admin_class):
@@ -316,7 +348,38 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
 
     def _in_scope(self, request, obj) -> bool:
-        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+        if obj is None:
+            return True
+        known = self._reading_cache(request, "in_scope")
+        if known is not None and obj.pk in known:
+            return known[obj.pk]
+        in_scope = self.get_queryset(request).filter(pk=obj.pk).exists()
+        if known is not None:
+            known[obj.pk] = in_scope
+        return in_scope
+
+    def get_object(self, request, object_id, from_field=None):
+        # A change page asks for its object more than once (the page, its permission checks, its
+        # inlines): when only reading, the first answer serves them all, and an object found through
+        # the scoped queryset is in scope without asking again.
+        objects = self._reading_cache(request, "objects")
+        key = (object_id, from_field)
+        if objects is not None and key in objects:
+            return objects[key]
+        obj = super().get_object(request, object_id, from_field)
+        if objects is not None:
+            objects[key] = obj
+            if obj is not None:
+                self._reading_cache(request, "in_scope")[obj.pk] = True
+        return obj
+
+    def _reading_cache(self, request, name: str) -> dict | None:
+        """A dictionary kept on a reading (GET, HEAD) request for this admin's model, None otherwise: a
+        write may move a record out of the reader's scope within the request."""
+        if request.method not in ("GET", "HEAD"):
+            return None
+        caches = request.__dict__.setdefault("_scoped_admin_cache", {})
+        return caches.setdefault((self.model._meta.label, name), {})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = self.admin_site._registry.get(db_field.remote_field.model)

@@ -146,6 +146,8 @@ class SponsorPersonAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
     list_select_related = ["sponsor__user"]
     autocomplete_fields = ["sponsor", "user"]
     readonly_fields = ["invited_at", "accepted_at"]
+    # Newest first (the model's order, by sponsor, would sort every person by their sponsor's date).
+    ordering = ["-created_at", "-pk"]
     inlines = [SponsorCheckInline]
 
     def save_formset(self, request, form, formset, change):
@@ -178,6 +180,8 @@ class SponsorCheckAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
     list_select_related = ["person", "checked_by"]
     autocomplete_fields = ["person"]
     readonly_fields = ["checked_by", "created_at"]
+    # Latest checks first (the model's order, by person, would sort every check by person and sponsor).
+    ordering = ["-checked_on", "-pk"]
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -129,6 +129,7 @@ class SponsorPerson(models.Model):
         verbose_name = _("person of a sponsor")
         verbose_name_plural = _("people of the sponsor")
         ordering = ["sponsor", "created_at", "pk"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="sponsorperson_created_idx")]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.get_role_display()})"
@@ -165,6 +166,7 @@ class SponsorCheck(models.Model):
         verbose_name = _("check")
         verbose_name_plural = _("checks")
         ordering = ["person", "kind", "-checked_on"]
+        indexes = [models.Index(fields=["-checked_on", "-id"], name="sponsorcheck_checked_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_result_display()}"

@@ -298,6 +298,8 @@ CASEWORKER_LISTS = [
     ("offers", "housing_housingoffer", lambda s: s.proposal.offer),
     ("inspections", "housing_inspection", lambda s: s.proposal.offer.inspections.first()),
     ("sponsors", "sponsorship_sponsorprofile", lambda s: s.proposal.offer.sponsor),
+    ("sponsors' people", "sponsorship_sponsorperson", lambda s: s.proposal.offer.sponsor.persons.first()),
+    ("sponsors' checks", "sponsorship_sponsorcheck", lambda s: s.proposal.offer.sponsor.persons.first().checks.first()),
     ("matching runs", "matching_matchingrun", None),
 ]
 
@@ -373,3 +375,62 @@ def test_each_caseworker_admin_page_runs_the_same_number_of_queries_whatever_its
     many = {name: _page_queries(client, url) for name, url in pages.items()}
 
     assert many == few
+
+
+def test_a_household_change_page_reads_the_household_once_and_checks_its_scope_once(admin_scene):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.helpers import client_of
+
+    client = client_of(admin_scene.caseworker_a)
+    url = reverse("admin:sponsorship_household_change", args=[admin_scene.household.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == HTTPStatus.OK
+    table = '"sponsorship_household"'
+    reads = [query["sql"] for query in queries if query["sql"].startswith("SELECT") and f"FROM {table}" in query["sql"]]
+    # The household itself, and its possible duplicates (a many-to-many to households).
+    assert len(reads) == 2, reads
+
+
+def test_no_admin_form_lists_a_table_that_grows_with_the_country_in_a_drop_down(superuser):
+    """Every foreign key and many-to-many field of every admin form (and inline) to a table of national
+    size is an autocomplete or a raw id: a drop-down would list each of its rows on every page load."""
+    from django import forms
+    from django.contrib import admin
+    from django.contrib.admin import widgets
+    from django.test import RequestFactory
+
+    small_tables = {
+        "auth.Group",
+        "auth.Permission",
+        "projects.FundingProgramme",
+        "projects.Language",
+        "projects.Project",
+        "training.Module",
+        "training.Programme",
+    }
+    request = RequestFactory().get("/")
+    request.user = superuser
+    listed = set()
+    for model, model_admin in admin.site._registry.items():
+        form_classes = [(model, model_admin.get_form(request))]
+        form_classes += [
+            (inline.model, inline.get_formset(request).form)
+            for inline in model_admin.get_inline_instances(request, None)
+        ]
+        for owner, form_class in form_classes:
+            for name, field in form_class.base_fields.items():
+                if not isinstance(field, forms.ModelChoiceField):
+                    continue
+                widget = field.widget
+                while isinstance(widget, widgets.RelatedFieldWidgetWrapper):
+                    widget = widget.widget
+                searched = (widgets.AutocompleteMixin, widgets.ForeignKeyRawIdWidget)
+                if not isinstance(widget, searched) and field.queryset.model._meta.label not in small_tables:
+                    listed.add(f"{owner._meta.label}.{name} -> {field.queryset.model._meta.label}")
+
+    assert not listed
