@@ -5,9 +5,10 @@ In the top layer because it composes every app's benchmark:
 - pages: the public pages (lt, and a subset in en and bg) and the signed-in pages, served by gunicorn
   as in production (2 sync workers, DEBUG off) and loaded by wrk (16 connections), each against a bare
   Django view (`portal.bench_bare`) under the same server, measured interleaved;
-- admin: `matching.bench_admin.admin_bench()` (the back office at national scale), when present;
+- admin: `matching.bench_admin.admin_bench()` (the back office at national scale; on PostgreSQL, which
+  generates the national data first when it is missing, in under five minutes);
 - matching: `matching.benchmark.matching_bench(sizes=...)` at 10k (and 100k with BENCH_FULL=1);
-- weight: `portal.page_weight.page_weight(paths)` (bytes transferred on a first load), when present.
+- weight: `portal.page_weight.page_weight(paths)` (bytes transferred on a first load).
 
 Run it on a benchmark database, never on production: the signed-in pages need the demo accounts
 and their data, which it creates when missing (with an unusable random password). BENCH_SECONDS
@@ -29,8 +30,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from matching.bench_admin import admin_bench
+from matching.benchmark import matching_bench
 from portal import bench
 from portal.models import User
+from portal.page_weight import page_weight
 
 SECTIONS = ("pages", "signed", "admin", "matching", "weight")
 # The bare view is measured again after this many pages; each page is compared with the mean of the
@@ -162,17 +166,27 @@ class Command(BaseCommand):
             public = [p for p in paths.split(",") if p] or public_paths() if "pages" in sections else []
             report |= self.pages(public=public, signed="signed" in sections, seconds=seconds)
         if "admin" in sections:
-            report["admin"] = _optional("matching.bench_admin", "admin_bench")
+            report["admin"] = (
+                self.admin()
+                if connection.vendor == "postgresql"
+                else {"skipped": f"national-scale data needs PostgreSQL (DATABASE_URL), not {connection.vendor}"}
+            )
         if "matching" in sections:
             sizes = [10_000, 100_000] if full else [10_000]
-            report["matching"] = _optional("matching.benchmark", "matching_bench", sizes=sizes)
+            report["matching"] = matching_bench(sizes=sizes)
         if "weight" in sections:
             weight_paths = [p for p in paths.split(",") if p] or [p for p in public_paths() if p.startswith("/lt/")]
-            report["weight"] = _optional("portal.page_weight", "page_weight", weight_paths)
+            report["weight"] = page_weight(weight_paths)
         if json:
             self.stdout.write(_json_dumps(report))
         else:
             self.stdout.write(render_table(report))
+
+    @staticmethod
+    def admin() -> list[dict[str, Any]]:
+        # Timed in this process as in production: DEBUG off (no query log, no debug pages).
+        with override_settings(DEBUG=False):
+            return admin_bench(generate=True)
 
     def pages(self, *, public: list[str], signed: bool, seconds: float) -> dict[str, Any]:
         secret_key = os.environ.get("BENCH_SECRET_KEY", bench.BENCH_SECRET_KEY)
@@ -234,15 +248,6 @@ def _row(section: str, path: str, result: bench.WrkResult) -> dict[str, Any]:
         "requests": result.requests,
         "errors": result.errors,
     }
-
-
-def _optional(module: str, function: str, *args, **kwargs) -> list[dict[str, Any]] | dict[str, str]:
-    """Another app's benchmark, when that app has one."""
-    try:
-        found = getattr(import_module(module), function)
-    except (ImportError, AttributeError):
-        return {"skipped": f"{module}.{function} is not available"}
-    return found(*args, **kwargs)
 
 
 def _json_dumps(report: dict[str, Any]) -> str:
