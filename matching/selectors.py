@@ -4,7 +4,8 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,20 +85,45 @@ def household_for_sponsor(*, proposal: MatchProposal) -> dict:
     return summary
 
 
-def caseworker_agenda(*, user, today: datetime.date | None = None) -> dict:
-    """What needs a caseworker's action, within their organisation (all, for admins): two queries
-    whatever the number of proposals and follow-ups, reading only the columns the page shows."""
+# How many items of each list the caseworker dashboard shows; the rest are in the admin's lists.
+AGENDA_LIMIT = 50
+
+
+def caseworker_agenda(*, user, today: datetime.date | None = None, limit: int | None = None) -> dict:
+    """What needs a caseworker's action, within their organisation (all, for admins): the oldest `limit`
+    items of each list (`AGENDA_LIMIT`; a list with more says so: `more[name]`), in two queries whatever the number of
+    proposals and follow-ups, reading only the columns the page shows.
+
+    The lists overlap (a proposal the sponsor accepted waits for the household's answer and has a next
+    step), so the proposals are read in parts that do not: by status, and for those awaiting an answer
+    by whether the answer is overdue. Each part brings its oldest `limit` + 1 rows (a window function),
+    so each list, a union of parts, has its oldest `limit` among them, and knows whether there are more.
+    """
     today = today or timezone.localdate()
+    limit = AGENDA_LIMIT if limit is None else limit
     status = MatchProposal.Status
     to_decide_statuses = {status.SPONSOR_ACCEPTED, status.BENEFICIARY_ACCEPTED}
     awaiting = set(MatchProposal.AWAITING)
+    overdue_since = timezone.now() - datetime.timedelta(hours=settings.PROPOSAL_REMINDER_HOURS)
+    part = [
+        F("status"),
+        Case(
+            When(awaiting_since__isnull=True, then=Value(0)),
+            When(awaiting_since__lte=overdue_since, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+    ]
+    order = ["created_at", "pk"]
     proposals = (
         proposals_for(user)
         .filter(status__in={status.PROPOSED, *awaiting, *to_decide_statuses})
         .select_related("household", "offer__municipality")
         .only(*_PROPOSAL_LABEL_FIELDS, "status", "awaiting_since", "created_at")
+        .annotate(rank=Window(RowNumber(), partition_by=part, order_by=order))
+        .filter(rank__lte=limit + 1)
+        .order_by(*order)
     )
-    overdue_since = timezone.now() - datetime.timedelta(hours=settings.PROPOSAL_REMINDER_HOURS)
     agenda: dict[str, list] = {"to_review": [], "overdue": [], "waiting": [], "to_decide": []}
     for proposal in proposals:
         if proposal.status == status.PROPOSED:
@@ -106,7 +132,7 @@ def caseworker_agenda(*, user, today: datetime.date | None = None) -> dict:
             agenda["overdue" if proposal.awaiting_since <= overdue_since else "waiting"].append(proposal)
         if proposal.status in to_decide_statuses:
             agenda["to_decide"].append(proposal)
-    agenda["follow_ups"] = list(
+    follow_ups = list(
         follow_ups_for(user)
         .filter(done_on__isnull=True, due_on__lte=today + datetime.timedelta(days=7), placement__end_date__isnull=True)
         .select_related("placement__household", "placement__offer__municipality")
@@ -115,7 +141,13 @@ def caseworker_agenda(*, user, today: datetime.date | None = None) -> dict:
             "due_on",
             *(f"placement__{field}" for field in _PROPOSAL_LABEL_FIELDS if field != "pk"),
         )
+        .order_by("due_on", "pk")[: limit + 1]
     )
+    agenda["follow_ups"] = follow_ups
+    agenda["more"] = {name: len(items) > limit for name, items in agenda.items()}
+    for name in agenda["more"]:
+        del agenda[name][limit:]
+    agenda["limit"] = limit
     return agenda
 
 

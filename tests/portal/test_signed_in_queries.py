@@ -73,7 +73,7 @@ def test_the_sponsor_page_reads_a_fixed_number_of_queries(
     assert page.count('class="card item-card"') == 6 + 3  # the offers and the proposals
     assert "Course first" in page and "Course second" in page
     assert many == few
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         client.get("/en/sponsor/")
 
 
@@ -89,7 +89,7 @@ def test_a_sponsors_offer_page_reads_a_fixed_number_of_queries(
     many, _page = _queries(client, inspected.get_absolute_url())
 
     assert many == few
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         client.get(inspected.get_absolute_url())
 
 
@@ -124,5 +124,27 @@ def test_the_caseworker_dashboard_reads_a_fixed_number_of_queries(
 
     assert page.count("/matching/matchproposal/") >= 12
     assert many == few
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         client.get("/en/caseworker/")
+
+
+def test_the_caseworker_dashboard_shows_the_oldest_of_a_long_list_and_links_to_all(
+    client, caseworker, proposal_at, monkeypatch
+):
+    from matching import selectors
+
+    monkeypatch.setattr(selectors, "AGENDA_LIMIT", 2)
+    oldest = [proposal_at("proposed") for _ in range(3)]
+    accepted = proposal_at("sponsor_accepted")  # awaiting the household's answer, and a next step
+    client.force_login(caseworker)
+
+    agenda = selectors.caseworker_agenda(user=caseworker)
+    assert [p.pk for p in agenda["to_review"]] == [p.pk for p in oldest[:2]]
+    assert agenda["more"]["to_review"] and not agenda["more"]["to_decide"]
+    assert [p.pk for p in agenda["to_decide"]] == [accepted.pk]
+    assert [p.pk for p in agenda["overdue"] + agenda["waiting"]] == [accepted.pk]
+
+    page = client.get("/lt/caseworker/").content.decode()
+    assert page.count("Žiūrėti visus") == 1  # "See them all", for the one long list
+    assert "2+" in page
+    assert f"/matchproposal/{oldest[2].pk}/" not in page
