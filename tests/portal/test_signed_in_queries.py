@@ -73,7 +73,7 @@ def test_the_sponsor_page_reads_a_fixed_number_of_queries(
     assert page.count('class="card item-card"') == 6 + 3  # the offers and the proposals
     assert "Course first" in page and "Course second" in page
     assert many == few
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         client.get("/en/sponsor/")
 
 
