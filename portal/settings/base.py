@@ -285,12 +285,10 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 # Static files: with DEBUG off they are served from STATIC_ROOT, filled by `collectstatic` (`make setup`,
 # the Dockerfile), under names carrying a hash of their content, compressed (gzip), and WhiteNoise sends
-# them with far-future, immutable caching. Development (DEBUG on) serves static/ as it is.
-STATICFILES_BACKEND = (
-    "django.contrib.staticfiles.storage.StaticFilesStorage"
-    if DEBUG
-    else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-)
+# them with far-future, immutable caching. `collectstatic` always writes the hashed names and their
+# manifest, whatever DEBUG, so that a server started with DEBUG off after `make setup` (e.g. `make bench`)
+# finds them; with DEBUG on, pages link the plain names, served from static/ as they are.
+STATICFILES_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 STORAGES = {
     "default": {"BACKEND": "portal.media.PrivateStorage"},
     "staticfiles": {"BACKEND": STATICFILES_BACKEND},
