@@ -14,6 +14,8 @@ import statistics
 import time
 from urllib.parse import urlencode
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import admin
 from django.db import connection
@@ -22,6 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from matching.bench_national import BENCH_CASEWORKER_EMAIL, national_data_create, national_data_present
+from portal.models import User
 
 # Searches a caseworker types, beyond the generic one (the first search field's value of a listed row).
 EXTRA_SEARCHES = {
@@ -33,11 +36,6 @@ def _bench_caseworker():
     """The benchmark's caseworker, with an authenticator: the staff second factor is set up (as
     `portal.middleware.StaffMFAMiddleware` requires), and the forced login stands for a sign-in that
     passed allauth's MFA stage."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from allauth.mfa.utils import is_mfa_enabled
-
-    from portal.models import User
-
     user = User.objects.get(email=BENCH_CASEWORKER_EMAIL)
     if not is_mfa_enabled(user):
         TOTP.activate(user, generate_totp_secret())

@@ -31,7 +31,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+
+from housing.models import HousingOffer, Inspection
+from matching.models import MatchProposal, Placement
+from portal.models import User
+from portal.roles import CASEWORKERS_GROUP, roles_ensure
+from sponsorship.models import Household, HouseholdMember, SponsorProfile
 
 TAG = "bench-nat-"
 EMAIL_DOMAIN = "bench-national.invalid"
@@ -338,13 +346,6 @@ def national_data_clear(*, log: Callable[[str], None] = lambda message: None) ->
 
 
 def _content_type_ids() -> dict[str, int]:
-    from django.contrib.contenttypes.models import ContentType
-
-    from housing.models import HousingOffer, Inspection
-    from matching.models import MatchProposal, Placement
-    from portal.models import User
-    from sponsorship.models import Household, HouseholdMember, SponsorProfile
-
     models = {
         "household": Household,
         "member": HouseholdMember,
@@ -359,10 +360,6 @@ def _content_type_ids() -> dict[str, int]:
 
 
 def _caseworkers_group_id() -> int:
-    from django.contrib.auth.models import Group
-
-    from portal.roles import CASEWORKERS_GROUP, roles_ensure
-
     roles_ensure()
     return Group.objects.get(name=CASEWORKERS_GROUP).pk
 

@@ -252,7 +252,23 @@ def broken_broker():
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(tmp_path_factory, django_db_setup):
+def production_static_root(tmp_path_factory) -> Path:
+    """A STATIC_ROOT filled by `collectstatic` as a deployment fills it (hashed names, their manifest,
+    gzip), for the processes that tests start with the production settings (gunicorn, the worker): with
+    DEBUG off, a page naming a static file needs the manifest."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.base", "DEBUG": "1", "STATIC_ROOT": str(root)}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+    )
+    return root
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(tmp_path_factory, django_db_setup, production_static_root):
     """A real Celery worker process consuming this test run's queue on Redis.
 
     It runs the production settings (`portal.settings.base`) with the file email backend, so tests
@@ -270,6 +286,7 @@ def celery_worker_process(tmp_path_factory, django_db_setup):
         "EMAIL_FILE_PATH": str(mail_dir),
         # Tasks the worker queues itself (follow-ups, notifications) stay on the test run's queue.
         "CELERY_QUEUE": queue,
+        "STATIC_ROOT": str(production_static_root),
     }
     if postgres_available():
         # The worker uses the test database that pytest-django created.

@@ -255,7 +255,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.django_db
-def test_gunicorn_logs_paths_only(tmp_path):
+def test_gunicorn_logs_paths_only(tmp_path, production_static_root):
     """The real gunicorn with portal/gunicorn.conf.py (as in the Dockerfile): an admin search and a
     reset link leave only their paths, masked, in the access log; no client address or user agent."""
     port = _free_port()
@@ -270,6 +270,7 @@ def test_gunicorn_logs_paths_only(tmp_path):
         "SECURE_SSL_REDIRECT": "0",
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
+        "STATIC_ROOT": str(production_static_root),
     }
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         env["DATABASE_URL"] = urlunparse(

@@ -30,12 +30,16 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from housing.models import HousingOffer
 from matching.bench_admin import admin_bench
 from matching.bench_national import national_data_clear, national_data_present
 from matching.benchmark import matching_bench
+from matching.demo import demo_data_ensure
 from portal import bench
+from portal.demo import demo_accounts_ensure
 from portal.models import User
 from portal.page_weight import page_weight
+from projects.models import Event, GoodPractice, Municipality, NewsItem, Project
 
 SECTIONS = ("pages", "signed", "admin", "matching", "weight")
 # The bare view is measured again after this many pages; each page is compared with the mean of the
@@ -45,7 +49,6 @@ BARE_EVERY = 4
 
 def public_paths() -> list[str]:
     """The public pages measured: each in Lithuanian, and the main ones in English and Bulgarian too."""
-    from projects.models import Event, GoodPractice, Municipality, NewsItem, Project
 
     def slug(model, preferred: str = "") -> str:
         if preferred and model.objects.filter(slug=preferred).exists():
@@ -99,10 +102,6 @@ def _session_cookie(user: User, *, secret_key: str) -> str:
 def signed_in_pages(*, secret_key: str) -> list[tuple[str, str]]:
     """(path, cookie) of the sponsor's dashboard and offer page and the caseworker's dashboard, for the
     demo accounts (created, with an unusable password, when missing)."""
-    from housing.models import HousingOffer
-    from matching.demo import demo_data_ensure
-    from portal.demo import demo_accounts_ensure
-
     emails = {"sponsor": "sponsor@example.org", "caseworker": "caseworker@example.org"}
     if User.objects.filter(email__in=emails.values()).count() < len(emails):
         demo_accounts_ensure(password=secrets.token_urlsafe(32))
