@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from matching.management.commands.bench import render_table
 from portal import bench
+from portal.bench_floor import FLOOR_PATHS
 
 WRK_REPORT = """Running 1s test @ http://127.0.0.1:40000/
   2 threads and 16 connections
@@ -102,3 +103,24 @@ def test_json_gives_the_sections_asked_for(capsys):
     assert set(report) == {"environment", "weight"}
     (row,) = report["weight"]
     assert row["path"] == "/lt/" and 0 < row["total_compressed_bytes"] < row["total_raw_bytes"]
+
+
+@pytest.mark.django_db
+def test_the_floor_pages_exist_only_in_the_benchmarks_urlconf(client, settings, user_factory):
+    """The two floor pages of a signed-in request: behind sign-in, the layout's page with the portal's
+    menu and nothing of its own; absent from the portal's own URLconf."""
+    user = user_factory(email="floor@example.org")
+    signed_in, layout = FLOOR_PATHS
+    settings.ROOT_URLCONF = "portal.bench_floor"
+    assert client.get(signed_in).status_code == 302  # to the sign-in page
+    client.force_login(user)
+    assert client.get(signed_in).content == b"<!DOCTYPE html>\n<p>Signed in.</p>\n"
+    page = client.get(layout)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'class="site-nav"' in body and 'class="language-switcher"' in body
+    assert body.count("<main") == 1 and "<h1" not in body  # the layout only
+    assert client.get("/lt/sponsor/").status_code in (200, 302)  # the portal's pages are all there
+    settings.ROOT_URLCONF = "portal.urls"
+    assert client.get(signed_in).status_code == 404
+    assert client.get(layout).status_code == 404

@@ -4,7 +4,8 @@ In the top layer because it composes every app's benchmark:
 
 - pages: the public pages (lt, and a subset in en and bg) and the signed-in pages, served by gunicorn
   as in production (2 sync workers, DEBUG off) and loaded by wrk (16 connections), each against a bare
-  Django view (`portal.bench_bare`) under the same server, measured interleaved;
+  Django view (`portal.bench_bare`) under the same server, measured interleaved; the signed-in pages
+  after their floor, two pages that do nothing of their own (`portal.bench_floor`);
 - admin: `matching.bench_admin.admin_bench()` (the back office at national scale; on PostgreSQL, which
   generates the national data first when it is missing, in under five minutes);
 - matching: `matching.benchmark.matching_bench(sizes=...)` at 10k (and 100k with BENCH_FULL=1);
@@ -36,11 +37,13 @@ from matching.bench_national import national_data_clear, national_data_present
 from matching.benchmark import matching_bench
 from matching.demo import demo_data_ensure
 from portal import bench
+from portal.bench_floor import FLOOR_PATHS
 from portal.demo import demo_accounts_ensure
 from portal.models import User
 from portal.page_weight import page_weight
 from projects.models import Event, GoodPractice, Municipality, NewsItem, Project
 
+BENCH_URLCONF = "portal.bench_floor"
 SECTIONS = ("pages", "signed", "admin", "matching", "weight")
 # The bare view is measured again after this many pages; each page is compared with the mean of the
 # two bare measurements around it.
@@ -100,8 +103,9 @@ def _session_cookie(user: User, *, secret_key: str) -> str:
 
 
 def signed_in_pages(*, secret_key: str) -> list[tuple[str, str]]:
-    """(path, cookie) of the sponsor's dashboard and offer page and the caseworker's dashboard, for the
-    demo accounts (created, with an unusable password, when missing)."""
+    """(path, cookie) of the floor pages (`portal.bench_floor`), the sponsor's dashboard and offer page
+    and the caseworker's dashboard, for the demo accounts (created, with an unusable password, when
+    missing)."""
     emails = {"sponsor": "sponsor@example.org", "caseworker": "caseworker@example.org"}
     if User.objects.filter(email__in=emails.values()).count() < len(emails):
         demo_accounts_ensure(password=secrets.token_urlsafe(32))
@@ -109,7 +113,9 @@ def signed_in_pages(*, secret_key: str) -> list[tuple[str, str]]:
     sponsor = User.objects.get(email=emails["sponsor"])
     caseworker = User.objects.get(email=emails["caseworker"])
     sponsor_cookie = _session_cookie(sponsor, secret_key=secret_key)
-    pages = [("/lt/sponsor/", sponsor_cookie)]
+    # First the floor: what any signed-in page pays before its own work (portal.bench_floor).
+    pages = [(path, sponsor_cookie) for path in FLOOR_PATHS]
+    pages.append(("/lt/sponsor/", sponsor_cookie))
     offer = HousingOffer.objects.filter(sponsor__user=sponsor).order_by("pk").first()
     if offer is not None:
         pages.append((f"/lt/sponsor/offers/{offer.pk}/", sponsor_cookie))
@@ -123,7 +129,9 @@ def queries_of(path: str, *, user: User | None = None) -> int:
     if user is not None:
         client.force_login(user)
     with (
-        override_settings(ALLOWED_HOSTS=["*"], SECURE_SSL_REDIRECT=False, PAGE_CACHE_SECONDS=0),
+        override_settings(
+            ALLOWED_HOSTS=["*"], SECURE_SSL_REDIRECT=False, PAGE_CACHE_SECONDS=0, ROOT_URLCONF=BENCH_URLCONF
+        ),
         CaptureQueriesContext(connection) as queries,
     ):
         client.get(path, HTTP_HOST="127.0.0.1")
@@ -204,7 +212,8 @@ class Command(BaseCommand):
         queries = {path: queries_of(path) for _, path, cookie in targets if not cookie}
         if signed:
             queries |= self._signed_queries(targets)
-        portal = bench.Server(app="portal.wsgi:application", settings_module="portal.settings.base")
+        # The production settings with the floor pages added to the URLconf (portal.settings.bench).
+        portal = bench.Server(app="portal.wsgi:application", settings_module="portal.settings.bench")
         bare = bench.Server(app="portal.bench_bare:application", settings_module="portal.bench_bare")
         rows: dict[str, list[dict[str, Any]]] = {"bare": [], "pages": [], "signed": []}
         with bare.start(), portal.start(ready_path="/healthz"):
