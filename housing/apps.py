@@ -11,12 +11,14 @@ class HousingConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
-        from housing import privacy, selectors
+        from housing import notification_kinds, privacy, selectors
         from housing.access import offer_photo_for_file, offer_photo_visible_to
         from housing.models import HousingOffer
         from portal.media import ProtectedFiles, protected_files_register
         from portal.panels import Panel, panel_register
 
+        # Its notification codes and how they read (in the reader's language, when read).
+        notification_kinds.register()
         # Field history of offers, the address and description masked (they are the sponsor's; see
         # `portal.privacy`). Their steps are in `OfferTransition`.
         auditlog.register(

@@ -10,13 +10,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Field
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from housing.access import can_edit_offer, can_inspect_offer, offer_role
 from housing.models import HousingOffer, Inspection, OfferTransition
+from housing.notification_kinds import INSPECTION_FAILED, INSPECTION_PASSED, OFFER_RECONFIRM
 from housing.signals import offer_leaving
 from portal.models import User
 from portal.notifications import user_notify
@@ -225,15 +225,12 @@ def offer_inspection_notify(*, inspection_id: int) -> bool:
     if inspection is None or inspection.offer.sponsor.user is None:
         return False
     user = inspection.offer.sponsor.user
-    with translation.override(user.language):
-        if inspection.result == Inspection.Result.PASS:
-            title = _("Your housing offer is now available")
-            body = _("The inspection of your offer passed. It can now be proposed to a household.")
-        else:
-            title = _("Your housing offer needs changes")
-            reasons = "; ".join(filter(None, [", ".join(inspection.failed_items()), inspection.notes]))
-            body = _("The inspection did not pass. What to change: %(reasons)s") % {"reasons": reasons}
-        user_notify(user=user, title=title, body=body, link=inspection.offer.get_absolute_url())
+    if inspection.result == Inspection.Result.PASS:
+        user_notify(user=user, code=INSPECTION_PASSED, params={"offer": inspection.offer_id})
+    else:
+        user_notify(
+            user=user, code=INSPECTION_FAILED, params={"offer": inspection.offer_id, "inspection": inspection.pk}
+        )
     return True
 
 
@@ -286,17 +283,11 @@ def offers_reconfirmation_request(*, now: datetime.datetime | None = None) -> in
             if offer is None or offer.sponsor.user is None:
                 continue
             user = offer.sponsor.user
-            with translation.override(user.language):
-                user_notify(
-                    user=user,
-                    title=_("Is your housing offer still available?"),
-                    body=_(
-                        "Please confirm within %(days)s days that your offer still stands; until then it is "
-                        "kept, and after that it is hidden from matching until you confirm it."
-                    )
-                    % {"days": settings.OFFER_RECONFIRM_GRACE_DAYS},
-                    link=reverse("housing:offer-detail", kwargs={"pk": offer.pk}),
-                )
+            user_notify(
+                user=user,
+                code=OFFER_RECONFIRM,
+                params={"offer": offer.pk, "days": settings.OFFER_RECONFIRM_GRACE_DAYS},
+            )
             offer.reconfirmation_requested_at = now
             offer.save(update_fields=["reconfirmation_requested_at"])
             sent += 1

@@ -11,12 +11,14 @@ class MatchingConfig(AppConfig):
 
         from housing.models import HousingOffer
         from housing.signals import offer_leaving
-        from matching import models, privacy
+        from matching import models, notification_kinds, privacy
         from matching.selectors import proposal_list_for_sponsor, sponsor_suspension_blockers
         from matching.services.proposals import offer_left
         from portal.panels import Panel, panel_register
         from sponsorship.selectors import MatchingRequirement, matching_requirement_register
 
+        # Its notification codes and how they read (in the reader's language, when read).
+        notification_kinds.register()
         auditlog.register(models.MatchProposal, exclude_fields=["explanation"])
         auditlog.register(models.Placement)
         auditlog.register(models.FollowUp)

@@ -19,10 +19,9 @@ from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, F, JSONField, Max
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from matching import engine
 from matching.access import can_run_matching
@@ -30,6 +29,7 @@ from matching.criteria import CONSTRAINT_CODES, NO_OFFERS, TAKEN
 from matching.engine_types import RunResult
 from matching.explain import explanations_build
 from matching.models import MatchingPolicy, MatchingRun, MatchProposal, RunNotice, UnmatchedHousehold
+from matching.notification_kinds import RUN_PROPOSALS
 from matching.services.households import households_status_sync
 from matching.snapshot import snapshot_load
 from portal.models import User
@@ -452,19 +452,6 @@ def matching_run_notify(*, run_id: int) -> int:
             )
             if not created:
                 continue
-            count = per_caseworker[user.pk]
-            with translation.override(user.language):
-                user_notify(
-                    user=user,
-                    title=_("New housing proposals to review"),
-                    body=ngettext(
-                        "Matching proposed a home for %(count)s household you follow. Please review the proposal.",
-                        "Matching proposed homes for %(count)s households you follow. Please review the proposals.",
-                        count,
-                    )
-                    % {"count": count},
-                    link=reverse("admin:matching_matchproposal_changelist")
-                    + f"?run__id__exact={run.pk}&status__exact=proposed",
-                )
+            user_notify(user=user, code=RUN_PROPOSALS, params={"run": run.pk, "count": per_caseworker[user.pk]})
             told += 1
     return told

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -92,16 +94,20 @@ class QueuedTask(models.Model):
 
 
 class Notification(models.Model):
-    """An in-portal message to a user, written in the user's language when it was created."""
+    """An in-portal message to a user: a message code and its parameters, rendered in the reader's
+    language when read (see `portal.notifications`)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
     )
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), blank=True)
-    link = models.CharField(_("link"), max_length=300, blank=True)
+    code = models.CharField(_("message code"), max_length=100)
+    # Ids and plain values only: the text is rendered from the code when read.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    # Set by `portal.notifications.notifications_render`: the texts in the active language.
+    rendered: Any
 
     class Meta:
         verbose_name = _("notification")
@@ -109,7 +115,7 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return self.title
+        return f"{self.code} #{self.pk}"
 
 
 class OutboundEmail(models.Model):

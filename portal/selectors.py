@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 
 from portal.models import Notification
+from portal.notifications import notifications_render
 
 
 def health_status() -> dict[str, str]:
@@ -49,5 +50,5 @@ def _broker_status() -> str:
 
 
 def notification_list(*, user, limit: int = 100) -> list[Notification]:
-    """The user's latest notifications, newest first."""
-    return list(Notification.objects.filter(user=user)[:limit])
+    """The user's latest notifications, newest first, each `rendered` in the active language."""
+    return notifications_render(Notification.objects.filter(user=user)[:limit])

@@ -9,8 +9,10 @@ class SponsorshipConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from sponsorship import models
+        from sponsorship import models, notification_kinds
 
+        # Its notification codes and how they read (in the reader's language, when read).
+        notification_kinds.register()
         # Every change of beneficiary data is in the audit log (who, when, what changed).
         auditlog.register(models.Household, m2m_fields={"languages"})
         auditlog.register(models.HouseholdMember)

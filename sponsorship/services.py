@@ -12,11 +12,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.models import Notification, User
-from portal.notifications import user_notify
+from portal.notifications import notifications_render, user_notify
 from portal.privacy import ErasureResult, audit_pseudonymise, personal_values, staff_label
 from portal.services import email_send, emails_discard, task_enqueue
 from sponsorship.access import can_decide_sponsor, is_sponsor_of
 from sponsorship.models import ConsentText, SponsorCheck, SponsorPerson, SponsorProfile
+from sponsorship.notification_kinds import SPONSOR_REJECTED, SPONSOR_VERIFIED
 from sponsorship.privacy import SponsorErasure, sponsor_parts
 from sponsorship.selectors import consent_current
 
@@ -118,17 +119,10 @@ def sponsor_decision_notify(*, sponsor_id: int) -> bool:
         )
         if sponsor is None or sponsor.user is None or sponsor.status == SponsorProfile.Status.PENDING:
             return False
-        with translation.override(sponsor.user.language):
-            if sponsor.status == SponsorProfile.Status.VERIFIED:
-                title = _("You are now a verified sponsor")
-                body = _("A caseworker has verified your sponsor profile. Your housing offers can now be matched.")
-            else:
-                title = _("Your sponsor profile was not verified")
-                body = _("A caseworker could not verify your sponsor profile. Reason: %(reason)s") % {
-                    "reason": sponsor.rejection_reason
-                }
-            link = reverse("sponsorship:dashboard")
-            user_notify(user=sponsor.user, title=title, body=body, link=link)
+        if sponsor.status == SponsorProfile.Status.VERIFIED:
+            user_notify(user=sponsor.user, code=SPONSOR_VERIFIED)
+        else:
+            user_notify(user=sponsor.user, code=SPONSOR_REJECTED, params={"reason": sponsor.rejection_reason})
         sponsor.decision_notified_at = timezone.now()
         sponsor.save(update_fields=["decision_notified_at"])
     return True
@@ -267,6 +261,22 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def _notifications_export(user: User) -> list[dict[str, Any]]:
+    """The user's notifications as they read them: rendered in the account's language, with the code."""
+    with translation.override(user.language):
+        return [
+            {
+                "code": n.code,
+                "title": n.rendered.title,
+                "body": n.rendered.body,
+                "link": n.rendered.link,
+                "created_at": n.created_at.isoformat(),
+                "read": bool(n.read_at),
+            }
+            for n in notifications_render(Notification.objects.filter(user=user))
+        ]
+
+
 # auditlog's actions, by stable names for the download.
 AUDIT_ACTIONS = {0: "create", 1: "update", 2: "delete", 3: "access"}
 
@@ -352,16 +362,7 @@ def sponsor_export(*, user: User) -> dict[str, Any]:
             "last_login": _iso(user.last_login),
             "email_addresses": list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary")),
         },
-        "notifications": [
-            {
-                "title": n.title,
-                "body": n.body,
-                "link": n.link,
-                "created_at": n.created_at.isoformat(),
-                "read": bool(n.read_at),
-            }
-            for n in Notification.objects.filter(user=user)
-        ],
+        "notifications": _notifications_export(user),
         "sponsor": None,
         "memberships": [
             _person_export(person, user=user)

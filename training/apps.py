@@ -10,9 +10,11 @@ class TrainingConfig(AppConfig):
         from portal.page_cache import content_models_register
         from portal.panels import Panel, panel_register
         from sponsorship.selectors import MatchingRequirement, matching_requirement_register
-        from training import privacy, retention
+        from training import notification_kinds, privacy, retention
         from training.selectors import required_training_blockers, sponsors_missing_required_training, training_agenda
 
+        # Its notification codes and how they read (in the reader's language, when read).
+        notification_kinds.register()
         retention.register()
         # Programmes, sessions (with their seats taken) and events are on public pages.
         content_models_register(self.get_models())

@@ -17,6 +17,7 @@ from portal.services import email_send
 from sponsorship.selectors import consent_current
 from training.access import can_cancel_enrolment, can_train
 from training.models import Certificate, Enrolment, EventRegistration, ModuleCompletion, RecruitmentEvent, Session
+from training.notification_kinds import CERTIFICATE_ISSUED, SEAT_FREE
 from training.selectors import session_is_public
 
 E = Enrolment.Status
@@ -77,13 +78,7 @@ def enrolment_cancel(*, enrolment: Enrolment, by: User) -> Enrolment | None:
             if promoted is not None:
                 promoted.status = E.ENROLLED
                 promoted.save(update_fields=["status", "updated_at"])
-                with translation.override(promoted.user.language):
-                    user_notify(
-                        user=promoted.user,
-                        title=_("A seat is free: you are enrolled"),
-                        body=_("A seat became free in %(session)s and you are now enrolled.") % {"session": session},
-                        link=session.get_absolute_url(),
-                    )
+                user_notify(user=promoted.user, code=SEAT_FREE, params={"session": session.pk})
     return promoted
 
 
@@ -139,14 +134,7 @@ def certificate_issue_if_complete(*, user: User, programme) -> Certificate | Non
         user=user, programme=programme, defaults={"holder_name": user.get_full_name() or user.email}
     )
     if created:
-        with translation.override(user.language):
-            user_notify(
-                user=user,
-                title=_("Your training certificate"),
-                body=_("You completed %(programme)s. Your certificate's code is %(code)s.")
-                % {"programme": programme, "code": certificate.code},
-                link=certificate.get_absolute_url(),
-            )
+        user_notify(user=user, code=CERTIFICATE_ISSUED, params={"certificate": certificate.pk})
     return certificate
 
 

@@ -1,15 +1,14 @@
-"""What people are told about proposals: the step notices and the reminders, with their wording."""
+"""What people are told about proposals: the step notices and the reminders (their wording is in
+`matching.notification_kinds`)."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from matching.models import MatchProposal, ProposalTransition
+from matching.notification_kinds import PROPOSAL_REMINDER, PROPOSAL_STEP
 from matching.services.proposals import S
 from portal.access import is_caseworker
 from portal.models import User
@@ -37,46 +36,21 @@ def proposals_remind(*, now: datetime.datetime | None = None) -> int:
                 continue
             recipient = proposal.offer.sponsor.user if proposal.status == S.SENT else proposal.household.caseworker
             if recipient is not None:
-                with translation.override(recipient.language):
-                    user_notify(
-                        user=recipient,
-                        title=_("A housing proposal is waiting for an answer"),
-                        body=_("Please answer within %(days)s days of receiving it; after that it expires.")
-                        % {"days": settings.PROPOSAL_EXPIRY_DAYS},
-                        link=_proposal_link(proposal, recipient),
-                    )
+                user_notify(
+                    user=recipient,
+                    code=PROPOSAL_REMINDER,
+                    params={**_proposal_params(proposal, recipient), "days": settings.PROPOSAL_EXPIRY_DAYS},
+                )
             proposal.reminded_at = now
             proposal.save(update_fields=["reminded_at"])
             sent += 1
     return sent
 
 
-def _proposal_link(proposal: MatchProposal, user: User) -> str:
-    if is_caseworker(user):
-        return reverse("admin:matching_matchproposal_change", args=[proposal.pk])
-    return reverse("matching:proposal-detail", kwargs={"pk": proposal.pk})
-
-
-@dataclass(frozen=True)
-class _Message:
-    title: str
-    body: str
-
-
-def _step_message(step: ProposalTransition) -> _Message:
-    messages: dict[str, tuple[str, str]] = {
-        S.SENT: (_("New housing proposal"), _("A caseworker proposes a household for your offer. Please answer.")),
-        S.SPONSOR_ACCEPTED: (_("The sponsor accepted"), _("The sponsor accepted the proposal. Ask the household.")),
-        S.SPONSOR_DECLINED: (_("The sponsor declined"), _("The sponsor declined the proposal.")),
-        S.BENEFICIARY_ACCEPTED: (_("The household accepted"), _("The household accepted. A meeting will be arranged.")),
-        S.BENEFICIARY_DECLINED: (_("The household declined"), _("The household declined the proposal.")),
-        S.MEETING: (_("Meeting arranged"), _("A meeting with the household has been arranged.")),
-        S.CONFIRMED: (_("Placement confirmed"), _("The placement is confirmed.")),
-        S.WITHDRAWN: (_("Proposal withdrawn"), _("The proposal was withdrawn.")),
-        S.EXPIRED: (_("Proposal expired"), _("The proposal expired without an answer.")),
-    }
-    title, body = messages.get(step.to_status, (_("Proposal updated"), ""))
-    return _Message(title=title, body=body)
+def _proposal_params(proposal: MatchProposal, user: User) -> dict:
+    """Which proposal, and whether the recipient follows it in the admin (a caseworker) or on the
+    sponsor's pages: the link is made from these when the notification is read."""
+    return {"proposal": proposal.pk, "admin": is_caseworker(user)}
 
 
 def _step_recipients(step: ProposalTransition) -> list[User]:
@@ -105,14 +79,11 @@ def proposal_step_notify(*, step_id: int) -> int:
             return 0
         recipients = _step_recipients(step)
         for user in recipients:
-            with translation.override(user.language):
-                message = _step_message(step)
-                user_notify(
-                    user=user,
-                    title=message.title,
-                    body=message.body,
-                    link=_proposal_link(step.proposal, user),
-                )
+            user_notify(
+                user=user,
+                code=PROPOSAL_STEP,
+                params={**_proposal_params(step.proposal, user), "status": step.to_status},
+            )
         step.notified_at = timezone.now()
         step.save(update_fields=["notified_at"])
     return len(recipients)

@@ -25,6 +25,7 @@ from housing.services import (
     offers_reconfirmation_request,
 )
 from portal.models import Notification
+from portal.notifications import notification_render
 
 Status = HousingOffer.Status
 ALL_CHECKED = dict.fromkeys(Inspection.CHECKLIST, True)
@@ -335,8 +336,8 @@ def test_offer_inspect_pass_notifies_and_emails_the_sponsor_after_commit(
         assert mail.outbox == []
 
     notification = Notification.objects.get(user=sponsor.user)
-    assert notification.title == "Your housing offer is now available"
-    assert notification.link == submitted_offer.get_absolute_url()
+    assert notification_render(notification).title == "Your housing offer is now available"
+    assert notification_render(notification).link == submitted_offer.get_absolute_url()
     assert [(m.to, m.subject) for m in mail.outbox] == [
         ([sponsor.user.email], settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + "Your housing offer is now available")
     ]
@@ -396,8 +397,8 @@ def test_offer_inspect_fail_returns_the_offer_to_draft_with_the_reasons(
     assert (step.from_status, step.to_status, step.by) == (Status.SUBMITTED, Status.DRAFT, caseworker)
     assert step.note == "heating works, smoke detector; The boiler is broken."
     notification = Notification.objects.get(user=sponsor.user)
-    assert notification.title == "Your housing offer needs changes"
-    assert "heating works, smoke detector; The boiler is broken." in notification.body
+    assert notification_render(notification).title == "Your housing offer needs changes"
+    assert "heating works, smoke detector; The boiler is broken." in notification_render(notification).body
     assert [(m.to, m.subject) for m in mail.outbox] == [
         ([sponsor.user.email], settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + "Your housing offer needs changes")
     ]
@@ -562,8 +563,8 @@ def test_an_old_available_offer_gets_exactly_one_reconfirmation_request_even_if_
     offer.refresh_from_db()
     assert offer.reconfirmation_requested_at is not None
     notification = Notification.objects.get(user=sponsor.user)
-    assert notification.title == "Is your housing offer still available?"
-    assert notification.link == offer.get_absolute_url()
+    assert notification_render(notification).title == "Is your housing offer still available?"
+    assert notification_render(notification).link == offer.get_absolute_url()
     assert [(m.to, m.subject) for m in mail.outbox] == [
         ([sponsor.user.email], settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + "Is your housing offer still available?")
     ]

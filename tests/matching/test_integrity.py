@@ -13,6 +13,7 @@ from matching.selectors import household_for_sponsor
 from matching.services.placements import proposal_confirm
 from matching.services.proposals import proposal_create, proposal_transition
 from matching.services.safeguarding import concern_raise
+from portal.notifications import notification_render
 from sponsorship.households.services import HouseholdError, household_save
 from sponsorship.models import Household
 
@@ -32,7 +33,8 @@ def test_withdrawing_a_reserved_offer_ends_its_proposal_and_hides_the_household(
     assert Household.objects.get(pk=proposal.household_id).status == Household.Status.SEEKING
     assert "name" not in household_for_sponsor(proposal=proposal)
     caseworker = proposal.household.caseworker
-    assert caseworker.notifications.filter(link__contains=f"/matchproposal/{proposal.pk}/").exists()
+    notice = caseworker.notifications.get(code="matching.proposal_step", params__proposal=proposal.pk)
+    assert f"/matchproposal/{proposal.pk}/" in notification_render(notice).link
     # The offer went straight to withdrawn: it was never made available again on the way.
     assert list(proposal.offer.transitions.values_list("to_status", flat=True))[-1] == "withdrawn"
     assert not proposal.offer.transitions.filter(from_status="reserved", to_status="available").exists()

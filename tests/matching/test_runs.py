@@ -43,6 +43,7 @@ from matching.services.proposals import proposal_transition
 from matching.services.safeguarding import concern_close, concern_raise
 from matching.tasks import matching_nightly_task, matching_run_task
 from portal.models import Notification, QueuedTask
+from portal.notifications import notification_render
 from portal.tasks import ping
 from projects.models import Language, Municipality
 from sponsorship.models import Household, SponsorCheck
@@ -481,8 +482,10 @@ def test_caseworkers_are_told_once_in_their_language(
         with translation.override(user.language):
             title = gettext(NOTICE_TITLE_EN)
         assert title != NOTICE_TITLE_EN
-        assert notification.title == title
-        assert f"run__id__exact={run.pk}" in notification.link
+        assert notification.params == {"run": run.pk, "count": proposals}
+        with translation.override(user.language):
+            assert notification_render(notification).title == title
+            assert f"run__id__exact={run.pk}" in notification_render(notification).link
         emails = [message for message in mail.outbox if message.to == [user.email]]
         assert len(emails) == 1
         assert emails[0].subject.endswith(title)

@@ -819,11 +819,14 @@ def world(
         s.inspection = Inspection.objects.filter(offer=s.offer_sent).first()
         EventRegistration.objects.create(event=w.meeting, name=s.name, email=s.email, consented_at=timezone.now())
         s.notification = user_notify(
-            user=s.user, title="A message for you", body=f"Private notice {s.key} 3X", email=False
+            user=s.user,
+            code="legacy",
+            params={"title": "A message for you", "body": f"Private notice {s.key} 3X"},
+            email=False,
         )
         for value in (s.name, s.email, s.phone, *s.streets, *([s.group] if s.group else [])):
             mark(value, s.key, *CASEWORKERS)
-        mark(s.notification.body, s.key)
+        mark(s.notification.params["body"], s.key)
     # Sponsor A's group invites a member (after the proposals: a member without checks blocks matching).
     member = group_member_invite(
         sponsor=w.sponsor_a.profile,
@@ -967,7 +970,7 @@ def test_markers_are_on_the_pages_of_those_who_may_see_them(client, world):
             w.sponsor_a.streets[1],
         ),
         (w.sponsor_a.user, reverse("sponsorship:export"), w.sponsor_a.phone),
-        (w.sponsor_a.user, reverse("notifications"), w.sponsor_a.notification.body),
+        (w.sponsor_a.user, reverse("notifications"), w.sponsor_a.notification.params["body"]),
         (
             w.sponsor_a.user,
             reverse("matching:proposal-detail", kwargs={"pk": w.org_1.confirmed.pk}),

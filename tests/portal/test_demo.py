@@ -74,4 +74,4 @@ def test_demo_setup_populates_sponsors_and_offers_once(settings, tmp_path, capsy
     assert run.status == "done" and run.proposals_created == 2
     assert all(p.explanation["criteria"] for p in MatchProposal.objects.filter(run=run))
     assert UnmatchedHousehold.objects.get(run=run, household__head_name="Yusuf Demo").reason == "step_free"
-    assert Notification.objects.filter(user=caseworker, link__contains=f"run__id__exact={run.pk}").count() == 1
+    assert Notification.objects.filter(user=caseworker, code="matching.run_proposals", params__run=run.pk).count() == 1

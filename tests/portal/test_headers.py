@@ -56,7 +56,7 @@ def assert_cacheable(response) -> None:
 def sponsor_scene(sponsor_factory, offer_factory):
     sponsor = sponsor_factory(verified=True, email="host@example.org")
     offer = offer_factory(sponsor)
-    Notification.objects.create(user=sponsor.user, title="Your offer was inspected.", link="/en/sponsor/")
+    Notification.objects.create(user=sponsor.user, code="housing.inspection_passed", params={"offer": offer.pk})
     return sponsor, offer
 
 

@@ -12,6 +12,7 @@ from housing.models import HousingOffer, Inspection
 from housing.photos import offer_photo_add
 from housing.services import offer_inspect, offer_submit
 from portal.models import Notification, User
+from portal.notifications import notification_render
 from sponsorship.models import ConsentText, SponsorCheck, SponsorPerson, SponsorProfile
 from sponsorship.selectors import consent_current, sponsor_matching_blockers
 from sponsorship.services import (
@@ -186,8 +187,9 @@ def test_sponsor_verify_records_the_decision_and_notifies_the_sponsor_once(
 
     notification = Notification.objects.get()
     assert notification.user == user
-    assert notification.title == "You are now a verified sponsor"
-    assert notification.link == "/en/sponsor/"
+    assert notification.code == "sponsorship.sponsor_verified"
+    assert notification_render(notification).title == "You are now a verified sponsor"
+    assert notification_render(notification).link == "/en/sponsor/"
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [user.email]
     assert "You are now a verified sponsor" in mail.outbox[0].subject
@@ -221,8 +223,9 @@ def test_sponsor_reject_records_the_reason_and_tells_the_sponsor(
 
     notification = Notification.objects.get()
     assert notification.user == user
-    assert notification.title == "Your sponsor profile was not verified"
-    assert "The references could not be reached." in notification.body
+    assert notification.params == {"reason": "The references could not be reached."}
+    assert notification_render(notification).title == "Your sponsor profile was not verified"
+    assert "The references could not be reached." in notification_render(notification).body
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [user.email]
     assert "The references could not be reached." in mail.outbox[0].body

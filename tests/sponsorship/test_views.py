@@ -289,8 +289,8 @@ def test_account_delete_erases_logs_out_and_the_login_fails_afterwards(client, s
 def test_notifications_page_shows_only_the_users_notifications_and_marks_them_read(client, sponsor_factory):
     sponsor = sponsor_factory()
     other = sponsor_factory(email="other@example.org")
-    Notification.objects.create(user=sponsor.user, title="Mine to read")
-    Notification.objects.create(user=other.user, title="Someone else's")
+    Notification.objects.create(user=sponsor.user, code="legacy", params={"title": "Mine to read"})
+    Notification.objects.create(user=other.user, code="legacy", params={"title": "Someone else's"})
     client.force_login(sponsor.user)
     content = client.get("/en/notifications/").content.decode()
     assert "Mine to read" in content

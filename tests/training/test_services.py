@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from matching.models import MatchProposal
 from matching.services.proposals import ProposalError, proposal_create
 from portal.models import Notification, User
+from portal.notifications import notification_render
 from sponsorship.selectors import sponsor_matching_blockers
 from tests.helpers import all_at_once, in_days, session_started
 from training.models import Certificate, Enrolment, EventRegistration, ModuleCompletion, Session
@@ -160,10 +161,12 @@ def test_cancelling_a_seat_promotes_the_first_waiting_person_by_enrolment_time_a
     notification = Notification.objects.get()
     assert notification.user == early
     with translation.override("lt"):
-        assert notification.link == session.get_absolute_url() == f"/lt/training/sessions/{session.pk}/"
-    assert notification.title != SEAT_FREE_EN, "the notification is not in the person's language (lt)"
+        text = notification_render(notification)
+        assert text.link == session.get_absolute_url() == f"/lt/training/sessions/{session.pk}/"
+    assert text.title != SEAT_FREE_EN, "the email is not in the person's language (lt)"
     assert [message.to for message in mail.outbox] == [["person3@example.org"]]
-    assert notification.title in mail.outbox[0].subject
+    assert text.title in mail.outbox[0].subject
+    assert notification_render(notification).title == SEAT_FREE_EN, "read in English, it is in English"
 
 
 @pytest.mark.django_db
@@ -334,9 +337,10 @@ def test_completing_every_module_over_two_sessions_issues_one_certificate(
     assert (certificate.user, certificate.programme, certificate.holder_name) == (participant, programme, "Ona Onaitė")
     assert re.fullmatch(r"[0-9A-F]{12}", certificate.code)
     notification = Notification.objects.get(user=participant)
-    assert notification.title == CERTIFICATE_EN
-    assert certificate.code in notification.body
-    assert notification.link == certificate.get_absolute_url()
+    text = notification_render(notification)
+    assert text.title == CERTIFICATE_EN
+    assert certificate.code in text.body
+    assert text.link == certificate.get_absolute_url()
     assert [message.to for message in mail.outbox] == [["person1@example.org"]]
 
 
