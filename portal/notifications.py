@@ -167,11 +167,14 @@ def notification_mark_read(*, user: User, notification_ids: list[int] | None = N
 
 
 def _legacy_link(params: Params) -> str:
-    """A link stored with its language prefix (/lt/…) now leads to the reader's language."""
+    """A link stored with its language prefix (/lt/…) now leads to the page in the reader's language."""
     link = str(params.get("link") or "")
-    if not link:
-        return ""
-    return translate_url(link, get_language() or settings.LANGUAGE_CODE)
+    written_in = link.split("/")[1] if link.startswith("/") else ""
+    if written_in not in dict(settings.LANGUAGES):
+        return link
+    reader = get_language() or settings.LANGUAGE_CODE
+    with translation.override(written_in):  # the link resolves in the language it was written in
+        return translate_url(link, reader)
 
 
 notification_kind_register(

@@ -87,7 +87,16 @@ def _populate(apps) -> dict[str, int]:
         created_by=caseworker,
     )
     FollowUp.objects.create(placement=placement, due_on=datetime.date(2026, 4, 1))
+    # A notification written as text in the language of its day (before message codes).
+    Notification = apps.get_model("portal", "Notification")
+    notification = Notification.objects.create(
+        user=host,
+        title="Jūsų pasiūlymas patikrintas",
+        body="Galite jį redaguoti.",
+        link=f"/lt/sponsor/offers/{offer.pk}/",
+    )
     return {
+        "notification": notification.pk,
         "household": household.pk,
         "offer": offer.pk,
         "proposal": proposal.pk,
@@ -160,3 +169,18 @@ def test_migrations_apply_from_the_previous_main_onto_populated_data_with_nothin
     assert User.objects.get(pk=ids["caseworker"]).organisation.slug == "migration-org"
     caseworkers = Group.objects.get(name=CASEWORKERS_GROUP)
     assert caseworkers.permissions.filter(codename="view_household").exists()
+    # The notification keeps its text, shown as it was written, with its link in the reader's language.
+    from django.utils import translation
+
+    from portal.models import Notification
+    from portal.notifications import notification_render
+
+    notification = Notification.objects.get(pk=ids["notification"])
+    assert notification.code == "legacy"
+    with translation.override("bg"):
+        text = notification_render(notification)
+    assert (text.title, text.body, text.link) == (
+        "Jūsų pasiūlymas patikrintas",
+        "Galite jį redaguoti.",
+        f"/bg/sponsor/offers/{ids['offer']}/",
+    )
