@@ -25,6 +25,7 @@ from matching.models import (
 from matching.selectors import household_matching_result, matching_run_report
 from matching.services import placements, proposals, safeguarding
 from portal.admin_tools import ScopedAdmin, ServiceErrorsAdminMixin, admin_form_view
+from portal.formatting import score_display
 from portal.workflow import Role
 from sponsorship.households import admin as households_admin
 from sponsorship.models import Household
@@ -73,20 +74,32 @@ class NotesFromServiceMixin:
         return None
 
 
+def _score_column(field: str, description):
+    """A score column or read-only field with the same precision and the language's decimal separator
+    on every page (the admin's own display shows a float's every digit)."""
+
+    @admin.display(description=description, ordering=field)
+    def column(self, obj) -> str:
+        return score_display(getattr(obj, field))
+
+    return column
+
+
 @admin.register(MatchProposal)
 class MatchProposalAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedAdmin):
     records_for = staticmethod(proposals_for)
-    list_display = ["__str__", "status", "score", "run", "awaiting_since", "created_at"]
+    list_display = ["__str__", "status", "score_shown", "run", "awaiting_since", "created_at"]
     list_filter = ["status"]
     search_fields = ["household__reference"]
     list_select_related = ["household", "offer__municipality", "run"]
     autocomplete_fields = ["household", "offer"]
-    # The engine writes the explanation (shown as "Why this match"); nobody types it by hand.
-    exclude = ["explanation"]
+    # The engine writes the explanation (shown as "Why this match") and the score (shown rounded, as
+    # `score_shown`); nobody types them by hand.
+    exclude = ["explanation", "score"]
     readonly_fields = [
         "status",
         "step_link",
-        "score",
+        "score_shown",
         "why",
         "run",
         "decline_reason",
@@ -98,6 +111,7 @@ class MatchProposalAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedA
         "created_at",
     ]
     inlines = [NoteInline, TransitionInline]
+    score_shown = _score_column("score", _("score"))
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "household", "offer"] if obj else self.readonly_fields
@@ -329,8 +343,8 @@ class MatchingRunAdmin(admin.ModelAdmin):
         "households",
         "offers",
         "proposals_created",
-        "total_score",
-        "greedy_score",
+        "total_score_shown",
+        "greedy_score_shown",
         "ratio",
     ]
     list_filter = ["status", "trigger"]
@@ -347,17 +361,19 @@ class MatchingRunAdmin(admin.ModelAdmin):
         "feasible_pairs",
         "kept",
         "proposals_created",
-        "total_score",
-        "greedy_score",
+        "total_score_shown",
+        "greedy_score_shown",
         "greedy_matched",
         "ratio",
         "error",
     ]
     readonly_fields = fields
+    total_score_shown = _score_column("total_score", _("total score"))
+    greedy_score_shown = _score_column("greedy_score", _("first-come-first-served score"))
 
     @admin.display(description=_("optimal ÷ first-come-first-served"))
     def ratio(self, obj):
-        return f"{obj.score_ratio:.2f}" if obj.score_ratio else "–"
+        return score_display(obj.score_ratio)
 
     def has_add_permission(self, request):
         return False  # runs are requested with the button

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from matching.criteria import CRITERIA
+from portal.formatting import date_display
 
 _CRITERIA = {criterion.code: criterion for criterion in CRITERIA}
 
@@ -388,7 +389,7 @@ class FollowUp(models.Model):
         ordering = ["placement", "due_on"]
 
     def __str__(self) -> str:
-        return f"{self.placement} – {self.due_on}"
+        return f"{self.placement} – {date_display(self.due_on)}"
 
 
 class MediationNote(models.Model):

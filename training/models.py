@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.formatting import datetime_display
+
 
 class Programme(models.Model):
     class Audience(models.TextChoices):
@@ -101,7 +103,9 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme} – {self.starts_at:%Y-%m-%d %H:%M}"
+        # The start in the portal's time zone, in the reader's language (it names the session in lists,
+        # choices and notifications).
+        return f"{self.programme} – {datetime_display(self.starts_at)}"
 
     def get_absolute_url(self) -> str:
         return reverse("training:session-detail", kwargs={"pk": self.pk})
