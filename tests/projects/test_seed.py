@@ -101,7 +101,9 @@ def test_rise_facts_in_every_language(client, seeded, lang):
     html = page(client, f"/{lang}/projects/rise/")
     assert getattr(rise, f"title_{lang}") in html
     assert "24" in getattr(rise, f"period_note_{lang}")
-    assert "2024-05-30" in html  # information updated on
+    # Information updated on 2024-05-30, in the language's format (never ISO in visible text).
+    assert {"lt": "2024 m. gegužės 30 d.", "en": "30 May 2024", "bg": "30.05.2024 г."}[lang] in html
+    assert "2024-05-30" not in html
     partners = list(rise.partners.filter(role="partner").select_related("organisation"))
     assert [p.organisation.slug for p in partners] == [
         "iom-lithuania",
