@@ -3,28 +3,32 @@ an anonymised remainder, and no trace of the household's personal data left in t
 
 import datetime
 import json
+import re
 from http import HTTPStatus
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement, SafeguardingConcern
 from matching.services.placements import follow_up_record, mediation_note_add, placement_end, proposal_confirm
 from matching.services.proposals import proposal_transition
 from matching.services.safeguarding import concern_raise
+from portal.formatting import date_display
 from portal.models import Notification
 from sponsorship.households.privacy import ErasureReason, household_audit_entries, household_erase, household_export
 from sponsorship.households.services import HouseholdError, household_transfer_request
 from sponsorship.models import Household, HouseholdMember
 from tests.helpers import pg_dump
+from tests.i18n import visible_texts
 
 pytestmark = pytest.mark.django_db
 
 
 # Unique markers of one household: none may survive its erasure anywhere in the database.
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 MARKERS = {
     "head": "Zoryana Qwertchuk",
     "member": "Bohdanko Qwertchuk",
@@ -304,6 +308,10 @@ def test_print_page_renders_translated_for_print(client, full_case, lang, headin
             assert english not in html
         assert ">viewed<" not in html and ">changed<" not in html  # the audit log's actions are translated too
     assert LogEntry.objects.filter(object_pk=str(household.pk), changes__export__1="print").exists()
+    # Dates and times as the language writes them, never ISO in what a person reads.
+    assert [text for text in visible_texts(html) if ISO_DATE.search(text)] == []
+    with translation.override(lang):
+        assert date_display(household.consent_given_on) in html
 
 
 def test_change_page_links_to_export_print_and_erasure(client, full_case):
