@@ -6,7 +6,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from django.apps import apps
-
 from django.conf import settings
 from django.utils.translation import get_language_info
 

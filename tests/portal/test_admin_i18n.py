@@ -208,11 +208,13 @@ def test_account_pages_are_translated(client, caseworker, user_factory, lang):
     _assert_translated(response, lang, "weak password")
     assert "too short" not in response.content.decode()
 
-    # A person without an authenticator, just signed in: setting one up.
-    client.logout()
-    person = user_factory()
-    client.post(_url(lang, "account_login"), {"login": person.email, "password": "correct-horse-battery"})
-    _assert_translated(client.get(_url(lang, "mfa_activate_totp")), lang, "mfa activate")
+    # A person without an authenticator setting one up (allauth asks for the password once more first).
+    client.force_login(user_factory())
+    response = client.get(_url(lang, "mfa_activate_totp"))
+    assert response.status_code == HTTPStatus.FOUND
+    response = client.post(response["Location"], {"password": "correct-horse-battery"}, follow=True)
+    assert response.redirect_chain[-1][0] == _url(lang, "mfa_activate_totp")
+    _assert_translated(response, lang, "mfa activate")
 
 
 @pytest.mark.django_db
@@ -257,3 +259,41 @@ def test_sponsor_pages_are_translated(client, proposal_at, offer_factory, lang):
     ]
     for page in pages:
         _assert_translated(client.get(page), lang, page)
+
+
+# --- The libraries' apps and the admin's JavaScript -----------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGS)
+def test_superusers_admin_index_names_every_app_in_the_language(client, superuser, lang):
+    from django.apps import apps
+
+    client.force_login(superuser)
+    response = client.get(_url(lang, "admin:index"))
+    _assert_translated(response, lang, "superuser's admin index")
+    content = response.content.decode()
+    with translation.override(lang):
+        names = {label: str(apps.get_app_config(label).verbose_name) for label in ("auditlog", "mfa", "portal")}
+        authenticators = str(apps.get_model("mfa", "Authenticator")._meta.verbose_name_plural).capitalize()
+    for label, name in names.items():
+        assert f">{name}</a>" in content, (label, name)
+    assert authenticators in content
+    assert not {"Audit log", "MFA", "Portal", "Authenticators"} & set(re.findall(r">([^<>]+)</a>", content))
+    _assert_translated(client.get(_url(lang, "admin:auditlog_logentry_changelist")), lang, "audit log")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGS)
+def test_admin_javascript_strings_are_translated(client, caseworker, lang):
+    from babel.messages.pofile import read_po
+
+    from tests.helpers import BASE_DIR
+
+    with (BASE_DIR / "locale" / lang / "LC_MESSAGES" / "djangojs.po").open("rb") as po:
+        catalog = read_po(po)
+    assert [m.id for m in catalog if m.id and (not m.string or m.fuzzy)] == []
+    client.force_login(caseworker)
+    script = client.get(_url(lang, "admin:jsi18n")).content.decode()
+    expected = {"lt": "Pasirinkti visus: %s", "bg": "Избери всички: %s"}[lang]
+    assert expected.encode("unicode_escape").decode() in script or expected in script
