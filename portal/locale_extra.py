@@ -93,6 +93,7 @@ UPSTREAM_STRINGS = [
     ),
     gettext_noop("Select all objects on this page for an action"),
     gettext_noop("Select %s to change"),
+    gettext_noop(" By %(filter_title)s "),
     gettext_noop("Select %s to view"),
     gettext_noop("Select %s"),
     gettext_noop("Add %s"),

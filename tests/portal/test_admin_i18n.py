@@ -117,9 +117,14 @@ def test_caseworker_admin_pages_are_translated(client, scene, lang):
         response = client.get(add)
         if response.status_code == HTTPStatus.OK:
             _assert_translated(response, lang, add)
-    # Searching, filtering and a list with no result.
+    # Searching, a list with no result, a filter given junk, an object's history, the caseworker's dashboard.
     search = _url(lang, "admin:sponsorship_household_changelist", query="q=nobody-of-that-name")
     _assert_translated(client.get(search), lang, search)
+    junk = _url(lang, "admin:housing_housingoffer_changelist", query="status=no-such-status")
+    _assert_translated(client.get(junk, follow=True), lang, junk)
+    history = _url(lang, "admin:sponsorship_household_history", scene.household.pk)
+    _assert_translated(client.get(history), lang, history)
+    _assert_translated(client.get(_url(lang, "matching:caseworker-dashboard")), lang, "caseworker dashboard")
 
 
 @pytest.mark.django_db
@@ -175,6 +180,16 @@ def test_the_admin_title_is_translated_in_every_language():
         assert not any("Django" in text for text in texts), (code, texts)
         seen.add(texts)
     assert len(seen) == len(settings.LANGUAGES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGS)
+def test_public_lists_with_filters_are_translated(client, lang):
+    """django-filter's forms (ordering, lookups, errors) on the public lists."""
+    for name in ("projects:project-list", "projects:practice-list", "projects:event-list", "projects:resource-list"):
+        for query in ("", "q=x&o=-title&theme=no-such-theme"):
+            url = _url(lang, name, query=query)
+            _assert_translated(client.get(url), lang, url)
 
 
 # --- allauth pages ----------------------------------------------------------------------------------
