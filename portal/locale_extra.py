@@ -306,4 +306,34 @@ UPSTREAM_STRINGS = [
     gettext_noop("You cannot activate two-factor authentication until you have verified your email address."),
     gettext_noop("Email address %(deleted_email)s has been removed from your account."),
     gettext_noop("The third-party account has been connected."),
+    gettext_noop("You are receiving this mail because the following change was made to your account:"),
+    gettext_noop(
+        "If you do not recognize this change then please take proper security precautions immediately. The change to your account originates from:\n\n- IP address: %(ip)s\n- Browser: %(user_agent)s\n- Date: %(timestamp)s"
+    ),
+    gettext_noop(
+        "You're receiving this email because user %(user_display)s has given your email address to register an account on %(site_domain)s."
+    ),
+    gettext_noop("Your email verification code is listed below. Please enter it in your open browser window."),
+    gettext_noop("Unable to confirm %(email)s because it is already confirmed by a different account."),
+    gettext_noop(
+        "Forgotten your password? Enter your email address below, and we'll send you an email allowing you to reset it."
+    ),
+    gettext_noop("Please contact us if you have any trouble resetting your password."),
+    gettext_noop(
+        "We have sent you an email. If you have not received it please check your spam folder. Otherwise contact us if you do not receive it in a few minutes."
+    ),
+    gettext_noop(
+        'The password reset link was invalid, possibly because it has already been used.  Please request a <a href="%(passwd_reset_url)s">new password reset</a>.'
+    ),
+    gettext_noop("The password reset token was invalid."),
+    ngettext_lazy(
+        "There is %(unused_count)s out of %(total_count)s recovery codes available.",
+        "There are %(unused_count)s out of %(total_count)s recovery codes available.",
+    ),
+    gettext_noop("You can store this secret and use it to reinstall your authenticator app at a later time."),
+    gettext_noop("You are about to deactivate authenticator app based authentication. Are you sure?"),
+    gettext_noop("Password Reset"),
+    gettext_noop("Reset My Password"),
+    gettext_noop("Please type your current password."),
+    gettext_noop("Use authenticator app or code"),
 ]
