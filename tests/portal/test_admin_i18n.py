@@ -6,7 +6,6 @@ msgid of a catalogue in use (Django's, the admin's, allauth's, django-filter's, 
 catalogue is behind (the project's catalogue then carries it, see portal/locale_extra.py).
 """
 
-import os
 import re
 from http import HTTPStatus
 
@@ -34,12 +33,7 @@ def _assert_translated(response, lang: str, where: str) -> None:
     assert response.status_code == HTTPStatus.OK, where
     content = response.content.decode()
     assert f'lang="{lang}"' in content, where
-    missing = untranslated_msgids(content, STORED_TEXTS | same_in(lang))
-    if os.environ.get("I18N_COLLECT"):
-        with open(f"/tmp/i18n_missing_{lang}.txt", "a") as out:
-            out.writelines(f"{where}\t{text}\n" for text in sorted(missing))
-        return
-    assert missing == set(), where
+    assert untranslated_msgids(content, STORED_TEXTS | same_in(lang)) == set(), where
 
 
 def _form_data(response) -> dict:
@@ -58,8 +52,6 @@ def _form_data(response) -> dict:
                 data[key] = "on"
             else:
                 data[key] = field.prepare_value(value) if hasattr(field, "prepare_value") else value
-            if isinstance(data[key], list) and field.widget.__class__.__name__.endswith("MultiWidget"):
-                del data[key]
 
     add(response.context["adminform"].form)
     for inline in response.context["inline_admin_formsets"]:
@@ -108,7 +100,7 @@ def test_caseworker_admin_pages_are_translated(client, scene, lang):
     client.force_login(scene.caseworker_a)
     _assert_translated(client.get(_url(lang, "admin:index")), lang, "admin index")
     for model in ADMIN_MODELS:
-        changelist = _url(lang, f"admin:{model.replace('_', '_', 1)}_changelist")
+        changelist = _url(lang, f"admin:{model}_changelist")
         _assert_translated(client.get(changelist), lang, changelist)
         obj = scene.objects[model]
         change = _url(lang, f"admin:{model}_change", obj.pk)
@@ -312,3 +304,17 @@ def test_admin_javascript_strings_are_translated(client, caseworker, lang):
     script = client.get(_url(lang, "admin:jsi18n")).content.decode()
     expected = {"lt": "Pasirinkti visus: %s", "bg": "Избери всички: %s"}[lang]
     assert expected.encode("unicode_escape").decode() in script or expected in script
+
+
+def test_the_detector_finds_english_msgids_and_sentences_made_from_them():
+    html = (
+        "<title>Django site admin</title><p>Please correct the errors below.</p>"
+        "<li>The namų ūkis “HH-1” was changed successfully.</li><img alt='Search'>"
+        "<p>Ištaisykite žemiau nurodytas klaidas.</p><p>Olena Kovalenko</p>"
+    )
+    assert untranslated_msgids(html) == {
+        "Django site admin",
+        "Please correct the errors below.",
+        "The namų ūkis “HH-1” was changed successfully.",
+        "Search",
+    }
