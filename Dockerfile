@@ -7,7 +7,7 @@ WORKDIR /app
 COPY . .
 RUN pip install --upgrade pip && pip install -e . \
     && useradd --create-home --uid 1000 portal \
-    && pybabel compile --domain django --directory locale \
+    && pybabel compile --domain "django djangojs" --directory locale \
     && SECRET_KEY=collectstatic-at-build-time-only EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
        python manage.py collectstatic --noinput \
     && mkdir -p var media && chown -R portal:portal var media

@@ -30,7 +30,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 compilemessages: install
-	$(BIN)/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v "^compiling" || true
+	$(BIN)/pybabel compile --domain "django djangojs" --directory locale --statistics 2>&1 | grep -v "^compiling" || true
 	@for lang in $(LANGS); do test -f locale/$$lang/LC_MESSAGES/django.mo || { echo "missing locale/$$lang/LC_MESSAGES/django.mo"; exit 1; }; done
 
 # Idempotent set-up: safe to run again, never duplicates data.

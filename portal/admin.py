@@ -1,6 +1,13 @@
+from auditlog import admin as auditlog_admin
+from auditlog import filters as auditlog_filters
+from auditlog import mixins as auditlog_mixins
+from auditlog.models import LogEntry
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.contenttypes.models import ContentType
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.access import is_admin
 from portal.models import OutboundEmail, QueuedTask, User
@@ -74,3 +81,47 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- django-auditlog's list, in the reader's language ----------------------------------------------------
+# Its admin writes a few words in English whatever the language ("Correlation ID", "system", "2 changes:
+# …") and names the resource types by their model's code ("user"); the same admin with those translated.
+
+
+class ResourceTypeFilter(auditlog_filters.ResourceTypeFilter):
+    def lookups(self, request, model_admin):
+        ids = model_admin.get_queryset(request).order_by().values_list("content_type_id", flat=True).distinct()
+        types = [ContentType.objects.get_for_id(pk) for pk in ids]
+        names = [
+            (ct.pk, capfirst(ct.model_class()._meta.verbose_name) if ct.model_class() else ct.model) for ct in types
+        ]
+        return sorted(names, key=lambda pair: str(pair[1]))
+
+
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(auditlog_admin.LogEntryAdmin):
+    list_filter = ["action", ResourceTypeFilter, auditlog_filters.CIDFilter]
+
+    @admin.display(description=_("User"))
+    def user_url(self, obj):
+        return super().user_url(obj) if obj.actor else _("system")
+
+    @admin.display(description=_("Changes"))
+    def msg_short(self, obj):
+        if obj.action in [LogEntry.Action.DELETE, LogEntry.Action.ACCESS]:
+            return ""
+        changes = obj.changes_dict
+        fields = ", ".join(changes)
+        if len(fields) > auditlog_mixins.MAX:
+            fields = fields[: fields.rfind(" ", 0, auditlog_mixins.MAX)] + " …"
+        return ngettext("%(count)d change: %(fields)s", "%(count)d changes: %(fields)s", len(changes)) % {
+            "count": len(changes),
+            "fields": fields,
+        }
+
+    @admin.display(description=_("Correlation ID"))
+    def cid_url(self, obj):
+        return super().cid_url(obj)

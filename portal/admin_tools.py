@@ -307,7 +307,12 @@ def with_valid_keys(admin_class):
 class PortalAdminSite(admin.AdminSite):
     """The portal's admin site (`admin.site`, see `portal.apps.PortalAdminConfig`): every admin
     registered on it, the portal's and those of the libraries alike, gets `ValidKeysAdminMixin` and
-    `LargeTableAdminMixin`, as Django itself subclasses an admin class given options at registration."""
+    `LargeTableAdminMixin`, as Django itself subclasses an admin class given options at registration.
+    Its titles say what the portal is, in the reader's language (never "Django site admin")."""
+
+    site_title = _("RISE portal administration")
+    site_header = _("RISE: community sponsorship portal")
+    index_title = _("Caseworkers' workplace")
 
     def register(self, model_or_iterable, admin_class=None, **options):
         super().register(model_or_iterable, with_valid_keys(admin_class or admin.ModelAdmin), **options)

@@ -14,7 +14,6 @@ from training.sitemaps import SITEMAPS as TRAINING_SITEMAPS
 
 # Staff sign in through allauth (verified email, rate limits), never through a weaker admin form.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "RISE"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

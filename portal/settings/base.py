@@ -49,8 +49,8 @@ INSTALLED_APPS = [
     "django_countries",
     "allauth",
     "allauth.account",
-    "allauth.mfa",
-    "auditlog",
+    "portal.apps.PortalMFAConfig",  # allauth.mfa, named in the reader's language
+    "portal.apps.PortalAuditlogConfig",  # auditlog, named in the reader's language
     "csp",
     "portal",
     "sponsorship",
