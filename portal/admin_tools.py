@@ -48,7 +48,9 @@ class _ValidKeysAutocompleteMixin:
         return super().optgroups(name, valid_keys(target, value), attr)
 
 
-class ValidKeysAutocompleteSelect(NamedAutocompleteMixin, _ValidKeysAutocompleteMixin, admin_widgets.AutocompleteSelect):
+class ValidKeysAutocompleteSelect(
+    NamedAutocompleteMixin, _ValidKeysAutocompleteMixin, admin_widgets.AutocompleteSelect
+):
     pass
 
 

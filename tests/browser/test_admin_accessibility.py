@@ -163,9 +163,11 @@ def test_axe_finds_no_violation_on_the_caseworkers_admin_pages(page, live_server
     # (axe, evaluated by the test and so of no URL, sets style attributes while it measures: not counted).
     page.on(
         "console",
-        lambda message: script_errors.append(f"{page.url}: {message.text} ({message.location})")
-        if "Content Security Policy" in message.text and message.location.get("url")
-        else None,
+        lambda message: (
+            script_errors.append(f"{page.url}: {message.text} ({message.location})")
+            if "Content Security Policy" in message.text and message.location.get("url")
+            else None
+        ),
     )
 
     sign_in(page, base, caseworker.email, "correct-horse-battery", caseworker.totp_secret)

@@ -113,8 +113,8 @@ def test_every_input_of_a_tabular_inline_is_named_after_its_column(client, casew
     for row in visible:
         assert "aria-label=" in row, row
     assert 'aria-label="Amžius"' in content  # the member's age, in Lithuanian
-    # The first column (the saved row's name) has no empty header cell.
-    assert '<th class="original"></th>' not in content
+    # The first column (the saved row's name) has a header for screen readers.
+    assert '<th class="original"><span class="visually-hidden">Įrašas</span></th>' in content
 
 
 def test_select2_lists_load_the_script_that_names_them(client, caseworker, household_factory):
@@ -136,7 +136,9 @@ def test_language_and_municipality_autocompletes_answer_a_caseworker(client, cas
     Language.objects.create(code="uk", name_en="Ukrainian", name_lt="ukrainiečių", name_bg="украински")
     client.force_login(caseworker)
 
-    languages = _autocomplete(client, app_label="sponsorship", model_name="household", field_name="languages", term="Ukr")
+    languages = _autocomplete(
+        client, app_label="sponsorship", model_name="household", field_name="languages", term="Ukr"
+    )
     places = _autocomplete(
         client, app_label="housing", model_name="housingoffer", field_name="municipality", term="Kaun"
     )
