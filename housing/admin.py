@@ -61,7 +61,11 @@ class PhotoInline(admin.TabularInline):
     @admin.display(description=_("Photo"))
     def preview(self, obj):
         return format_html(
-            '<a href="{}"><img src="{}" alt="" style="max-height:80px"></a>', obj.image.url, obj.thumbnail.url
+            '<a href="{}"><img src="{}" alt="{}" class="admin-thumbnail"></a>',
+            obj.image.url,
+            obj.thumbnail.url,
+            # The link's only content: its name for screen readers.
+            _("Photo"),
         )
 
 

@@ -20,6 +20,8 @@ from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_widgets import AccessibleWidgetsAdminMixin, AccessibleWidgetsInlineMixin, NamedAutocompleteMixin
+
 
 def valid_keys(model_field, values) -> list[str]:
     """The values that are valid keys of `model_field` (a primary key or a relation's target field):
@@ -46,11 +48,15 @@ class _ValidKeysAutocompleteMixin:
         return super().optgroups(name, valid_keys(target, value), attr)
 
 
-class ValidKeysAutocompleteSelect(_ValidKeysAutocompleteMixin, admin_widgets.AutocompleteSelect):
+class ValidKeysAutocompleteSelect(
+    NamedAutocompleteMixin, _ValidKeysAutocompleteMixin, admin_widgets.AutocompleteSelect
+):
     pass
 
 
-class ValidKeysAutocompleteSelectMultiple(_ValidKeysAutocompleteMixin, admin_widgets.AutocompleteSelectMultiple):
+class ValidKeysAutocompleteSelectMultiple(
+    NamedAutocompleteMixin, _ValidKeysAutocompleteMixin, admin_widgets.AutocompleteSelectMultiple
+):
     pass
 
 
@@ -292,16 +298,21 @@ class LargeTableAdminMixin:
 
 
 def with_valid_keys(admin_class):
-    """`admin_class` (and its inlines) with `ValidKeysAdminMixin` in front, unless it has it already;
-    a model admin gets `LargeTableAdminMixin` too."""
+    """`admin_class` (and its inlines) with `ValidKeysAdminMixin` and the accessible widgets
+    (`portal.admin_widgets`) in front, unless it has them already; a model admin gets
+    `LargeTableAdminMixin` too."""
     if issubclass(admin_class, ValidKeysAdminMixin):
         return admin_class
     attrs = {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__}
     if getattr(admin_class, "inlines", None):
         attrs["inlines"] = [with_valid_keys(inline) for inline in admin_class.inlines]
     if issubclass(admin_class, InlineModelAdmin):
-        return type(admin_class.__name__, (ValidKeysInlineMixin, admin_class), attrs)
-    return type(admin_class.__name__, (ValidKeysAdminMixin, LargeTableAdminMixin, admin_class), attrs)
+        return type(admin_class.__name__, (ValidKeysInlineMixin, AccessibleWidgetsInlineMixin, admin_class), attrs)
+    return type(
+        admin_class.__name__,
+        (ValidKeysAdminMixin, AccessibleWidgetsAdminMixin, LargeTableAdminMixin, admin_class),
+        attrs,
+    )
 
 
 class PortalAdminSite(admin.AdminSite):

@@ -82,6 +82,7 @@ class ContactPersonInline(TranslationStackedInline):
 class ProjectLinkInline(TranslationTabularInline):
     model = models.ProjectLink
     extra = 0
+    autocomplete_fields = ["language"]
 
 
 @admin.register(models.Project)

@@ -35,7 +35,7 @@ class SponsorProfileAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "municipality"]
     search_fields = ["organisation_name", "user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user", "municipality"]
-    autocomplete_fields = ["user", "municipality"]
+    autocomplete_fields = ["user", "municipality", "languages"]
     inlines = [SponsorPersonInline]
     readonly_fields = [
         "status",
