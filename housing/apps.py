@@ -12,7 +12,12 @@ class HousingConfig(AppConfig):
         from PIL import Image
 
         from housing import privacy, selectors
-        from housing.access import offer_photo_for_file, offer_photo_visible_to
+        from housing.access import (
+            inspection_file_for_file,
+            inspection_file_visible_to,
+            offer_photo_for_file,
+            offer_photo_visible_to,
+        )
         from housing.models import HousingOffer
         from portal.media import ProtectedFiles, protected_files_register
         from portal.panels import Panel, panel_register
@@ -32,6 +37,16 @@ class HousingConfig(AppConfig):
                 folder="offers",
                 owner=offer_photo_for_file,
                 may_read=lambda user, photo: offer_photo_visible_to(user=user, photo=photo),
+                personal=True,
+                images=True,
+            )
+        )
+        # Evidence of inspections (photos of the visit, documents): caseworkers only, never cached.
+        protected_files_register(
+            ProtectedFiles(
+                folder="inspections",
+                owner=inspection_file_for_file,
+                may_read=lambda user, evidence: inspection_file_visible_to(user=user, evidence=evidence),
                 personal=True,
                 images=True,
             )

@@ -9,7 +9,9 @@ class SponsorshipConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from portal.media import ProtectedFiles, protected_files_register
         from sponsorship import models
+        from sponsorship.access import check_for_scan, check_scan_visible_to
 
         # Every change of beneficiary data is in the audit log (who, when, what changed).
         auditlog.register(models.Household, m2m_fields={"languages"})
@@ -31,3 +33,14 @@ class SponsorshipConfig(AppConfig):
             mask_callable=mask,
         )
         auditlog.register(models.SponsorCheck, mask_fields=["notes"], mask_callable=mask)
+        # Scans of checks (certificates of no criminal record, identity documents): caseworkers only,
+        # checked on every request, never cached; PDFs are downloaded, photos shown inline.
+        protected_files_register(
+            ProtectedFiles(
+                folder="checks",
+                owner=check_for_scan,
+                may_read=lambda user, check: check_scan_visible_to(user=user, check=check),
+                personal=True,
+                images=True,
+            )
+        )

@@ -450,6 +450,10 @@ PROPOSAL_EXPIRY_DAYS = env_int("PROPOSAL_EXPIRY_DAYS", 10)
 # Housing offers
 OFFER_PHOTO_MAX_BYTES = env_int("OFFER_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 OFFER_PHOTO_MAX_COUNT = 10
+# Evidence (photos and PDF documents of an inspection, scans of a sponsor's checks): at most this size
+# each, and this many at once (no more than DATA_UPLOAD_MAX_NUMBER_FILES, below).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 8 * 1024 * 1024)
+EVIDENCE_MAX_COUNT = 5
 OFFER_RECONFIRM_DAYS = env_int("OFFER_RECONFIRM_DAYS", 30)
 OFFER_RECONFIRM_GRACE_DAYS = env_int("OFFER_RECONFIRM_GRACE_DAYS", 7)
 # Photos above this many pixels are refused from their header, before anything is decoded; Pillow
