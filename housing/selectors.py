@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from housing.access import inspections_for, offers_for
 from housing.models import HousingOffer, Inspection, OfferPhoto
+from portal.access import is_caseworker
 from sponsorship.selectors import check_status, sponsor_people_checks
 
 
@@ -82,6 +83,8 @@ def offers_to_inspect(user, *, today: datetime.date | None = None) -> QuerySet[H
     last inspection asked for a re-inspection whose date has come. An offer whose re-inspection is
     still to come waits outside the queue until that day. Each carries `reinspect_on` (the date of
     the re-inspection asked for, or None); oldest waiting first."""
+    if not is_caseworker(user):
+        return HousingOffer.objects.none()
     today = today or timezone.localdate()
     last = Inspection.objects.filter(offer=OuterRef("pk")).order_by("-created_at", "-pk")
     return (
