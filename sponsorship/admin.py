@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
 from portal.admin_tools import (
@@ -223,7 +224,7 @@ class ValidityFilter(admin.SimpleListFilter):
     parameter_name = "validity"
 
     def lookups(self, request, model_admin):
-        return [("valid", _("Valid")), ("expired", _("Expired"))]
+        return [("valid", pgettext_lazy("check status", "Valid")), ("expired", pgettext_lazy("check status", "Expired"))]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()

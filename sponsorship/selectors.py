@@ -9,6 +9,7 @@ from typing import cast
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sponsorship.access import checks_for
 from sponsorship.consent import INITIAL_TEXTS, INITIAL_VERSION
@@ -158,10 +159,10 @@ def sponsors_eligible_ids(*, sponsor_ids, today: datetime.date | None = None) ->
 def check_status(check: SponsorCheck, today: datetime.date | None = None) -> str:
     """A check's state in words: failed, expired (its validity has ended) or valid (until when)."""
     if check.result == SponsorCheck.Result.FAILED:
-        return _("Failed")
+        return pgettext("check status", "Failed")
     if check.is_expired(today):
-        return _("Expired")
-    return _("Valid")
+        return pgettext("check status", "Expired")
+    return pgettext("check status", "Valid")
 
 
 def sponsor_people_checks(*, user, sponsor: SponsorProfile) -> list[SponsorPerson]:

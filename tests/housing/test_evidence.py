@@ -135,7 +135,7 @@ def test_an_inconsistent_inspection_is_refused_and_nothing_is_saved(submitted, c
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("lt", "Rezultatas negali būti „Tinka“, kol yra nepatenkinamų punktų: vanduo ir sanitarija."),
+        ("lt", "Rezultatas negali būti „Tinka“, kol yra reikalavimų neatitinkančių punktų: vanduo ir sanitarija."),
         ("bg", "Резултатът не може да бъде „Подходящо“, докато има незадоволителни точки:"),
     ],
 )
