@@ -166,7 +166,9 @@ class HousingOfferAdmin(ScopedAdmin):
             self,
             request,
             obj=offer,
-            form=InspectionForm(request.POST or None, request.FILES or None, initial={"visited_on": timezone.localdate()}),
+            form=InspectionForm(
+                request.POST or None, request.FILES or None, initial={"visited_on": timezone.localdate()}
+            ),
             title=_("Inspection of %(offer)s") % {"offer": offer},
             template="admin/housing/inspect.html",
             on_valid=lambda data: services.offer_inspect(
@@ -189,7 +191,7 @@ def evidence_link(evidence: InspectionFile):
     """A piece of evidence as a link through the checking file view (a thumbnail for a photo)."""
     if evidence.thumbnail:
         return format_html(
-            '<a href="{}"><img src="{}" alt="{}" style="max-height:80px"></a>',
+            '<a href="{}"><img src="{}" alt="{}" height="80"></a>',
             evidence.file.url,
             evidence.thumbnail.url,
             _("Photo of the inspection"),

@@ -34,9 +34,7 @@ def evidence_prepare(uploads) -> list[PreparedEvidence]:
     its name in the message."""
     uploads = [upload for upload in uploads if upload]
     if len(uploads) > settings.EVIDENCE_MAX_COUNT:
-        raise UploadError(
-            _("At most %(count)s files can be added at once.") % {"count": settings.EVIDENCE_MAX_COUNT}
-        )
+        raise UploadError(_("At most %(count)s files can be added at once.") % {"count": settings.EVIDENCE_MAX_COUNT})
     prepared = []
     for upload in uploads:
         try:

@@ -67,7 +67,9 @@ class MultipleFileField(forms.FileField):
     """Several files in one field (the checks of each file are the service's)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"})
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

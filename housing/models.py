@@ -258,13 +258,14 @@ class Inspection(models.Model):
     def __str__(self) -> str:
         return f"{self.visited_on}: {self.get_result_display()}"
 
+    @classmethod
+    def item_label(cls, name: str) -> str:
+        """A checklist item's label (the field's verbose name), in the active language."""
+        return str(cls._meta.get_field(name).verbose_name)
+
     def failed_items(self) -> list[str]:
         """The labels of the checklist items found not satisfactory."""
-        return [
-            str(self._meta.get_field(name).verbose_name)
-            for name in self.CHECKLIST
-            if getattr(self, name) != self.ItemResult.OK
-        ]
+        return [self.item_label(name) for name in self.CHECKLIST if getattr(self, name) != self.ItemResult.OK]
 
     def reason_labels(self) -> list[str]:
         """The failure reasons in words (`other` with its text); reads the prefetched `failures`."""

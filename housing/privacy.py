@@ -113,8 +113,8 @@ def _prepare(erasure: SponsorErasure) -> None:
     ]
     erasure.identifiers += [offer.street_address for offer in offers]
     erasure.about += [offer.description for offer in offers]
-    erasure.about += Inspection.objects.filter(offer__in=offers).exclude(other_reason="").values_list(
-        "other_reason", flat=True
+    erasure.about += (
+        Inspection.objects.filter(offer__in=offers).exclude(other_reason="").values_list("other_reason", flat=True)
     )
     offers_withdraw_and_erase(sponsor=profile, by=erasure.user)
 

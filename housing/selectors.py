@@ -94,9 +94,7 @@ def offers_to_inspect(user, *, today: datetime.date | None = None) -> QuerySet[H
             last_result=Subquery(last.values("result")[:1]),
             reinspect_on=Subquery(last.values("reinspect_on")[:1]),
         )
-        .filter(
-            ~Q(last_result=Inspection.Result.REINSPECT) | Q(last_result__isnull=True) | Q(reinspect_on__lte=today)
-        )
+        .filter(~Q(last_result=Inspection.Result.REINSPECT) | Q(last_result__isnull=True) | Q(reinspect_on__lte=today))
         .select_related("municipality", "sponsor")
         .order_by("updated_at", "pk")
     )

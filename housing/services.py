@@ -4,6 +4,7 @@ Photos have their own module, `housing.photos`.
 """
 
 import datetime
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -197,7 +198,7 @@ def inspection_validate(
     item, a reason or notes); "other" comes with its text; only a re-inspection has (and needs) a date,
     after the visit. Raises OfferError with a translated message."""
     items = {name: _item_result(checklist.get(name)) for name in Inspection.CHECKLIST}
-    missing = [str(Inspection._meta.get_field(name).verbose_name) for name, value in items.items() if not value]
+    missing = [Inspection.item_label(name) for name, value in items.items() if not value]
     if missing:
         raise OfferError(_("Give a result for every item of the checklist: %(items)s.") % {"items": ", ".join(missing)})
     if result not in Inspection.Result.values:
@@ -205,11 +206,7 @@ def inspection_validate(
     unknown = set(reasons) - set(InspectionFailure.Reason.values)
     if unknown:
         raise OfferError(_("Choose the failure reasons from the list."))
-    failed = [
-        str(Inspection._meta.get_field(name).verbose_name)
-        for name, value in items.items()
-        if value != Inspection.ItemResult.OK
-    ]
+    failed = [Inspection.item_label(name) for name, value in items.items() if value != Inspection.ItemResult.OK]
     if visited_on > timezone.localdate():
         raise OfferError(_("The visit date cannot be in the future."))
     if InspectionFailure.Reason.OTHER in reasons and not other_reason:
@@ -324,7 +321,7 @@ def offer_inspection_notify(*, inspection_id: int) -> bool:
             title = _("Your housing offer needs repairs before a new visit")
             body = _("What to fix: %(reasons)s. A caseworker will visit the home again from %(date)s.") % {
                 "reasons": inspection_reasons(inspection),
-                "date": formats.date_format(inspection.reinspect_on, "SHORT_DATE_FORMAT"),
+                "date": formats.date_format(inspection.reinspect_on or timezone.localdate(), "SHORT_DATE_FORMAT"),
             }
         else:
             title = _("Your housing offer needs changes")
@@ -415,6 +412,6 @@ def offers_withdraw_and_erase(*, sponsor: SponsorProfile, by: User) -> None:
         # the typed results and reasons stay (they say nothing about the person).
         evidence = list(InspectionFile.objects.filter(inspection__offer=offer))
         InspectionFile.objects.filter(pk__in=[item.pk for item in evidence]).delete()
-        transaction.on_commit(lambda evidence=evidence: evidence_files_delete(evidence))
+        transaction.on_commit(partial(evidence_files_delete, evidence))
         offer.inspections.update(notes="", other_reason="")
         HousingOffer.objects.filter(pk=offer.pk).update(street_address="", description="", floor=None)

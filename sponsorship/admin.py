@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
 from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -148,7 +148,7 @@ class SponsorCheckForm(forms.ModelForm):
 
     class Meta:
         model = SponsorCheck
-        exclude = ["scan", "checked_by"]
+        fields = ["person", "kind", "result", "checked_on", "expires_on", "notes"]
 
 
 class CheckDisplayMixin:
@@ -172,7 +172,17 @@ class CheckDisplayMixin:
 class SponsorCheckInline(CheckDisplayMixin, admin.TabularInline):
     model = SponsorCheck
     form = SponsorCheckForm
-    fields = ["kind", "result", "checked_on", "expires_on", "validity", "notes", "scan_link", "scan_upload", "checked_by"]
+    fields = [
+        "kind",
+        "result",
+        "checked_on",
+        "expires_on",
+        "validity",
+        "notes",
+        "scan_link",
+        "scan_upload",
+        "checked_by",
+    ]
     readonly_fields = ["validity", "scan_link", "checked_by"]
     extra = 1
 
@@ -224,7 +234,10 @@ class ValidityFilter(admin.SimpleListFilter):
     parameter_name = "validity"
 
     def lookups(self, request, model_admin):
-        return [("valid", pgettext_lazy("check status", "Valid")), ("expired", pgettext_lazy("check status", "Expired"))]
+        return [
+            ("valid", pgettext_lazy("check status", "Valid")),
+            ("expired", pgettext_lazy("check status", "Expired")),
+        ]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()

@@ -520,7 +520,9 @@ def sponsor_erase(*, user: User) -> str:
         part.erase(erasure)
     # The scans of the checks (certificates, identity documents) leave storage with their checks.
     sponsor_check_scans_delete(
-        SponsorCheck.objects.filter(Q(person__user=user) | Q(person__sponsor=profile) if profile else Q(person__user=user))
+        SponsorCheck.objects.filter(
+            Q(person__user=user) | Q(person__sponsor=profile) if profile else Q(person__user=user)
+        )
     )
     if profile is not None:
         profile.persons.all().delete()
