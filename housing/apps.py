@@ -9,6 +9,7 @@ class HousingConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
         from django.conf import settings
+        from django.db.models.signals import post_delete
         from PIL import Image
 
         from housing import privacy, selectors
@@ -18,7 +19,8 @@ class HousingConfig(AppConfig):
             offer_photo_for_file,
             offer_photo_visible_to,
         )
-        from housing.models import HousingOffer
+        from housing.evidence import evidence_forget
+        from housing.models import HousingOffer, InspectionFile
         from portal.media import ProtectedFiles, protected_files_register
         from portal.panels import Panel, panel_register
 
@@ -50,6 +52,12 @@ class HousingConfig(AppConfig):
                 personal=True,
                 images=True,
             )
+        )
+        post_delete.connect(
+            lambda sender, instance, **kwargs: evidence_forget(evidence=instance),
+            sender=InspectionFile,
+            weak=False,
+            dispatch_uid="housing.evidence_forget",
         )
         # The offers take part in their sponsor's export and account deletion.
         privacy.register()

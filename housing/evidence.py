@@ -8,6 +8,7 @@ through `/files/...` to caseworkers (`housing.access.inspection_file_visible_to`
 
 import uuid
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -84,3 +85,9 @@ def evidence_files_delete(evidence: list[InspectionFile]) -> None:
         for field in (item.file, item.thumbnail):
             if field.name:
                 field.storage.delete(field.name)
+
+
+def evidence_forget(*, evidence: InspectionFile) -> None:
+    """A deleted piece of evidence leaves storage once the deletion is committed (connected to
+    `post_delete`, so that evidence deleted with its inspection or offer leaves no file behind)."""
+    transaction.on_commit(partial(evidence_files_delete, [evidence]))

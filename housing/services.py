@@ -4,7 +4,6 @@ Photos have their own module, `housing.photos`.
 """
 
 import datetime
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -410,8 +409,7 @@ def offers_withdraw_and_erase(*, sponsor: SponsorProfile, by: User) -> None:
         offer.transitions.update(note="")
         # The evidence of the visits (photos of the home, documents) goes from storage and database;
         # the typed results and reasons stay (they say nothing about the person).
-        evidence = list(InspectionFile.objects.filter(inspection__offer=offer))
-        InspectionFile.objects.filter(pk__in=[item.pk for item in evidence]).delete()
-        transaction.on_commit(partial(evidence_files_delete, evidence))
+        # (their files leave storage after commit: `housing.evidence.evidence_forget`).
+        InspectionFile.objects.filter(inspection__offer=offer).delete()
         offer.inspections.update(notes="", other_reason="")
         HousingOffer.objects.filter(pk=offer.pk).update(street_address="", description="", floor=None)

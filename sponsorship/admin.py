@@ -204,8 +204,7 @@ class SponsorPersonAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
             return super().save_formset(request, form, formset, change)
         formset.save(commit=False)
         for obj in formset.deleted_objects:
-            services.sponsor_check_scans_delete(SponsorCheck.objects.filter(pk=obj.pk))
-            obj.delete()
+            obj.delete()  # its scan leaves storage after commit (`services.sponsor_check_scan_forget`)
         for check_form in formset.forms:
             if check_form in formset.deleted_forms or not check_form.has_changed():
                 continue
@@ -293,14 +292,6 @@ class SponsorCheckAdmin(CheckDisplayMixin, ServiceErrorsAdminMixin, admin.ModelA
         )
         obj.pk = check.pk
         return None
-
-    def delete_model(self, request, obj):
-        services.sponsor_check_scans_delete(SponsorCheck.objects.filter(pk=obj.pk))
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        services.sponsor_check_scans_delete(queryset)
-        super().delete_queryset(request, queryset)
 
 
 @admin.register(ConsentText)

@@ -8,10 +8,12 @@ class SponsorshipConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_delete
 
         from portal.media import ProtectedFiles, protected_files_register
-        from sponsorship import models
+        from sponsorship import models, retention
         from sponsorship.access import check_for_scan, check_scan_visible_to
+        from sponsorship.services import sponsor_check_scan_forget
 
         # Every change of beneficiary data is in the audit log (who, when, what changed).
         auditlog.register(models.Household, m2m_fields={"languages"})
@@ -43,4 +45,12 @@ class SponsorshipConfig(AppConfig):
                 personal=True,
                 images=True,
             )
+        )
+        # Scans of expired checks leave storage after RETENTION_CHECK_SCAN_DAYS.
+        retention.register()
+        post_delete.connect(
+            lambda sender, instance, **kwargs: sponsor_check_scan_forget(check=instance),
+            sender=models.SponsorCheck,
+            weak=False,
+            dispatch_uid="sponsorship.check_scan_forget",
         )

@@ -281,6 +281,14 @@ def _scan_files_delete(names: list[str]) -> None:
         default_storage.delete(name)
 
 
+def sponsor_check_scan_forget(*, check: SponsorCheck) -> None:
+    """A deleted check's scan leaves storage once the deletion is committed (connected to `post_delete`,
+    so that a check deleted with its person or sponsor leaves no file behind)."""
+    if check.scan.name:
+        name = check.scan.name
+        transaction.on_commit(lambda: _scan_files_delete([name]))
+
+
 def sponsor_check_scans_delete(checks) -> None:
     """Erasure: the scans of these checks are deleted from storage once the transaction commits (the
     rows are the caller's to delete)."""
@@ -518,13 +526,8 @@ def sponsor_erase(*, user: User) -> str:
         part.prepare(erasure)
     for part in parts:
         part.erase(erasure)
-    # The scans of the checks (certificates, identity documents) leave storage with their checks.
-    sponsor_check_scans_delete(
-        SponsorCheck.objects.filter(
-            Q(person__user=user) | Q(person__sponsor=profile) if profile else Q(person__user=user)
-        )
-    )
     if profile is not None:
+        # Their checks go with them, and the checks' scans leave storage (`sponsor_check_scan_forget`).
         profile.persons.all().delete()
         profile.organisation_name = ""
         profile.phone = ""

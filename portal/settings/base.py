@@ -359,6 +359,9 @@ CELERY_BEAT_SCHEDULE = {
 RETENTION_CLOSED_CASE_MONTHS = env_int("RETENTION_CLOSED_CASE_MONTHS", 24)
 # Unconfirmed training registrations are deleted this many days after their event or session ended.
 RETENTION_UNCONFIRMED_REGISTRATION_DAYS = env_int("RETENTION_UNCONFIRMED_REGISTRATION_DAYS", 30)
+# Scans of checks (certificates of no criminal record, identity documents) are deleted this many days
+# after the check expired; the check itself stays.
+RETENTION_CHECK_SCAN_DAYS = env_int("RETENTION_CHECK_SCAN_DAYS", 90)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -211,3 +211,51 @@ def test_a_scan_added_later_replaces_the_old_file(
     assert scanned.scan.name != old and scanned.scan.name.endswith(".jpg")
     assert scanned.checked_by == caseworker
     assert [path.name for path in _files(media_root)] == [Path(scanned.scan.name).name]
+
+
+@pytest.mark.django_db
+def test_the_scan_of_a_long_expired_check_is_deleted_by_the_retention_schedule(
+    media_root, scanned, settings, django_capture_on_commit_callbacks
+):
+    from portal.retention import retention_apply, retention_report
+
+    def due():
+        return next(item for item in retention_report() if item.key == "check_scans")
+
+    expired = _today() - datetime.timedelta(days=settings.RETENTION_CHECK_SCAN_DAYS)
+    SponsorCheck.objects.filter(pk=scanned.pk).update(expires_on=expired)
+    assert due().count == 0  # expired, but not long enough ago
+
+    SponsorCheck.objects.filter(pk=scanned.pk).update(expires_on=expired - datetime.timedelta(days=1))
+    assert (due().count, due().references) == (1, [f"CHK-{scanned.pk}"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retention_apply()["check_scans"] == 1
+
+    scanned.refresh_from_db()
+    assert not scanned.scan and scanned.result == SponsorCheck.Result.PASSED  # the check stays
+    assert _files(media_root) == []
+    assert due().count == 0
+
+
+@pytest.mark.django_db
+def test_deleting_a_check_or_its_person_in_the_admin_deletes_the_scan(
+    client, media_root, scanned, person, caseworker, django_capture_on_commit_callbacks
+):
+    client.force_login(caseworker)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/en/admin/sponsorship/sponsorcheck/{scanned.pk}/delete/", {"post": "yes"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert _files(media_root) == []
+
+    again = sponsor_check_record(
+        person=person,
+        kind=SponsorCheck.Kind.IDENTITY,
+        result=SponsorCheck.Result.PASSED,
+        checked_on=_today(),
+        by=caseworker,
+        scan=SimpleUploadedFile("id.pdf", PDF),
+    )
+    assert len(_files(media_root)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        again.person.delete()
+    assert _files(media_root) == []
