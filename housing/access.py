@@ -7,7 +7,7 @@ propose them to their households), and no household detail is written on an offe
 
 from django.db.models import Q, QuerySet
 
-from housing.models import HousingOffer, Inspection, OfferPhoto
+from housing.models import HousingOffer, Inspection, InspectionFile, OfferPhoto
 from portal.access import is_caseworker, is_signed_in
 from portal.workflow import Role
 from sponsorship.access import is_sponsor_of
@@ -56,6 +56,24 @@ def offer_photo_visible_to(*, user, photo: OfferPhoto) -> bool:
 def offer_photo_for_file(name: str) -> OfferPhoto | None:
     """The photo a stored file (the photo or its thumbnail) belongs to."""
     return OfferPhoto.objects.select_related("offer__sponsor").filter(Q(image=name) | Q(thumbnail=name)).first()
+
+
+def inspection_file_visible_to(*, user, evidence: InspectionFile) -> bool:
+    """May this user see this piece of inspection evidence (a photo or document of the visit)?
+
+    Staff allowed to view inspections (caseworkers of any organisation, like the offers and their
+    inspections, and admins) only: the evidence is the caseworkers' record, not the sponsor's, and no
+    public page shows it."""
+    return is_caseworker(user) and user.has_perm("housing.view_inspection")
+
+
+def inspection_file_for_file(name: str) -> InspectionFile | None:
+    """The evidence a stored file (the file or its thumbnail) belongs to."""
+    return (
+        InspectionFile.objects.select_related("inspection__offer__sponsor")
+        .filter(Q(file=name) | Q(thumbnail=name))
+        .first()
+    )
 
 
 def offer_role(offer: HousingOffer, user) -> str:

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from housing import services
 from housing.access import can_inspect_offer, inspections_for, offers_for
 from housing.forms import InspectionForm
-from housing.models import HousingOffer, Inspection, OfferPhoto, OfferTransition
+from housing.models import HousingOffer, Inspection, InspectionFailure, InspectionFile, OfferTransition
+from housing.selectors import offer_page_sections
 from portal.admin_tools import ScopedAdmin, admin_form_view
 from portal.workflow import Role
 
@@ -48,41 +49,9 @@ class CapacityFilter(admin.SimpleListFilter):
         return queryset.filter(capacity__lte=high) if high else queryset
 
 
-class PhotoInline(admin.TabularInline):
-    model = OfferPhoto
-    fields = ["preview", "width", "height", "uploaded_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("Photo"))
-    def preview(self, obj):
-        return format_html(
-            '<a href="{}"><img src="{}" alt="{}" class="admin-thumbnail"></a>',
-            obj.image.url,
-            obj.thumbnail.url,
-            # The link's only content: its name for screen readers.
-            _("Photo"),
-        )
-
-
 class TransitionInline(admin.TabularInline):
     model = OfferTransition
     fields = ["at", "from_status", "to_status", "by", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class InspectionInline(admin.TabularInline):
-    model = Inspection
-    fields = ["visited_on", "inspector", "result", *Inspection.CHECKLIST, "notes"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -107,7 +76,9 @@ class HousingOfferAdmin(ScopedAdmin):
         "created_at",
         "updated_at",
     ]
-    inlines = [PhotoInline, InspectionInline, TransitionInline]
+    inlines = [TransitionInline]
+    # The readable part of the page: photos, inspection history, sponsor and checks (`change_view`).
+    change_form_template = "admin/housing/housingoffer/change_form.html"
     actions = ["withdraw_selected"]
     fieldsets = [
         (None, {"fields": ["sponsor", "status", "inspect_link"]}),
@@ -173,6 +144,12 @@ class HousingOfferAdmin(ScopedAdmin):
                 text = " ".join(getattr(error, "messages", [str(error)]))
                 self.message_user(request, f"{offer}: {text}", messages.WARNING)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        offer = self.get_object(request, object_id)
+        if offer is not None:
+            extra_context = {**(extra_context or {}), **offer_page_sections(user=request.user, offer=offer)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):
         return [
             path(
@@ -189,7 +166,9 @@ class HousingOfferAdmin(ScopedAdmin):
             self,
             request,
             obj=offer,
-            form=InspectionForm(request.POST or None, initial={"visited_on": timezone.localdate()}),
+            form=InspectionForm(
+                request.POST or None, request.FILES or None, initial={"visited_on": timezone.localdate()}
+            ),
             title=_("Inspection of %(offer)s") % {"offer": offer},
             template="admin/housing/inspect.html",
             on_valid=lambda data: services.offer_inspect(
@@ -199,20 +178,85 @@ class HousingOfferAdmin(ScopedAdmin):
                 checklist={name: data[name] for name in Inspection.CHECKLIST},
                 result=data["result"],
                 notes=data["notes"],
+                reasons=data["reasons"],
+                other_reason=data["other_reason"],
+                reinspect_on=data["reinspect_on"],
+                files=data["files"],
             ),
             success=_("The inspection is recorded."),
         )
 
 
+def evidence_link(evidence: InspectionFile):
+    """A piece of evidence as a link through the checking file view (a thumbnail for a photo)."""
+    if evidence.thumbnail:
+        return format_html(
+            '<a href="{}"><img src="{}" alt="{}" height="80"></a>',
+            evidence.file.url,
+            evidence.thumbnail.url,
+            _("Photo of the inspection"),
+        )
+    return format_html('<a href="{}">{}</a>', evidence.file.url, evidence.get_kind_display())
+
+
+class FailureReasonFilter(admin.SimpleListFilter):
+    title = _("failure reason")
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return InspectionFailure.Reason.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in InspectionFailure.Reason.values:
+            return queryset.filter(failures__reason=self.value())
+        return queryset
+
+
+class InspectionFileInline(admin.TabularInline):
+    model = InspectionFile
+    fields = ["preview", "kind", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("File"))
+    def preview(self, obj):
+        return evidence_link(obj)
+
+
 @admin.register(Inspection)
 class InspectionAdmin(ScopedAdmin):
     records_for = staticmethod(inspections_for)
-    list_display = ["offer", "visited_on", "inspector", "result"]
-    list_filter = ["result"]
+    list_display = ["offer", "visited_on", "inspector", "result", "reinspect_on"]
+    list_filter = ["result", FailureReasonFilter]
     list_select_related = ["offer__municipality", "inspector"]
     # Newest visits first (the model's order, by offer, would sort every inspection by its offer's date).
     ordering = ["-visited_on", "-pk"]
-    readonly_fields = ["offer", "visited_on", "inspector", "result", *Inspection.CHECKLIST, "notes", "created_at"]
+    inlines = [InspectionFileInline]
+    readonly_fields = [
+        "offer",
+        "visited_on",
+        "inspector",
+        "result",
+        *Inspection.CHECKLIST,
+        "failure_reasons",
+        "reinspect_on",
+        "notes",
+        "created_at",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("failures")
+
+    @admin.display(description=_("Reasons why it did not pass"))
+    def failure_reasons(self, obj):
+        return ", ".join(obj.reason_labels()) or "–"
 
     def has_add_permission(self, request):
         return False  # recorded from the offer, through the inspection service

@@ -9,11 +9,18 @@ class HousingConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
         from django.conf import settings
+        from django.db.models.signals import post_delete
         from PIL import Image
 
         from housing import notification_kinds, privacy, selectors
-        from housing.access import offer_photo_for_file, offer_photo_visible_to
-        from housing.models import HousingOffer
+        from housing.access import (
+            inspection_file_for_file,
+            inspection_file_visible_to,
+            offer_photo_for_file,
+            offer_photo_visible_to,
+        )
+        from housing.evidence import evidence_forget
+        from housing.models import HousingOffer, InspectionFile
         from portal.media import ProtectedFiles, protected_files_register
         from portal.panels import Panel, panel_register
 
@@ -37,6 +44,22 @@ class HousingConfig(AppConfig):
                 personal=True,
                 images=True,
             )
+        )
+        # Evidence of inspections (photos of the visit, documents): caseworkers only, never cached.
+        protected_files_register(
+            ProtectedFiles(
+                folder="inspections",
+                owner=inspection_file_for_file,
+                may_read=lambda user, evidence: inspection_file_visible_to(user=user, evidence=evidence),
+                personal=True,
+                images=True,
+            )
+        )
+        post_delete.connect(
+            lambda sender, instance, **kwargs: evidence_forget(evidence=instance),
+            sender=InspectionFile,
+            weak=False,
+            dispatch_uid="housing.evidence_forget",
         )
         # The offers take part in their sponsor's export and account deletion.
         privacy.register()

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from housing.models import HousingOffer, Inspection
+from housing.models import HousingOffer, Inspection, InspectionFailure
 from housing.services import EDITABLE_FIELDS
 from projects.models import Language, Municipality
 
@@ -59,12 +59,54 @@ class OfferPhotoForm(forms.Form):
     photo = forms.FileField(label=_("Photo (JPEG, PNG or WebP)"))
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (the checks of each file are the service's)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def _item_field(label):
+    return forms.ChoiceField(label=label, choices=Inspection.ItemResult.choices, widget=forms.RadioSelect)
+
+
 class InspectionForm(forms.Form):
     visited_on = forms.DateField(label=_("Visit date"), widget=DateInput())
-    safety = forms.BooleanField(label=_("Safe"), required=False)
-    heating = forms.BooleanField(label=_("Heating works"), required=False)
-    water_sanitation = forms.BooleanField(label=_("Water and sanitation"), required=False)
-    smoke_detector = forms.BooleanField(label=_("Smoke detector"), required=False)
-    matches_description = forms.BooleanField(label=_("Matches the description"), required=False)
+    safety = _item_field(_("Safe"))
+    heating = _item_field(_("Heating works"))
+    water_sanitation = _item_field(_("Water and sanitation"))
+    smoke_detector = _item_field(_("Smoke detector"))
+    matches_description = _item_field(_("Matches the description"))
     result = forms.ChoiceField(label=_("Result"), choices=Inspection.Result.choices, widget=forms.RadioSelect)
-    notes = forms.CharField(label=_("Notes (reasons when it fails)"), required=False, widget=forms.Textarea)
+    reasons = forms.MultipleChoiceField(
+        label=_("Reasons why it did not pass"),
+        choices=InspectionFailure.Reason.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_reason = forms.CharField(label=_("Other reason"), max_length=500, required=False)
+    reinspect_on = forms.DateField(
+        label=_("Re-inspection date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Only when the result is “Fixable: inspect again”."),
+    )
+    files = MultipleFileField(
+        label=_("Photos and documents"),
+        required=False,
+        help_text=_("PDF documents or JPEG, PNG or WebP photos; at most 5 files of 8 MB each."),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)

@@ -203,11 +203,18 @@ class OfferTransition(models.Model):
 
 
 class Inspection(models.Model):
-    """A caseworker's visit of the offered home, with its checklist and result."""
+    """A caseworker's visit of the offered home: a result for each checklist item, the typed reasons of
+    a failure, the evidence (photos and documents, `InspectionFile`) and, when the faults can be fixed,
+    the date of the next visit."""
 
     class Result(models.TextChoices):
         PASS = "pass", _("Pass")
+        REINSPECT = "reinspect", _("Fixable: inspect again")
         FAIL = "fail", _("Fail")
+
+    class ItemResult(models.TextChoices):
+        OK = "ok", _("Satisfactory")
+        FAILED = "failed", _("Not satisfactory")
 
     CHECKLIST = ["safety", "heating", "water_sanitation", "smoke_detector", "matches_description"]
 
@@ -216,23 +223,113 @@ class Inspection(models.Model):
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("inspector"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    safety = models.BooleanField(_("safe"), default=False)
-    heating = models.BooleanField(_("heating works"), default=False)
-    water_sanitation = models.BooleanField(_("water and sanitation"), default=False)
-    smoke_detector = models.BooleanField(_("smoke detector"), default=False)
-    matches_description = models.BooleanField(_("matches the description"), default=False)
+    safety = models.CharField(_("safe"), max_length=10, choices=ItemResult.choices)
+    heating = models.CharField(_("heating works"), max_length=10, choices=ItemResult.choices)
+    water_sanitation = models.CharField(_("water and sanitation"), max_length=10, choices=ItemResult.choices)
+    smoke_detector = models.CharField(_("smoke detector"), max_length=10, choices=ItemResult.choices)
+    matches_description = models.CharField(_("matches the description"), max_length=10, choices=ItemResult.choices)
+    other_reason = models.CharField(_("other reason"), max_length=500, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    reinspect_on = models.DateField(
+        _("re-inspection date"),
+        null=True,
+        blank=True,
+        help_text=_("When the faults can be fixed: the offer is back among the offers to inspect on this date."),
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         ordering = ["offer", "-visited_on", "-pk"]
-        indexes = [models.Index(fields=["-visited_on", "-id"], name="inspection_visited_idx")]
+        indexes = [
+            models.Index(fields=["-visited_on", "-id"], name="inspection_visited_idx"),
+            models.Index(fields=["offer", "-created_at", "-id"], name="inspection_offer_latest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(result="reinspect", reinspect_on__isnull=False)
+                | (~models.Q(result="reinspect") & models.Q(reinspect_on__isnull=True)),
+                name="inspection_reinspect_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.visited_on}: {self.get_result_display()}"
 
+    @classmethod
+    def item_label(cls, name: str) -> str:
+        """A checklist item's label (the field's verbose name), in the active language."""
+        return str(cls._meta.get_field(name).verbose_name)
+
     def failed_items(self) -> list[str]:
-        return [str(self._meta.get_field(name).verbose_name) for name in self.CHECKLIST if not getattr(self, name)]
+        """The labels of the checklist items found not satisfactory."""
+        return [self.item_label(name) for name in self.CHECKLIST if getattr(self, name) != self.ItemResult.OK]
+
+    def reasons_text(self) -> str:
+        """What did not pass, in words (the active language): the items, the typed reasons and the notes."""
+        return "; ".join(filter(None, [", ".join(self.failed_items()), ", ".join(self.reason_labels()), self.notes]))
+
+    def reason_labels(self) -> list[str]:
+        """The failure reasons in words (`other` with its text); reads the prefetched `failures`."""
+        labels = []
+        for failure in self.failures.all():
+            if failure.reason == InspectionFailure.Reason.OTHER and self.other_reason:
+                labels.append(f"{failure.get_reason_display()}: {self.other_reason}")
+            else:
+                labels.append(str(failure.get_reason_display()))
+        return labels
+
+
+class InspectionFailure(models.Model):
+    """One typed reason why an inspection did not pass (several per inspection), so that they can be counted."""
+
+    class Reason(models.TextChoices):
+        OVERCROWDED = "overcrowded", _("Overcrowded")
+        POOR_CONDITION = "poor_condition", _("Poor condition")
+        NO_LANDLORD_CONSENT = "no_landlord_consent", _("No consent of the landlord")
+        UNSAFE = "unsafe", _("Unsafe")
+        OTHER = "other", _("Other")
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="failures")
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
+
+    class Meta:
+        verbose_name = _("failure reason")
+        verbose_name_plural = _("failure reasons")
+        ordering = ["inspection", "pk"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "reason"], name="inspection_failure_unique")]
+
+    def __str__(self) -> str:
+        return str(self.get_reason_display())
+
+
+def inspection_file_upload_to(instance: "InspectionFile", filename: str) -> str:
+    return f"inspections/{instance.inspection_id}/{filename}"
+
+
+class InspectionFile(models.Model):
+    """Evidence of an inspection: a photo (re-encoded without metadata, with a thumbnail) or a PDF document.
+    Private: served only to caseworkers (`housing.access.inspection_file_visible_to`)."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        DOCUMENT = "document", _("Document")
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=inspection_file_upload_to, max_length=200)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=inspection_file_upload_to, blank=True, max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection evidence")
+        verbose_name_plural = _("inspection evidence")
+        ordering = ["inspection", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

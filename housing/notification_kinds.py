@@ -1,6 +1,7 @@
 """The housing app's notification codes and how they read (see `portal.notifications`)."""
 
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from housing.models import Inspection
@@ -11,6 +12,8 @@ from portal.notifications import NotificationKind, Params, notification_kind_reg
 # request "days" (the grace period).
 INSPECTION_PASSED = "housing.inspection_passed"
 INSPECTION_FAILED = "housing.inspection_failed"
+# Fixable faults: the offer is inspected again from the inspection's re-inspection date.
+INSPECTION_REINSPECT = "housing.inspection_reinspect"
 OFFER_RECONFIRM = "housing.offer_reconfirm"
 
 
@@ -19,17 +22,17 @@ def _offer_link(params: Params) -> str:
 
 
 def _with_reasons(params_list: list[Params]) -> list[Params]:
-    """Each failed inspection's reasons (the failed items, then the inspector's notes), one query."""
+    """Each failed inspection's reasons (the failed items, the typed reasons, then the inspector's notes)
+    and its re-inspection date, in two queries."""
     ids = {params.get("inspection") for params in params_list if isinstance(params.get("inspection"), int)}
-    inspections = Inspection.objects.in_bulk(list(ids)) if ids else {}
+    inspections = Inspection.objects.prefetch_related("failures").in_bulk(list(ids)) if ids else {}
     completed = []
     for params in params_list:
         inspection = inspections.get(params.get("inspection"))  # type: ignore[arg-type]
         if inspection is None:
             completed.append(params)
             continue
-        reasons = "; ".join(filter(None, [", ".join(inspection.failed_items()), inspection.notes]))
-        completed.append({**params, "reasons": reasons})
+        completed.append({**params, "reasons": inspection.reasons_text(), "reinspect_on": inspection.reinspect_on})
     return completed
 
 
@@ -37,6 +40,16 @@ def _failed_body(params: Params) -> str:
     if params.get("reasons"):
         return _("The inspection did not pass. What to change: %(reasons)s") % {"reasons": params["reasons"]}
     return _("The inspection did not pass.")
+
+
+def _reinspect_body(params: Params) -> str:
+    date = params.get("reinspect_on")
+    if params.get("reasons") and date:
+        return _("What to fix: %(reasons)s. A caseworker will visit the home again from %(date)s.") % {
+            "reasons": params["reasons"],
+            "date": formats.date_format(date, "SHORT_DATE_FORMAT"),
+        }
+    return _("The inspection found faults that can be fixed; a caseworker will visit the home again.")
 
 
 def register() -> None:
@@ -53,6 +66,15 @@ def register() -> None:
             code=INSPECTION_FAILED,
             title=lambda params: _("Your housing offer needs changes"),
             body=_failed_body,
+            link=_offer_link,
+            load=_with_reasons,
+        )
+    )
+    notification_kind_register(
+        NotificationKind(
+            code=INSPECTION_REINSPECT,
+            title=lambda params: _("Your housing offer needs repairs before a new visit"),
+            body=_reinspect_body,
             link=_offer_link,
             load=_with_reasons,
         )

@@ -4,8 +4,8 @@ registered from `housing.apps`.
 Export: every offer of the sponsor's profile with its photos, history and inspections (staff by role
 and organisation). Deletion: the offers' records and the values that could identify the person
 (addresses, descriptions) are collected, then the offers are withdrawn (their open proposals end) and
-blanked: address, description, floor, notes of their steps and inspections, photos (deleted from
-storage too).
+blanked: address, description, floor, notes of their steps and inspections (and the text of an
+"other" failure reason), photos and the inspections' evidence (deleted from storage too).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import models
 
-from housing.models import HousingOffer, Inspection, OfferTransition
+from housing.models import HousingOffer, Inspection, InspectionFile, OfferTransition
 from housing.selectors import offer_list_for_user
 from housing.services import offers_withdraw_and_erase
 from portal.models import User
@@ -70,6 +70,10 @@ def _offer_export(offer: HousingOffer, *, user: User) -> dict[str, Any]:
                 "visited_on": i.visited_on.isoformat(),
                 "result": i.result,
                 "checklist": {name: getattr(i, name) for name in i.CHECKLIST},
+                "failure_reasons": [failure.reason for failure in i.failures.all()],
+                "other_reason": i.other_reason,
+                "reinspect_on": iso_date(i.reinspect_on),
+                "evidence_files": len(i.files.all()),
                 "notes": i.notes,
                 "inspector": staff_label(i.inspector),
             }
@@ -82,7 +86,10 @@ def _export(user: User, profile: SponsorProfile | None, emails: list[str]) -> di
     if profile is None:
         return {"offers": []}
     offers = offer_list_for_user(user=user).prefetch_related(
-        "transitions__by__organisation", "inspections__inspector__organisation"
+        "transitions__by__organisation",
+        "inspections__inspector__organisation",
+        "inspections__failures",
+        "inspections__files",
     )
     return {"offers": [_offer_export(offer, user=user) for offer in offers]}
 
@@ -101,10 +108,14 @@ def _prepare(erasure: SponsorErasure) -> None:
     erasure.erased.records += offers
     erasure.erased.records += [
         *Inspection.objects.filter(offer__in=offers),
+        *InspectionFile.objects.filter(inspection__offer__in=offers),
         *OfferTransition.objects.filter(offer__in=offers),
     ]
     erasure.identifiers += [offer.street_address for offer in offers]
     erasure.about += [offer.description for offer in offers]
+    erasure.about += (
+        Inspection.objects.filter(offer__in=offers).exclude(other_reason="").values_list("other_reason", flat=True)
+    )
     offers_withdraw_and_erase(sponsor=profile, by=erasure.user)
 
 

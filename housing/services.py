@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from housing.access import can_edit_offer, can_inspect_offer, offer_role
-from housing.models import HousingOffer, Inspection, OfferTransition
-from housing.notification_kinds import INSPECTION_FAILED, INSPECTION_PASSED, OFFER_RECONFIRM
+from housing.evidence import evidence_files_delete, evidence_prepare, evidence_store
+from housing.models import HousingOffer, Inspection, InspectionFailure, InspectionFile, OfferTransition
+from housing.notification_kinds import INSPECTION_FAILED, INSPECTION_PASSED, INSPECTION_REINSPECT, OFFER_RECONFIRM
 from housing.signals import offer_leaving
 from portal.models import User
 from portal.notifications import user_notify
@@ -175,48 +176,127 @@ def offer_reopen(*, offer: HousingOffer, by: User) -> HousingOffer:
 OFFER_INSPECTION_NOTIFY_TASK = "housing.tasks.offer_inspection_notify_task"
 
 
+def _item_result(value: Any) -> str:
+    """A checklist item's typed result; a boolean (checked or not) is read as satisfactory or not."""
+    if isinstance(value, bool):
+        return Inspection.ItemResult.OK if value else Inspection.ItemResult.FAILED
+    return value if value in Inspection.ItemResult.values else ""
+
+
+def inspection_validate(
+    *,
+    visited_on: datetime.date,
+    checklist: dict[str, Any],
+    result: str,
+    reasons: list[str],
+    other_reason: str,
+    reinspect_on: datetime.date | None,
+) -> dict[str, str]:
+    """The typed checklist of a visit, after checking that it is complete and consistent with its result:
+    a pass has no unsatisfactory item and no failure reason; a fail or a re-inspection says why (an
+    item, a reason or notes); "other" comes with its text; only a re-inspection has (and needs) a date,
+    after the visit. Raises OfferError with a translated message."""
+    items = {name: _item_result(checklist.get(name)) for name in Inspection.CHECKLIST}
+    missing = [Inspection.item_label(name) for name, value in items.items() if not value]
+    if missing:
+        raise OfferError(_("Give a result for every item of the checklist: %(items)s.") % {"items": ", ".join(missing)})
+    if result not in Inspection.Result.values:
+        raise OfferError(_("Choose the result of the inspection."))
+    unknown = set(reasons) - set(InspectionFailure.Reason.values)
+    if unknown:
+        raise OfferError(_("Choose the failure reasons from the list."))
+    failed = [Inspection.item_label(name) for name, value in items.items() if value != Inspection.ItemResult.OK]
+    if visited_on > timezone.localdate():
+        raise OfferError(_("The visit date cannot be in the future."))
+    if InspectionFailure.Reason.OTHER in reasons and not other_reason:
+        raise OfferError(_("Say what the other reason is."))
+    if other_reason and InspectionFailure.Reason.OTHER not in reasons:
+        raise OfferError(_("Tick “Other” among the failure reasons, or leave its text empty."))
+    if result == Inspection.Result.PASS:
+        if failed:
+            raise OfferError(
+                _("An inspection with unsatisfactory items cannot pass: %(items)s.") % {"items": ", ".join(failed)}
+            )
+        if reasons:
+            raise OfferError(_("An inspection that passes has no failure reasons."))
+    elif not failed and not reasons:
+        raise OfferError(_("Give the reasons why the inspection did not pass: an item of the checklist or a reason."))
+    if result == Inspection.Result.REINSPECT:
+        if reinspect_on is None:
+            raise OfferError(_("Give the date of the re-inspection."))
+        if reinspect_on <= visited_on:
+            raise OfferError(_("The re-inspection must be after the visit."))
+    elif reinspect_on is not None:
+        raise OfferError(
+            _("Only an inspection to repeat has a re-inspection date: choose “%(result)s” or leave the date empty.")
+            % {"result": Inspection.Result.REINSPECT.label}
+        )
+    return items
+
+
 def offer_inspect(
     *,
     offer: HousingOffer,
     inspector: User,
     visited_on: datetime.date,
-    checklist: dict[str, bool],
+    checklist: dict[str, Any],
     result: str,
     notes: str = "",
+    reasons: list[str] | tuple[str, ...] = (),
+    other_reason: str = "",
+    reinspect_on: datetime.date | None = None,
+    files: list | tuple = (),
 ) -> Inspection:
-    """Record a visit. A pass makes the offer available; a fail returns it to the sponsor with the reasons."""
+    """Record a visit, with its checklist (a typed result per item), the typed reasons of a failure and
+    its evidence (photos and PDF documents, `housing.evidence`). A pass makes the offer available; a
+    fail returns it to the sponsor with the reasons; a re-inspection keeps it submitted, and it is back
+    among the offers to inspect (`housing.selectors.offers_to_inspect`) on the re-inspection date.
+    Nothing is saved when anything is refused (files included)."""
     if not can_inspect_offer(inspector, offer):
         raise PermissionDenied
     offer.refresh_from_db(fields=["status"])
     if not OFFER_WORKFLOW.allowed(offer.status, Status.INSPECTED, Role.CASEWORKER):
         raise OfferError(_("Only a submitted offer can be inspected."))
-    if visited_on > timezone.localdate():
-        raise OfferError(_("The visit date cannot be in the future."))
+    reasons = sorted(set(reasons))
+    other_reason = other_reason.strip()
+    items = inspection_validate(
+        visited_on=visited_on,
+        checklist=checklist,
+        result=result,
+        reasons=reasons,
+        other_reason=other_reason,
+        reinspect_on=reinspect_on,
+    )
+    prepared = evidence_prepare(files)
     inspection = Inspection(
         offer=offer,
         inspector=inspector,
         visited_on=visited_on,
         result=result,
         notes=notes.strip(),
-        **{name: bool(checklist.get(name)) for name in Inspection.CHECKLIST},
+        other_reason=other_reason,
+        reinspect_on=reinspect_on,
+        **items,
     )
-    if result == Inspection.Result.PASS and inspection.failed_items():
-        raise OfferError(
-            _("An inspection with unchecked items cannot pass: %(items)s.")
-            % {"items": ", ".join(inspection.failed_items())}
-        )
-    if result == Inspection.Result.FAIL and not inspection.notes and not inspection.failed_items():
-        raise OfferError(_("Give the reasons why the inspection failed."))
-    with transaction.atomic():
-        inspection.full_clean()
-        inspection.save()
-        if result == Inspection.Result.PASS:
-            offer_transition(offer=offer, to=Status.INSPECTED, by=inspector, note=inspection.notes)
-            offer = offer_transition(offer=offer, to=Status.AVAILABLE, by=inspector)
-        else:
-            reasons = "; ".join(filter(None, [", ".join(inspection.failed_items()), inspection.notes]))
-            offer = offer_transition(offer=offer, to=Status.DRAFT, by=inspector, note=reasons)
-        task_enqueue(task=OFFER_INSPECTION_NOTIFY_TASK, args=[inspection.pk])
+    stored: list = []
+    try:
+        with transaction.atomic():
+            inspection.full_clean()
+            inspection.save()
+            InspectionFailure.objects.bulk_create(
+                [InspectionFailure(inspection=inspection, reason=reason) for reason in reasons]
+            )
+            evidence_store(inspection=inspection, prepared=prepared, by=inspector, stored=stored)
+            if result == Inspection.Result.PASS:
+                offer_transition(offer=offer, to=Status.INSPECTED, by=inspector, note=inspection.notes)
+                offer = offer_transition(offer=offer, to=Status.AVAILABLE, by=inspector)
+            elif result == Inspection.Result.FAIL:
+                note = inspection.reasons_text()
+                offer = offer_transition(offer=offer, to=Status.DRAFT, by=inspector, note=note)
+            task_enqueue(task=OFFER_INSPECTION_NOTIFY_TASK, args=[inspection.pk])
+    except Exception:
+        evidence_files_delete(stored)
+        raise
     return inspection
 
 
@@ -228,9 +308,8 @@ def offer_inspection_notify(*, inspection_id: int) -> bool:
     if inspection.result == Inspection.Result.PASS:
         user_notify(user=user, code=INSPECTION_PASSED, params={"offer": inspection.offer_id})
     else:
-        user_notify(
-            user=user, code=INSPECTION_FAILED, params={"offer": inspection.offer_id, "inspection": inspection.pk}
-        )
+        code = INSPECTION_REINSPECT if inspection.result == Inspection.Result.REINSPECT else INSPECTION_FAILED
+        user_notify(user=user, code=code, params={"offer": inspection.offer_id, "inspection": inspection.pk})
     return True
 
 
@@ -304,5 +383,9 @@ def offers_withdraw_and_erase(*, sponsor: SponsorProfile, by: User) -> None:
             photo.thumbnail.delete(save=False)
         offer.photos.all().delete()
         offer.transitions.update(note="")
-        offer.inspections.update(notes="")
+        # The evidence of the visits (photos of the home, documents) goes from storage and database;
+        # the typed results and reasons stay (they say nothing about the person).
+        # (their files leave storage after commit: `housing.evidence.evidence_forget`).
+        InspectionFile.objects.filter(inspection__offer=offer).delete()
+        offer.inspections.update(notes="", other_reason="")
         HousingOffer.objects.filter(pk=offer.pk).update(street_address="", description="", floor=None)

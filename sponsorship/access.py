@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from portal.access import is_admin, is_caseworker, is_caseworker_of, is_signed_in, organisation_scoped
 from sponsorship.households.models import Household, HouseholdTransfer
-from sponsorship.models import SponsorProfile
+from sponsorship.models import SponsorCheck, SponsorProfile
 
 # --- Households ----------------------------------------------------------------------------------------
 
@@ -68,3 +68,23 @@ def is_sponsor_of(user, sponsor: SponsorProfile) -> bool:
 def can_decide_sponsor(user) -> bool:
     """Caseworkers of any organisation verify or reject sponsors: sponsors are not scoped by organisation."""
     return is_caseworker(user)
+
+
+def checks_for(user) -> QuerySet[SponsorCheck]:
+    """The checks of sponsors' people this user may see: every one for caseworkers allowed to view
+    checks (sponsors are not scoped by organisation), none for anyone else (not even the sponsor: the
+    check is the caseworkers' record)."""
+    if not is_caseworker(user) or not user.has_perm("sponsorship.view_sponsorcheck"):
+        return SponsorCheck.objects.none()
+    return SponsorCheck.objects.all()
+
+
+def check_scan_visible_to(*, user, check: SponsorCheck) -> bool:
+    """May this user open the scan of this check (e.g. a certificate of no criminal record)? The
+    caseworkers who may see the check (`checks_for`): never the sponsor, nor anyone else."""
+    return is_caseworker(user) and user.has_perm("sponsorship.view_sponsorcheck")
+
+
+def check_for_scan(name: str) -> SponsorCheck | None:
+    """The check a stored scan belongs to."""
+    return SponsorCheck.objects.select_related("person__sponsor").filter(scan=name).first()

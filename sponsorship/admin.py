@@ -1,9 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
 from portal.admin_tools import (
@@ -18,7 +23,7 @@ from sponsorship.models import (
     SponsorPerson,
     SponsorProfile,
 )
-from sponsorship.selectors import sponsor_matching_blockers
+from sponsorship.selectors import check_status, sponsor_matching_blockers
 
 
 class SponsorPersonInline(admin.TabularInline):
@@ -131,10 +136,54 @@ class SponsorProfileAdmin(admin.ModelAdmin):
         )
 
 
-class SponsorCheckInline(admin.TabularInline):
+class SponsorCheckForm(forms.ModelForm):
+    """A check with the scan of the document seen: the upload is checked and stored by the service."""
+
+    scan_upload = forms.FileField(
+        label=_("Scan (PDF or photo)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
+        help_text=_("For example the certificate of no criminal record. Private: only caseworkers see it."),
+    )
+
+    class Meta:
+        model = SponsorCheck
+        fields = ["person", "kind", "result", "checked_on", "expires_on", "notes"]
+
+
+class CheckDisplayMixin:
+    @admin.display(description=_("status"))
+    def validity(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        status = check_status(obj)
+        if obj.expires_on and obj.result == SponsorCheck.Result.PASSED:
+            label = _("until %(date)s") if not obj.is_expired() else _("since %(date)s")
+            return f"{status} ({label % {'date': date_format(obj.expires_on, 'SHORT_DATE_FORMAT')}})"
+        return status
+
+    @admin.display(description=_("scan"))
+    def scan_link(self, obj):
+        if obj is None or not obj.scan:
+            return "–"
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.scan.url, _("Open the scan"))
+
+
+class SponsorCheckInline(CheckDisplayMixin, admin.TabularInline):
     model = SponsorCheck
-    fields = ["kind", "result", "checked_on", "expires_on", "notes", "checked_by"]
-    readonly_fields = ["checked_by"]
+    form = SponsorCheckForm
+    fields = [
+        "kind",
+        "result",
+        "checked_on",
+        "expires_on",
+        "validity",
+        "notes",
+        "scan_link",
+        "scan_upload",
+        "checked_by",
+    ]
+    readonly_fields = ["validity", "scan_link", "checked_by"]
     extra = 1
 
 
@@ -153,11 +202,15 @@ class SponsorPersonAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not SponsorCheck:
             return super().save_formset(request, form, formset, change)
-        checks = formset.save(commit=False)
+        formset.save(commit=False)
         for obj in formset.deleted_objects:
-            obj.delete()
-        for check in checks:
+            obj.delete()  # its scan leaves storage after commit (`services.sponsor_check_scan_forget`)
+        for check_form in formset.forms:
+            if check_form in formset.deleted_forms or not check_form.has_changed():
+                continue
+            check, scan = check_form.instance, check_form.cleaned_data.get("scan_upload")
             if check.pk is None:
+                # Verified by whoever records it: `checked_by` is the current user, never typed in.
                 services.sponsor_check_record(
                     person=form.instance,
                     kind=check.kind,
@@ -166,26 +219,67 @@ class SponsorPersonAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
                     expires_on=check.expires_on,
                     notes=check.notes,
                     by=request.user,
+                    scan=scan,
                 )
-            else:
-                check.save()
+                continue
+            check.save()
+            if scan:
+                services.sponsor_check_scan_replace(check=check, scan=scan, by=request.user)
         return None
 
 
+class ValidityFilter(admin.SimpleListFilter):
+    title = _("validity")
+    parameter_name = "validity"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("valid", pgettext_lazy("check status", "Valid")),
+            ("expired", pgettext_lazy("check status", "Expired")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "expired":
+            return queryset.filter(expires_on__lt=today)
+        if self.value() == "valid":
+            return queryset.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        return queryset
+
+
 @admin.register(SponsorCheck)
-class SponsorCheckAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
-    list_display = ["person", "kind", "result", "checked_on", "expires_on", "checked_by"]
-    list_filter = ["kind", "result"]
+class SponsorCheckAdmin(CheckDisplayMixin, ServiceErrorsAdminMixin, admin.ModelAdmin):
+    form = SponsorCheckForm
+    list_display = ["person", "kind", "result", "checked_on", "expires_on", "validity", "checked_by"]
+    list_filter = ["kind", "result", ValidityFilter]
     search_fields = ["person__full_name", "person__sponsor__organisation_name"]
     list_select_related = ["person", "checked_by"]
     autocomplete_fields = ["person"]
-    readonly_fields = ["checked_by", "created_at"]
+    readonly_fields = ["validity", "scan_link", "checked_by", "created_at"]
+    fields = [
+        "person",
+        "kind",
+        "result",
+        "checked_on",
+        "expires_on",
+        "validity",
+        "notes",
+        "scan_link",
+        "scan_upload",
+        "checked_by",
+        "created_at",
+    ]
     # Latest checks first (the model's order, by person, would sort every check by person and sponsor).
     ordering = ["-checked_on", "-pk"]
 
     def save_model(self, request, obj, form, change):
+        scan = form.cleaned_data.get("scan_upload")
         if change:
-            return super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            if scan:
+                services.sponsor_check_scan_replace(check=obj, scan=scan, by=request.user)
+            return None
+        # Verified by whoever records it: `checked_by` is the current user, never typed in.
         check = services.sponsor_check_record(
             person=obj.person,
             kind=obj.kind,
@@ -194,6 +288,7 @@ class SponsorCheckAdmin(ServiceErrorsAdminMixin, admin.ModelAdmin):
             expires_on=obj.expires_on,
             notes=obj.notes,
             by=request.user,
+            scan=scan,
         )
         obj.pk = check.pk
         return None

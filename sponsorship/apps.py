@@ -8,8 +8,12 @@ class SponsorshipConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_delete
 
-        from sponsorship import models, notification_kinds
+        from portal.media import ProtectedFiles, protected_files_register
+        from sponsorship import models, notification_kinds, retention
+        from sponsorship.access import check_for_scan, check_scan_visible_to
+        from sponsorship.services import sponsor_check_scan_forget
 
         # Its notification codes and how they read (in the reader's language, when read).
         notification_kinds.register()
@@ -33,3 +37,22 @@ class SponsorshipConfig(AppConfig):
             mask_callable=mask,
         )
         auditlog.register(models.SponsorCheck, mask_fields=["notes"], mask_callable=mask)
+        # Scans of checks (certificates of no criminal record, identity documents): caseworkers only,
+        # checked on every request, never cached; PDFs are downloaded, photos shown inline.
+        protected_files_register(
+            ProtectedFiles(
+                folder="checks",
+                owner=check_for_scan,
+                may_read=lambda user, check: check_scan_visible_to(user=user, check=check),
+                personal=True,
+                images=True,
+            )
+        )
+        # Scans of expired checks leave storage after RETENTION_CHECK_SCAN_DAYS.
+        retention.register()
+        post_delete.connect(
+            lambda sender, instance, **kwargs: sponsor_check_scan_forget(check=instance),
+            sender=models.SponsorCheck,
+            weak=False,
+            dispatch_uid="sponsorship.check_scan_forget",
+        )

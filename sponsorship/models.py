@@ -1,10 +1,12 @@
 """Sponsors: people and organisations who offer a home, their members, checks and verification."""
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -139,6 +141,10 @@ class SponsorPerson(models.Model):
         return secrets.token_urlsafe(32)
 
 
+def check_scan_upload_to(instance: "SponsorCheck", filename: str) -> str:
+    return f"checks/{instance.person_id}/{filename}"
+
+
 class SponsorCheck(models.Model):
     """A check a caseworker recorded for one person of a sponsor."""
 
@@ -160,6 +166,9 @@ class SponsorCheck(models.Model):
     )
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # The scan of the document seen (e.g. the certificate of no criminal record): a PDF or a photo,
+    # private, served only to caseworkers (`sponsorship.access.check_scan_visible_to`).
+    scan = models.FileField(_("scan"), upload_to=check_scan_upload_to, blank=True, max_length=200)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -170,6 +179,10 @@ class SponsorCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_result_display()}"
+
+    def is_expired(self, today: datetime.date | None = None) -> bool:
+        """Has its validity ended (the day after `expires_on`)?"""
+        return self.expires_on is not None and self.expires_on < (today or timezone.localdate())
 
     def clean(self) -> None:
         if self.expires_on and self.checked_on and self.expires_on < self.checked_on:

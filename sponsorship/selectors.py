@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import cast
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from sponsorship.access import checks_for
 from sponsorship.consent import INITIAL_TEXTS, INITIAL_VERSION
 from sponsorship.models import ConsentText, SponsorCheck, SponsorPerson, SponsorProfile
 
@@ -152,3 +154,19 @@ def sponsors_eligible_ids(*, sponsor_ids, today: datetime.date | None = None) ->
             checks[person_id].append(tuple(check))
     unchecked = {persons[pk] for pk, person_checks in checks.items() if _check_problems(person_checks, today)}
     return {sponsor_id for sponsor_id in verified if sponsor_id not in unchecked and sponsor_id not in unmet}
+
+
+def check_status(check: SponsorCheck, today: datetime.date | None = None) -> str:
+    """A check's state in words: failed, expired (its validity has ended) or valid (until when)."""
+    if check.result == SponsorCheck.Result.FAILED:
+        return pgettext("check status", "Failed")
+    if check.is_expired(today):
+        return pgettext("check status", "Expired")
+    return pgettext("check status", "Valid")
+
+
+def sponsor_people_checks(*, user, sponsor: SponsorProfile) -> list[SponsorPerson]:
+    """The sponsor's people, each with the checks the user may see (`checks_for`), newest first, and
+    who verified them: two queries (the offer's admin page)."""
+    checks = checks_for(user).select_related("checked_by__organisation").order_by("kind", "-checked_on", "-pk")
+    return list(sponsor.persons.prefetch_related(Prefetch("checks", queryset=checks)).order_by("created_at", "pk"))

@@ -1,10 +1,14 @@
 """Sponsor rules: profile and consent, members and invitations, checks, verification, export and erasure."""
 
 import datetime
+import uuid
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +19,7 @@ from portal.models import Notification, User
 from portal.notifications import notifications_render, user_notify
 from portal.privacy import ErasureResult, audit_pseudonymise, personal_values, staff_label
 from portal.services import email_send, emails_discard, task_enqueue
+from portal.uploads import UploadError, evidence_read
 from sponsorship.access import can_decide_sponsor, is_sponsor_of
 from sponsorship.models import ConsentText, SponsorCheck, SponsorPerson, SponsorProfile
 from sponsorship.notification_kinds import SPONSOR_REJECTED, SPONSOR_VERIFIED
@@ -209,8 +214,11 @@ def sponsor_check_record(
     by: User,
     expires_on: datetime.date | None = None,
     notes: str = "",
+    scan=None,
 ) -> SponsorCheck:
-    """A caseworker records a check of one person; a newer check of the same kind supersedes older ones."""
+    """A caseworker records a check of one person, verified by them (`checked_by`), with the scan of the
+    document seen (a PDF or a photo, checked and re-encoded: `portal.uploads.evidence_read`); a newer
+    check of the same kind supersedes older ones. Nothing is saved when the scan is refused."""
     check = SponsorCheck(
         person=person,
         kind=kind,
@@ -220,9 +228,67 @@ def sponsor_check_record(
         expires_on=expires_on,
         notes=notes,
     )
-    check.full_clean()
-    check.save()
+    check.full_clean(exclude=["scan"])
+    prepared = _scan_read(scan) if scan else None
+    with transaction.atomic():
+        if prepared is not None:
+            _scan_store(check, prepared)
+        try:
+            check.save()
+        except Exception:
+            _scan_files_delete([check.scan.name])
+            raise
     return check
+
+
+def sponsor_check_scan_replace(*, check: SponsorCheck, scan, by: User) -> SponsorCheck:
+    """Attach a scan to a recorded check (or replace its scan: the old file is deleted once saved)."""
+    prepared = _scan_read(scan)
+    old = check.scan.name
+    with transaction.atomic():
+        _scan_store(check, prepared)
+        try:
+            check.save(update_fields=["scan"])
+        except Exception:
+            _scan_files_delete([check.scan.name])
+            raise
+        if old:
+            transaction.on_commit(lambda: _scan_files_delete([old]))
+    return check
+
+
+def _scan_read(scan) -> tuple[str, bytes]:
+    try:
+        extension, data, _thumbnail = evidence_read(scan, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    except UploadError as error:
+        raise SponsorError(_("The scan was refused: %(error)s") % {"error": " ".join(error.messages)}) from error
+    return extension, data
+
+
+def _scan_store(check: SponsorCheck, prepared: tuple[str, bytes]) -> None:
+    extension, data = prepared
+    check.scan.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
+
+
+def _scan_files_delete(names: list[str]) -> None:
+    for name in filter(None, names):
+        default_storage.delete(name)
+
+
+def sponsor_check_scan_forget(*, check: SponsorCheck) -> None:
+    """A deleted check's scan leaves storage once the deletion is committed (connected to `post_delete`,
+    so that a check deleted with its person or sponsor leaves no file behind)."""
+    if check.scan.name:
+        name = check.scan.name
+        transaction.on_commit(lambda: _scan_files_delete([name]))
+
+
+def sponsor_check_scans_delete(checks) -> None:
+    """Erasure: the scans of these checks are deleted from storage once the transaction commits (the
+    rows are the caller's to delete)."""
+    names = [name for name in checks.values_list("scan", flat=True) if name]
+    if names:
+        transaction.on_commit(lambda: _scan_files_delete(names))
 
 
 # --- Export and erasure -----------------------------------------------------------------------------
@@ -251,6 +317,7 @@ def _person_export(person: SponsorPerson, *, user: User) -> dict[str, Any]:
                 "expires_on": _iso(check.expires_on),
                 "checked_by": staff_label(check.checked_by),
                 "recorded_at": check.created_at.isoformat(),
+                "scan": bool(check.scan),
             }
             for check in person.checks.all()
         ],
@@ -461,6 +528,7 @@ def sponsor_erase(*, user: User) -> str:
     for part in parts:
         part.erase(erasure)
     if profile is not None:
+        # Their checks go with them, and the checks' scans leave storage (`sponsor_check_scan_forget`).
         profile.persons.all().delete()
         profile.organisation_name = ""
         profile.phone = ""

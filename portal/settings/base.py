@@ -361,6 +361,9 @@ CELERY_BEAT_SCHEDULE = {
 RETENTION_CLOSED_CASE_MONTHS = env_int("RETENTION_CLOSED_CASE_MONTHS", 24)
 # Unconfirmed training registrations are deleted this many days after their event or session ended.
 RETENTION_UNCONFIRMED_REGISTRATION_DAYS = env_int("RETENTION_UNCONFIRMED_REGISTRATION_DAYS", 30)
+# Scans of checks (certificates of no criminal record, identity documents) are deleted this many days
+# after the check expired; the check itself stays.
+RETENTION_CHECK_SCAN_DAYS = env_int("RETENTION_CHECK_SCAN_DAYS", 90)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -452,6 +455,10 @@ PROPOSAL_EXPIRY_DAYS = env_int("PROPOSAL_EXPIRY_DAYS", 10)
 # Housing offers
 OFFER_PHOTO_MAX_BYTES = env_int("OFFER_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 OFFER_PHOTO_MAX_COUNT = 10
+# Evidence (photos and PDF documents of an inspection, scans of a sponsor's checks): at most this size
+# each, and this many at once (no more than DATA_UPLOAD_MAX_NUMBER_FILES, below).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 8 * 1024 * 1024)
+EVIDENCE_MAX_COUNT = 5
 OFFER_RECONFIRM_DAYS = env_int("OFFER_RECONFIRM_DAYS", 30)
 OFFER_RECONFIRM_GRACE_DAYS = env_int("OFFER_RECONFIRM_GRACE_DAYS", 7)
 # Photos above this many pixels are refused from their header, before anything is decoded; Pillow

@@ -431,7 +431,7 @@ def test_caseworker_records_a_passed_inspection_and_the_offer_becomes_available(
     url = f"/en/admin/housing/housingoffer/{offer.pk}/inspect/"
     assert client.get(url).status_code == HTTPStatus.OK
     data = {"visited_on": TODAY().isoformat(), "result": "pass", "notes": ""}
-    data.update(dict.fromkeys(Inspection.CHECKLIST, "on"))
+    data.update(dict.fromkeys(Inspection.CHECKLIST, "ok"))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, data)
     assert response.status_code == HTTPStatus.FOUND
@@ -450,11 +450,11 @@ def test_caseworker_records_a_passed_inspection_and_the_offer_becomes_available(
 def test_an_inspection_with_an_unchecked_item_cannot_pass(client, caseworker, admin_offers):
     offer = admin_offers["now"]
     client.force_login(caseworker)
-    data = {"visited_on": TODAY().isoformat(), "result": "pass", "notes": ""}
-    data.update(dict.fromkeys(Inspection.CHECKLIST[1:], "on"))
+    data = {"visited_on": TODAY().isoformat(), "result": "pass", "notes": "", Inspection.CHECKLIST[0]: "failed"}
+    data.update(dict.fromkeys(Inspection.CHECKLIST[1:], "ok"))
     response = client.post(f"/en/admin/housing/housingoffer/{offer.pk}/inspect/", data)
     assert response.status_code == HTTPStatus.OK
-    assert "An inspection with unchecked items cannot pass" in response.content.decode()
+    assert "An inspection with unsatisfactory items cannot pass" in response.content.decode()
     offer.refresh_from_db()
     assert offer.status == HousingOffer.Status.SUBMITTED
     assert not Inspection.objects.exists()
@@ -464,7 +464,7 @@ def test_an_inspection_with_an_unchecked_item_cannot_pass(client, caseworker, ad
 def test_a_sponsor_cannot_record_an_inspection(client, admin_offers):
     offer = admin_offers["now"]
     client.force_login(offer.sponsor.user)
-    data = {"visited_on": TODAY().isoformat(), "result": "pass", **dict.fromkeys(Inspection.CHECKLIST, "on")}
+    data = {"visited_on": TODAY().isoformat(), "result": "pass", **dict.fromkeys(Inspection.CHECKLIST, "ok")}
     response = client.post(f"/en/admin/housing/housingoffer/{offer.pk}/inspect/", data)
     assert response.status_code in (HTTPStatus.FOUND, HTTPStatus.FORBIDDEN)
     offer.refresh_from_db()

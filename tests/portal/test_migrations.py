@@ -95,8 +95,34 @@ def _populate(apps) -> dict[str, int]:
         body="Galite jį redaguoti.",
         link=f"/lt/sponsor/offers/{offer.pk}/",
     )
+    Inspection = apps.get_model("housing", "Inspection")
+    passed = Inspection.objects.create(
+        offer=offer,
+        visited_on=datetime.date(2026, 1, 20),
+        inspector=caseworker,
+        safety=True,
+        heating=True,
+        water_sanitation=True,
+        smoke_detector=True,
+        matches_description=True,
+        result="pass",
+    )
+    failed = Inspection.objects.create(
+        offer=offer,
+        visited_on=datetime.date(2026, 1, 10),
+        inspector=caseworker,
+        safety=True,
+        heating=False,
+        water_sanitation=True,
+        smoke_detector=False,
+        matches_description=True,
+        result="fail",
+        notes="No heating.",
+    )
     return {
         "notification": notification.pk,
+        "inspection_passed": passed.pk,
+        "inspection_failed": failed.pk,
         "household": household.pk,
         "offer": offer.pk,
         "proposal": proposal.pk,
@@ -124,7 +150,7 @@ def test_migrations_apply_from_the_previous_main_onto_populated_data_with_nothin
 
     from django.contrib.auth.models import Group
 
-    from housing.models import HousingOffer
+    from housing.models import HousingOffer, Inspection
     from matching.models import FollowUp, MatchProposal, Placement, ProposalTransition
     from portal.models import User
     from portal.roles import CASEWORKERS_GROUP
@@ -166,6 +192,19 @@ def test_migrations_apply_from_the_previous_main_onto_populated_data_with_nothin
     )
     assert FollowUp.objects.filter(placement=placement).count() == 1
     assert SponsorProfile.objects.get(pk=ids["sponsor"]).status == "verified"
+    # The checklist's booleans became typed results: checked is satisfactory, unchecked is not.
+    passed = Inspection.objects.get(pk=ids["inspection_passed"])
+    assert [getattr(passed, name) for name in Inspection.CHECKLIST] == ["ok"] * 5
+    assert (passed.result, passed.reinspect_on, passed.failed_items()) == ("pass", None, [])
+    failed = Inspection.objects.get(pk=ids["inspection_failed"])
+    assert {name: getattr(failed, name) for name in Inspection.CHECKLIST} == {
+        "safety": "ok",
+        "heating": "failed",
+        "water_sanitation": "ok",
+        "smoke_detector": "failed",
+        "matches_description": "ok",
+    }
+    assert (failed.result, failed.notes) == ("fail", "No heating.")
     assert User.objects.get(pk=ids["caseworker"]).organisation.slug == "migration-org"
     caseworkers = Group.objects.get(name=CASEWORKERS_GROUP)
     assert caseworkers.permissions.filter(codename="view_household").exists()
