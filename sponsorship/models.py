@@ -179,7 +179,9 @@ class SponsorCheck(models.Model):
 # Households have their own module; imported here so that Django registers them with this app.
 from sponsorship.households.models import (  # noqa: E402
     Household,
+    HouseholdMeeting,
     HouseholdMember,
+    HouseholdNote,
     HouseholdTransfer,
     MunicipalityPreference,
 )
@@ -187,7 +189,9 @@ from sponsorship.households.models import (  # noqa: E402
 __all__ = [
     "ConsentText",
     "Household",
+    "HouseholdMeeting",
     "HouseholdMember",
+    "HouseholdNote",
     "HouseholdTransfer",
     "MunicipalityPreference",
     "SponsorCheck",
