@@ -59,10 +59,13 @@ def can_mentor_household(user, household: Household) -> bool:
     return is_caseworker(user) and household.organisation_id is not None and user.organisation_id == household.organisation_id
 
 
-def mentors_for(user) -> QuerySet[User]:
+def mentors_for(user, household: Household | None = None) -> QuerySet[User]:
     """The staff a reader may choose as a mentor or a meeting's attendee: the active staff of their
-    organisation (every organisation's, for admins); none for anyone else."""
+    organisation (every organisation's, for admins), and of the household's organisation when given;
+    none for anyone else."""
     staff = User.objects.filter(is_staff=True, is_active=True).order_by("first_name", "last_name", "email")
+    if household is not None:
+        staff = staff.filter(organisation_id=household.organisation_id)
     return organisation_scoped(staff, user, path="organisation")
 
 

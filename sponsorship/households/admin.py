@@ -1,6 +1,5 @@
 """The households' admin: the caseworkers' record of a household, its transfers, export and erasure."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
@@ -160,6 +159,9 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
         )
         return ", ".join(parts) or _("None")
 
+    def get_autocomplete_fields(self, request):
+        return [*super().get_autocomplete_fields(request), "mentor"]
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "mentor":
             # The reader's organisation's staff (the service checks it is the household's organisation).
@@ -261,7 +263,7 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
 
     def meeting_add_view(self, request, pk: int):
         household = self._household_to_record(request, pk)
-        form = HouseholdMeetingForm(request.POST or None, staff_choices=mentors_for(request.user))
+        form = HouseholdMeetingForm(request.POST or None, staff_choices=mentors_for(request.user, household))
 
         def save(data):
             staff = data.pop("staff_attendees")
@@ -469,7 +471,7 @@ class HouseholdMeetingAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
     list_filter = ["status"]
     search_fields = ["household__reference"]
     list_select_related = ["household"]
-    autocomplete_fields = ["household"]
+    autocomplete_fields = ["household", "staff_attendees"]
     fields = [
         "household",
         "purpose",
@@ -491,7 +493,6 @@ class HouseholdMeetingAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "staff_attendees":
             kwargs.setdefault("queryset", mentors_for(request.user))
-            kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("Household page"))

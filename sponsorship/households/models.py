@@ -89,6 +89,7 @@ class Household(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="mentored_households",
+        limit_choices_to={"is_staff": True, "is_active": True},
         help_text=_("A staff member of the household's organisation who accompanies the household."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
@@ -282,6 +283,7 @@ class HouseholdMeeting(models.Model):
         verbose_name=_("staff attending"),
         blank=True,
         related_name="household_meetings",
+        limit_choices_to={"is_staff": True, "is_active": True},
     )
     attendees = models.TextField(
         _("other attendees"),
