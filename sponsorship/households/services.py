@@ -205,6 +205,8 @@ def household_meeting_save(
 
 
 def household_mentor_assign(*, household: Household, mentor: User | None, by: User) -> Household:
-    """Name the household's mentor (a staff member of its organisation), or none."""
+    """Name the household's mentor (a staff member of its organisation), or none. Only the mentor changes:
+    the rest of the household is as stored."""
+    household = Household.objects.get(pk=household.pk)
     household.mentor = mentor
     return household_save(household=household, by=by)
