@@ -6,6 +6,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from matching import runs
 from matching.access import can_run_matching, concerns_for, follow_ups_for, placements_for, proposals_for
@@ -259,7 +260,11 @@ class FollowUpStateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("due", _("Due")), ("open", _("Not yet done")), ("done", _("Done"))]
+        return [
+            ("due", pgettext_lazy("follow-ups", "Due")),
+            ("open", pgettext_lazy("follow-ups", "Not yet done")),
+            ("done", pgettext_lazy("follow-ups", "Done")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "due":

@@ -381,17 +381,17 @@ class FollowUp(models.Model):
         SIX_MONTHS = 6, _("After 6 months")
 
     class HousingCondition(models.TextChoices):
-        GOOD = "good", _("Good")
-        ADEQUATE = "adequate", _("Adequate")
-        NEEDS_REPAIRS = "needs_repairs", _("Needs repairs")
-        UNSUITABLE = "unsuitable", _("Unsuitable")
+        GOOD = "good", pgettext_lazy("condition of the home", "Good")
+        ADEQUATE = "adequate", pgettext_lazy("condition of the home", "Adequate")
+        NEEDS_REPAIRS = "needs_repairs", pgettext_lazy("condition of the home", "Needs repairs")
+        UNSUITABLE = "unsuitable", pgettext_lazy("condition of the home", "Unsuitable")
 
     class Relationship(models.TextChoices):
-        VERY_GOOD = "very_good", _("Very good")
-        GOOD = "good", _("Good")
-        DISTANT = "distant", _("Little contact")
-        DIFFICULT = "difficult", _("Difficult")
-        CONFLICT = "conflict", _("In conflict")
+        VERY_GOOD = "very_good", pgettext_lazy("relationship", "Very good")
+        GOOD = "good", pgettext_lazy("relationship", "Good")
+        DISTANT = "distant", pgettext_lazy("relationship", "Little contact")
+        DIFFICULT = "difficult", pgettext_lazy("relationship", "Difficult")
+        CONFLICT = "conflict", pgettext_lazy("relationship", "In conflict")
 
     class IntegrationStep(models.TextChoices):
         SCHOOL = "school", _("School or kindergarten")

@@ -3,8 +3,8 @@ merge, and the closed cases that the retention schedule anonymises.
 
 After erasure a proposal keeps its offer, status, score, reason code for a decline, its steps (from,
 to, who) and month; a placement keeps its offer, place number, agreed months, outcome and the month of
-move-in and end; a follow-up keeps its respondent, milestone, typed answers (rating, condition of the home, relationship,
-integration steps) and months; a note or meeting keeps its kind and month; a
+move-in and end; a follow-up keeps its respondent, milestone, typed answers (rating, condition of the
+home, relationship, integration steps) and months; a note or meeting keeps its kind and month; a
 safeguarding concern keeps its sponsor, severity and dates. Every free text (explanations, decline and
 withdrawal reasons, step notes, outcome notes, follow-up notes, note and meeting texts, concern notes)
 is removed.

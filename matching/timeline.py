@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from matching.models import FollowUp, MatchProposal, MediationNote, Placement, SafeguardingConcern
@@ -81,7 +82,9 @@ def _entries(household: Household) -> list[TimelineEntry]:
                 title="",
                 text=note.text,
                 by=person_label(note.author),
-                url=_url("matchproposal", note.proposal_id) if note.proposal_id else _url("placement", note.placement_id),
+                url=_url("matchproposal", note.proposal_id)
+                if note.proposal_id
+                else _url("placement", note.placement_id),
             )
         )
     for placement in Placement.objects.filter(household=household).select_related("offer__municipality", "created_by"):
@@ -91,7 +94,7 @@ def _entries(household: Household) -> list[TimelineEntry]:
                 at=placement.created_at,
                 kind=_("Placement"),
                 title=_("Placement confirmed: %(offer)s, move-in on %(date)s")
-                % {"offer": placement.offer, "date": placement.move_in_date},
+                % {"offer": placement.offer, "date": date_format(placement.move_in_date, "SHORT_DATE_FORMAT")},
                 by=person_label(placement.created_by),
                 url=url,
                 link_label=_("Open the placement"),

@@ -56,7 +56,11 @@ def household_meetings_for(user) -> QuerySet[HouseholdMeeting]:
 def can_mentor_household(user, household: Household) -> bool:
     """May this person be the household's mentor (or a staff attendee of its meetings)? An active staff
     member of the household's own organisation: an admin of no organisation is not anyone's mentor."""
-    return is_caseworker(user) and household.organisation_id is not None and user.organisation_id == household.organisation_id
+    return (
+        is_caseworker(user)
+        and household.organisation_id is not None
+        and user.organisation_id == household.organisation_id
+    )
 
 
 def mentors_for(user, household: Household | None = None) -> QuerySet[User]:

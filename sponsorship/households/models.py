@@ -263,10 +263,10 @@ class HouseholdMeeting(models.Model):
     place and attendees (staff with an account, and others named in words)."""
 
     class Status(models.TextChoices):
-        TO_ARRANGE = "to_arrange", _("To arrange")
-        ARRANGED = "arranged", _("Arranged")
-        HELD = "held", _("Held")
-        CANCELLED = "cancelled", _("Cancelled")
+        TO_ARRANGE = "to_arrange", pgettext_lazy("meeting", "To arrange")
+        ARRANGED = "arranged", pgettext_lazy("meeting", "Arranged")
+        HELD = "held", pgettext_lazy("meeting", "Held")
+        CANCELLED = "cancelled", pgettext_lazy("meeting", "Cancelled")
 
     # A meeting still to come or to be arranged (erasure cancels them, the timeline shows them apart).
     OPEN = [Status.TO_ARRANGE, Status.ARRANGED]

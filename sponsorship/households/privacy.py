@@ -287,8 +287,9 @@ def _log_export(household: Household, *, by: User, kind: str) -> None:
 
 def household_export(*, household: Household, by: User, kind: str = "json") -> dict:
     """Everything the portal holds about the household, for its caseworker (Arts. 15 and 20): the
-    household, members, needs, consent, mentor, transfers, notes and meetings, the mediation records (proposals and their steps,
-    placements, follow-ups, notes, meetings, safeguarding concerns) and its audit trail. The export is
+    household, members, needs, consent, mentor, transfers, notes and meetings, the mediation records
+    (proposals and their steps, placements, follow-ups, notes, meetings, safeguarding concerns) and its
+    audit trail. The export is
     itself recorded in the audit log (`kind`: "json" or "print")."""
     if not can_view_household(by, household):
         raise PermissionDenied
@@ -371,7 +372,9 @@ def _household_scrub(household: Household) -> None:
     household.languages.clear()
     household.possible_duplicates.clear()
     HouseholdTransfer.objects.filter(household=household).update(note="")
-    HouseholdNote.objects.filter(household=household).update(text="", at=TruncMonth("at"), created_at=TruncMonth("created_at"))
+    HouseholdNote.objects.filter(household=household).update(
+        text="", at=TruncMonth("at"), created_at=TruncMonth("created_at")
+    )
     meetings = HouseholdMeeting.objects.filter(household=household)
     # A meeting not yet held will not be: there is nobody left to meet.
     meetings.filter(status__in=HouseholdMeeting.OPEN).update(status=HouseholdMeeting.Status.CANCELLED)

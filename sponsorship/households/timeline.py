@@ -84,7 +84,9 @@ def _admin_url(name: str, pk: int) -> str:
 
 
 def _note_entry(note: HouseholdNote) -> TimelineEntry:
-    return TimelineEntry(at=note.at, kind=note.get_kind_display(), title="", text=note.text, by=person_label(note.author))
+    return TimelineEntry(
+        at=note.at, kind=note.get_kind_display(), title="", text=note.text, by=person_label(note.author)
+    )
 
 
 def _meeting_text(meeting: HouseholdMeeting) -> str:
@@ -127,7 +129,8 @@ def _own_entries(household: Household) -> list[TimelineEntry]:
         upcoming = meeting.status in HouseholdMeeting.OPEN and (meeting.starts_at is None or meeting.starts_at >= now)
         if not upcoming:
             entries.append(_meeting_entry(meeting))
-    for transfer in household.transfers.select_related("from_organisation", "to_organisation", "requested_by"):
+    transfers = household.transfers.select_related("from_organisation", "to_organisation", "requested_by", "decided_by")
+    for transfer in transfers:
         entries.append(
             TimelineEntry(
                 at=transfer.created_at,
@@ -139,16 +142,19 @@ def _own_entries(household: Household) -> list[TimelineEntry]:
             )
         )
         if transfer.decided_at:
+            accepted = transfer.status == transfer.Status.ACCEPTED
+            names = {"from": transfer.from_organisation, "to": transfer.to_organisation}
             entries.append(
                 TimelineEntry(
                     at=transfer.decided_at,
                     kind=_("Transfer"),
-                    title=_("Transfer %(status)s: %(from)s → %(to)s")
-                    % {
-                        "status": transfer.get_status_display().lower(),
-                        "from": transfer.from_organisation,
-                        "to": transfer.to_organisation,
-                    },
+                    title=(
+                        _("Transfer accepted: %(from)s → %(to)s")
+                        if accepted
+                        else _("Transfer refused: %(from)s → %(to)s")
+                    )
+                    % names,
+                    by=person_label(transfer.decided_by) if transfer.decided_by_id else "",
                 )
             )
     return entries

@@ -65,7 +65,9 @@ def test_note_of_unknown_kind_or_without_text_is_refused(household_factory, case
     assert not HouseholdNote.objects.exists()
 
 
-def test_another_organisations_caseworker_can_neither_add_nor_see_notes(household_factory, caseworker, other_caseworker):
+def test_another_organisations_caseworker_can_neither_add_nor_see_notes(
+    household_factory, caseworker, other_caseworker
+):
     household = household_factory()
     note = household_note_add(household=household, by=caseworker, kind="consultation", text=NOTE)
 
@@ -180,7 +182,10 @@ def placed_case(proposal_at, caseworker):
     proposal = proposal_at("meeting")
     household = proposal.household
     placement = proposal_confirm(
-        proposal=proposal, by=caseworker, move_in_date=timezone.localdate() - datetime.timedelta(days=40), agreed_months=6
+        proposal=proposal,
+        by=caseworker,
+        move_in_date=timezone.localdate() - datetime.timedelta(days=40),
+        agreed_months=6,
     )
     now = timezone.now()
     Household.objects.filter(pk=household.pk).update(created_at=now - datetime.timedelta(days=90))
@@ -272,9 +277,7 @@ def test_household_page_shows_summary_mentor_and_timeline_and_is_audit_logged(pl
     assert household_log(household, LogEntry.Action.ACCESS).count() == before + 1
 
 
-def test_another_organisations_caseworker_gets_no_household_page_and_cannot_record(
-    household_factory, other_caseworker
-):
+def test_another_organisations_caseworker_gets_no_household_page_and_cannot_record(household_factory, other_caseworker):
     household = household_factory()
     client = client_of(other_caseworker)
 
