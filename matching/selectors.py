@@ -139,6 +139,8 @@ def caseworker_agenda(*, user, today: datetime.date | None = None, limit: int | 
         .only(
             "placement_id",
             "due_on",
+            "respondent",
+            "milestone",
             *(f"placement__{field}" for field in _PROPOSAL_LABEL_FIELDS if field != "pk"),
         )
         .order_by("due_on", "pk")[: limit + 1]
