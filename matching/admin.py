@@ -6,12 +6,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from matching import runs
-from matching.access import can_run_matching, concerns_for, placements_for, proposals_for
+from matching.access import can_run_matching, concerns_for, follow_ups_for, placements_for, proposals_for
 from matching.criteria import CRITERIA
 from matching.explain import explanation_lines
-from matching.forms import EndPlacementForm, PolicyForm, ProposalStepForm
+from matching.forms import EndPlacementForm, FollowUpForm, PolicyForm, ProposalStepForm
 from matching.models import (
     FollowUp,
     MatchingPolicy,
@@ -22,7 +23,7 @@ from matching.models import (
     ProposalTransition,
     SafeguardingConcern,
 )
-from matching.selectors import household_matching_result, matching_run_report
+from matching.selectors import follow_ups_due, household_matching_result, matching_run_report
 from matching.services import placements, proposals, safeguarding
 from portal.admin_tools import ScopedAdmin, ServiceErrorsAdminMixin, admin_form_view
 from portal.formatting import score_display
@@ -188,13 +189,20 @@ class MatchProposalAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedA
 
 class FollowUpInline(admin.TabularInline):
     model = FollowUp
-    fields = ["due_on", "done_on", "rating", "note", "done_by"]
-    readonly_fields = ["due_on", "done_on", "done_by"]
+    fields = ["respondent", "milestone", "due_on", "done_on", "rating", "note", "done_by", "questionnaire_link"]
+    readonly_fields = ["respondent", "milestone", "due_on", "done_on", "done_by", "questionnaire_link"]
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("Questionnaire"))
+    def questionnaire_link(self, obj):
+        if obj.pk is None:
+            return "–"
+        url = reverse("admin:matching_followup_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("All answers"))
 
 
 @admin.register(Placement)
@@ -258,6 +266,79 @@ class PlacementAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedAdmin
             template="admin/portal/form_view.html",
             on_valid=lambda data: placements.placement_end(placement=placement, by=request.user, **data),
             success=_("The placement has ended."),
+        )
+
+
+class FollowUpStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("due", pgettext_lazy("follow-ups", "Due")),
+            ("open", pgettext_lazy("follow-ups", "Not yet done")),
+            ("done", pgettext_lazy("follow-ups", "Done")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.filter(pk__in=follow_ups_due(request.user).values("pk"))
+        if self.value() == "open":
+            return queryset.filter(done_on__isnull=True)
+        if self.value() == "done":
+            return queryset.filter(done_on__isnull=False)
+        return queryset
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
+    """The follow-up questionnaires after 1, 3 and 6 months of a placement, the household's and the
+    sponsor's (created with the placement); "due" is the caseworkers' queue (`follow_ups_due`)."""
+
+    records_for = staticmethod(follow_ups_for)
+    form = FollowUpForm
+    list_display = ["placement", "respondent", "milestone", "due_on", "done_on", "rating"]
+    list_filter = [FollowUpStateFilter, "respondent", "milestone"]
+    search_fields = ["placement__household__reference"]
+    list_select_related = ["placement__household", "placement__offer__municipality"]
+    fields = [
+        "placement",
+        "household_link",
+        "respondent",
+        "milestone",
+        "due_on",
+        "rating",
+        "housing_condition",
+        "relationship",
+        "integration_steps",
+        "note",
+        "done_on",
+        "done_by",
+    ]
+    readonly_fields = ["placement", "household_link", "respondent", "milestone", "due_on", "done_by"]
+
+    def has_add_permission(self, request):
+        return False  # made with the placement
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Household page"))
+    def household_link(self, obj):
+        url = reverse("admin:sponsorship_household_overview", args=[obj.placement.household_id])
+        return format_html('<a href="{}">{}</a>', url, obj.placement.household)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        placements.follow_up_record(
+            follow_up=obj,
+            by=request.user,
+            note=data.get("note", ""),
+            rating=data.get("rating"),
+            housing_condition=data.get("housing_condition", ""),
+            relationship=data.get("relationship", ""),
+            integration_steps=data.get("integration_steps") or [],
+            done_on=data.get("done_on"),
         )
 
 

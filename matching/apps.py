@@ -11,7 +11,7 @@ class MatchingConfig(AppConfig):
 
         from housing.models import HousingOffer
         from housing.signals import offer_leaving
-        from matching import models, notification_kinds, privacy
+        from matching import models, notification_kinds, privacy, timeline
         from matching.selectors import proposal_list_for_sponsor, sponsor_suspension_blockers
         from matching.services.proposals import offer_left
         from portal.panels import Panel, panel_register
@@ -28,6 +28,8 @@ class MatchingConfig(AppConfig):
         # The mediation records take part in a household's export and erasure, and in the retention schedule.
         privacy.register()
         privacy.register_retention()
+        # Proposals, placements, follow-ups and concerns take part in the household's timeline.
+        timeline.register()
 
         # An offer that leaves (withdrawn, expired) ends its proposals: housing announces it, matching owns
         # the rule.

@@ -16,8 +16,13 @@ from matching.services.proposals import proposal_create, proposal_transition
 from portal.demo import DEMO_ACCOUNTS
 from portal.models import User
 from projects.models import Language, Municipality, Organisation
-from sponsorship.households.services import household_save
-from sponsorship.models import Household, HouseholdMember, MunicipalityPreference, SponsorProfile
+from sponsorship.households.services import (
+    household_meeting_save,
+    household_mentor_assign,
+    household_note_add,
+    household_save,
+)
+from sponsorship.models import Household, HouseholdMeeting, HouseholdMember, MunicipalityPreference, SponsorProfile
 from training.demo import demo_training_ensure
 
 
@@ -72,6 +77,7 @@ def demo_mediation_ensure(*, caseworker: User, admin: User) -> None:
     )
     if kaunas:
         MunicipalityPreference.objects.create(household=family, municipality=kaunas, rank=1)
+    demo_counselling_ensure(household=family, caseworker=caseworker)
     _household(
         by=caseworker,
         organisation=iom,
@@ -99,6 +105,43 @@ def demo_mediation_ensure(*, caseworker: User, admin: User) -> None:
         proposal = proposal_create(household=family, offer=offer, by=caseworker, score=0.82)
         proposal = proposal_transition(proposal=proposal, to=MatchProposal.Status.APPROVED, by=caseworker)
         proposal_transition(proposal=proposal, to=MatchProposal.Status.SENT, by=caseworker)
+
+
+def demo_counselling_ensure(*, household: Household, caseworker: User) -> None:
+    """The household's timeline: its mentor, a consultation and a phone call, a meeting held and one to
+    arrange (the caseworker's queue)."""
+    now = timezone.now()
+    household_mentor_assign(household=household, mentor=caseworker, by=caseworker)
+    household_note_add(
+        household=household,
+        by=caseworker,
+        kind="consultation",
+        text="Needs: a home near a school in Kaunas; the son starts 3rd grade in September.",
+        at=now - datetime.timedelta(days=12),
+    )
+    household_note_add(
+        household=household,
+        by=caseworker,
+        kind="phone_call",
+        text="Asked about the language course at the Kaunas adult education centre.",
+        at=now - datetime.timedelta(days=3),
+    )
+    household_meeting_save(
+        meeting=HouseholdMeeting(
+            household=household,
+            purpose="First mentoring meeting",
+            status=HouseholdMeeting.Status.HELD,
+            starts_at=now - datetime.timedelta(days=7),
+            place="IOM Lithuania, Vilnius office",
+            attendees="Olena Demo, an interpreter",
+        ),
+        by=caseworker,
+        staff_attendees=[caseworker],
+    )
+    household_meeting_save(
+        meeting=HouseholdMeeting(household=household, purpose="Meet the sponsor", attendees="Olena Demo, the sponsor"),
+        by=caseworker,
+    )
 
 
 @transaction.atomic

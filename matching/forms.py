@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from matching.criteria import CRITERIA
-from matching.models import MatchingPolicy, MatchProposal, Placement
+from matching.models import FollowUp, MatchingPolicy, MatchProposal, Placement
 from matching.services import proposals
 
 S = MatchProposal.Status
@@ -63,3 +63,28 @@ class PolicyForm(forms.ModelForm):
     class Meta:
         model = MatchingPolicy
         fields = [*(criterion.weight_field for criterion in CRITERIA), "waiting_full_days", "reference_rent", "note"]
+
+
+class FollowUpForm(forms.ModelForm):
+    """A follow-up questionnaire's answers: typed, for the pilot's evaluation (the note is the only free text)."""
+
+    integration_steps = forms.MultipleChoiceField(
+        label=_("Integration steps taken"),
+        choices=FollowUp.IntegrationStep.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    rating = forms.TypedChoiceField(
+        label=_("Wellbeing and fit (1–5)"),
+        choices=[("", "—"), *((n, str(n)) for n in range(1, 6))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("1: very poor, 5: very good."),
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = ["rating", "housing_condition", "relationship", "integration_steps", "note", "done_on"]
+        widgets = {"done_on": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"done_on": _("Today, if left empty.")}

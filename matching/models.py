@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from matching.criteria import CRITERIA
-from portal.formatting import date_display
 
 _CRITERIA = {criterion.code: criterion for criterion in CRITERIA}
 
@@ -367,13 +366,65 @@ class Placement(models.Model):
 
 
 class FollowUp(models.Model):
+    """A follow-up questionnaire of a placement: after 1, 3 and 6 months, answered by the household and by
+    the sponsor (six per placement, created when the placement is confirmed). The answers are typed (a
+    rating, choices and a list of integration steps) so that the pilot can be evaluated from them; only
+    the note is free text."""
+
+    class Respondent(models.TextChoices):
+        HOUSEHOLD = "household", _("Household")
+        SPONSOR = "sponsor", _("Sponsor")
+
+    class Milestone(models.IntegerChoices):
+        ONE_MONTH = 1, _("After 1 month")
+        THREE_MONTHS = 3, _("After 3 months")
+        SIX_MONTHS = 6, _("After 6 months")
+
+    class HousingCondition(models.TextChoices):
+        GOOD = "good", pgettext_lazy("condition of the home", "Good")
+        ADEQUATE = "adequate", pgettext_lazy("condition of the home", "Adequate")
+        NEEDS_REPAIRS = "needs_repairs", pgettext_lazy("condition of the home", "Needs repairs")
+        UNSUITABLE = "unsuitable", pgettext_lazy("condition of the home", "Unsuitable")
+
+    class Relationship(models.TextChoices):
+        VERY_GOOD = "very_good", pgettext_lazy("relationship", "Very good")
+        GOOD = "good", pgettext_lazy("relationship", "Good")
+        DISTANT = "distant", pgettext_lazy("relationship", "Little contact")
+        DIFFICULT = "difficult", pgettext_lazy("relationship", "Difficult")
+        CONFLICT = "conflict", pgettext_lazy("relationship", "In conflict")
+
+    class IntegrationStep(models.TextChoices):
+        SCHOOL = "school", _("School or kindergarten")
+        WORK = "work", _("Work")
+        LANGUAGE_COURSE = "language_course", _("Language course")
+        EMPLOYMENT_SERVICE = "employment_service", _("Registered with the Employment Service")
+        HEALTH_CARE = "health_care", _("Registered with a family doctor")
+        BANK_ACCOUNT = "bank_account", _("Bank account")
+        SOCIAL_SUPPORT = "social_support", _("Social support or benefits")
+        COMMUNITY = "community", _("Community activities")
+
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="follow_ups")
+    respondent = models.CharField(
+        _("respondent"), max_length=10, choices=Respondent.choices, default=Respondent.HOUSEHOLD
+    )
+    milestone = models.PositiveSmallIntegerField(_("milestone"), choices=Milestone.choices)
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     rating = models.PositiveSmallIntegerField(
         _("wellbeing and fit (1–5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
+    housing_condition = models.CharField(
+        _("condition of the home"), max_length=20, choices=HousingCondition.choices, blank=True
+    )
+    relationship = models.CharField(
+        _("relationship between the household and the sponsor"),
+        max_length=20,
+        choices=Relationship.choices,
+        blank=True,
+    )
+    # Codes of `IntegrationStep` the household has taken (a list, so that a step can be added later).
+    integration_steps = models.JSONField(_("integration steps taken"), default=list, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("done by"),
@@ -386,10 +437,31 @@ class FollowUp(models.Model):
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
-        ordering = ["placement", "due_on"]
+        ordering = ["placement", "due_on", "respondent"]
+        indexes = [models.Index(fields=["done_on", "due_on"], name="follow_up_due_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "respondent", "milestone"], name="one_follow_up_per_respondent_and_milestone"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="follow_up_rating_one_to_five",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.placement} – {date_display(self.due_on)}"
+        return f"{self.placement} – {self.get_respondent_display()}, {self.get_milestone_display()}"
+
+    def clean(self) -> None:
+        steps = self.integration_steps
+        if not isinstance(steps, list) or any(step not in self.IntegrationStep.values for step in steps):
+            raise ValidationError({"integration_steps": _("Choose the integration steps from the list.")})
+        if len(set(steps)) != len(steps):
+            raise ValidationError({"integration_steps": _("Choose each integration step once.")})
+
+    def get_integration_steps_display(self) -> list[str]:
+        labels = dict(self.IntegrationStep.choices)
+        return [str(labels.get(step, step)) for step in self.integration_steps or []]
 
 
 class MediationNote(models.Model):

@@ -3,7 +3,8 @@ merge, and the closed cases that the retention schedule anonymises.
 
 After erasure a proposal keeps its offer, status, score, reason code for a decline, its steps (from,
 to, who) and month; a placement keeps its offer, place number, agreed months, outcome and the month of
-move-in and end; a follow-up keeps its rating and months; a note or meeting keeps its kind and month; a
+move-in and end; a follow-up keeps its respondent, milestone, typed answers (rating, condition of the
+home, relationship, integration steps) and months; a note or meeting keeps its kind and month; a
 safeguarding concern keeps its sponsor, severity and dates. Every free text (explanations, decline and
 withdrawal reasons, step notes, outcome notes, follow-up notes, note and meeting texts, concern notes)
 is removed.
@@ -86,9 +87,14 @@ def _export(household: Household) -> dict:
                 "outcome_note": placement.outcome_note,
                 "follow_ups": [
                     {
+                        "respondent": follow_up.get_respondent_display(),
+                        "milestone": follow_up.get_milestone_display(),
                         "due_on": iso_date(follow_up.due_on),
                         "done_on": iso_date(follow_up.done_on),
                         "rating": follow_up.rating,
+                        "housing_condition": follow_up.get_housing_condition_display(),
+                        "relationship": follow_up.get_relationship_display(),
+                        "integration_steps": follow_up.get_integration_steps_display(),
                         "note": follow_up.note,
                     }
                     for follow_up in placement.follow_ups.all()

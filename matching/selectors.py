@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When, Window
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from housing.access import offers_for
 from housing.models import HousingOffer
 from matching.access import follow_ups_for, proposals_for, unmatched_for
 from matching.explain import explanation_lines, explanation_lookups, unmatched_reason_text
-from matching.models import MatchingRun, MatchProposal, Placement, SafeguardingConcern, UnmatchedHousehold
+from matching.models import FollowUp, MatchingRun, MatchProposal, Placement, SafeguardingConcern, UnmatchedHousehold
 from sponsorship.models import Household, SponsorProfile
 
 # From these steps on (the household said yes), a sponsor may see the household's name and contacts,
@@ -139,6 +139,8 @@ def caseworker_agenda(*, user, today: datetime.date | None = None, limit: int | 
         .only(
             "placement_id",
             "due_on",
+            "respondent",
+            "milestone",
             *(f"placement__{field}" for field in _PROPOSAL_LABEL_FIELDS if field != "pk"),
         )
         .order_by("due_on", "pk")[: limit + 1]
@@ -149,6 +151,21 @@ def caseworker_agenda(*, user, today: datetime.date | None = None, limit: int | 
         del agenda[name][limit:]
     agenda["limit"] = limit
     return agenda
+
+
+def follow_ups_due(user, *, today: datetime.date | None = None, within_days: int = 0) -> QuerySet[FollowUp]:
+    """The caseworker's queue of follow-up questionnaires due (due by `today` + `within_days`, not yet
+    recorded), the household's and the sponsor's, of the placements they may see; a placement that ended
+    before a follow-up's due date no longer needs it. Oldest due first."""
+    today = today or timezone.localdate()
+    return (
+        follow_ups_for(user)
+        .filter(done_on__isnull=True, due_on__lte=today + datetime.timedelta(days=within_days))
+        .filter(Q(placement__end_date__isnull=True) | Q(placement__end_date__gte=F("due_on")))
+        .filter(placement__household__anonymised_at__isnull=True)
+        .select_related("placement__household", "placement__offer__municipality")
+        .order_by("due_on", "placement_id", "respondent")
+    )
 
 
 # What "household ↔ offer" (a proposal's or a placement's name) reads: the household's reference, the

@@ -24,6 +24,8 @@ CASEWORKER_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "householdmember": ["view", "add", "change", "delete"],
         "municipalitypreference": ["view", "add", "change", "delete"],
         "householdtransfer": ["view", "add", "change"],
+        "householdnote": ["view", "add"],
+        "householdmeeting": ["view", "add", "change"],
     },
     "matching": {
         "matchproposal": ["view", "add", "change"],

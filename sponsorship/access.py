@@ -5,7 +5,8 @@ per model; the role questions are `portal.access`'s."""
 from django.db.models import QuerySet
 
 from portal.access import is_admin, is_caseworker, is_caseworker_of, is_signed_in, organisation_scoped
-from sponsorship.households.models import Household, HouseholdTransfer
+from portal.models import User
+from sponsorship.households.models import Household, HouseholdMeeting, HouseholdNote, HouseholdTransfer
 from sponsorship.models import SponsorCheck, SponsorProfile
 
 # --- Households ----------------------------------------------------------------------------------------
@@ -37,6 +38,39 @@ def can_record_household(user) -> bool:
 def can_merge_households(user) -> bool:
     """Duplicates may belong to different organisations: only an admin merges them."""
     return is_admin(user)
+
+
+# --- Counselling and mentoring: notes, meetings, the mentor ------------------------------------------
+
+
+def household_notes_for(user) -> QuerySet[HouseholdNote]:
+    """The household notes this user may see: those of the households they may see."""
+    return organisation_scoped(HouseholdNote.objects.all(), user, path="household__organisation")
+
+
+def household_meetings_for(user) -> QuerySet[HouseholdMeeting]:
+    """The meetings with households this user may see: those of the households they may see."""
+    return organisation_scoped(HouseholdMeeting.objects.all(), user, path="household__organisation")
+
+
+def can_mentor_household(user, household: Household) -> bool:
+    """May this person be the household's mentor (or a staff attendee of its meetings)? An active staff
+    member of the household's own organisation: an admin of no organisation is not anyone's mentor."""
+    return (
+        is_caseworker(user)
+        and household.organisation_id is not None
+        and user.organisation_id == household.organisation_id
+    )
+
+
+def mentors_for(user, household: Household | None = None) -> QuerySet[User]:
+    """The staff a reader may choose as a mentor or a meeting's attendee: the active staff of their
+    organisation (every organisation's, for admins), and of the household's organisation when given;
+    none for anyone else."""
+    staff = User.objects.filter(is_staff=True, is_active=True).order_by("first_name", "last_name", "email")
+    if household is not None:
+        staff = staff.filter(organisation_id=household.organisation_id)
+    return organisation_scoped(staff, user, path="organisation")
 
 
 # --- Transfers between organisations ------------------------------------------------------------------

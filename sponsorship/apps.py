@@ -22,6 +22,8 @@ class SponsorshipConfig(AppConfig):
         auditlog.register(models.HouseholdMember)
         auditlog.register(models.MunicipalityPreference)
         auditlog.register(models.HouseholdTransfer)
+        auditlog.register(models.HouseholdNote)
+        auditlog.register(models.HouseholdMeeting, m2m_fields={"staff_attendees"})
         # A sponsor's records: field history with the personal values masked (see `portal.privacy`); the
         # sponsor's data download lists these entries.
         mask = "portal.privacy.audit_mask"

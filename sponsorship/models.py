@@ -192,7 +192,9 @@ class SponsorCheck(models.Model):
 # Households have their own module; imported here so that Django registers them with this app.
 from sponsorship.households.models import (  # noqa: E402
     Household,
+    HouseholdMeeting,
     HouseholdMember,
+    HouseholdNote,
     HouseholdTransfer,
     MunicipalityPreference,
 )
@@ -200,7 +202,9 @@ from sponsorship.households.models import (  # noqa: E402
 __all__ = [
     "ConsentText",
     "Household",
+    "HouseholdMeeting",
     "HouseholdMember",
+    "HouseholdNote",
     "HouseholdTransfer",
     "MunicipalityPreference",
     "SponsorCheck",

@@ -59,10 +59,7 @@ def proposal_confirm(
             )
             placement.full_clean(validate_constraints=False)
             placement.save()
-            FollowUp.objects.bulk_create(
-                FollowUp(placement=placement, due_on=move_in_date + relativedelta(months=months))
-                for months in FOLLOW_UP_MONTHS
-            )
+            follow_ups_create(placement=placement)
             household_status_sync(household_id=proposal.household_id)
             for other in (
                 MatchProposal.objects.select_for_update(of=("self",))
@@ -90,12 +87,51 @@ def proposal_confirm(
 DEADLOCK_SQLSTATES = {"40P01", "40001"}
 
 
-def follow_up_record(*, follow_up: FollowUp, by: User, note: str, rating: int | None) -> FollowUp:
+def follow_ups_create(*, placement: Placement) -> list[FollowUp]:
+    """The placement's follow-up questionnaires: after each of `FOLLOW_UP_MONTHS` (1, 3, 6) from the
+    move-in, one for the household and one for the sponsor."""
+    return FollowUp.objects.bulk_create(
+        FollowUp(
+            placement=placement,
+            respondent=respondent,
+            milestone=months,
+            due_on=placement.move_in_date + relativedelta(months=months),
+        )
+        for months in FOLLOW_UP_MONTHS
+        for respondent in FollowUp.Respondent.values
+    )
+
+
+def follow_up_record(
+    *,
+    follow_up: FollowUp,
+    by: User,
+    note: str,
+    rating: int | None,
+    housing_condition: str | None = None,
+    relationship: str | None = None,
+    integration_steps: list[str] | None = None,
+    done_on: datetime.date | None = None,
+) -> FollowUp:
+    """Record the answers of a follow-up questionnaire (the household's or the sponsor's): the rating,
+    the condition of the home, the relationship, the integration steps taken and a note. `None` leaves an
+    answer as it was; `done_on` (today by default) cannot be in the future."""
     if not can_handle_household(by, follow_up.placement.household):
         raise PermissionDenied
+    if follow_up.placement.household.anonymised_at:
+        raise ProposalError(_("This household's data has been erased: nothing more can be recorded."))
+    done_on = done_on or timezone.localdate()
+    if done_on > timezone.localdate():
+        raise ProposalError({"done_on": _("A follow-up cannot be done in the future.")})
     follow_up.note = note
     follow_up.rating = rating
-    follow_up.done_on = timezone.localdate()
+    if housing_condition is not None:
+        follow_up.housing_condition = housing_condition
+    if relationship is not None:
+        follow_up.relationship = relationship
+    if integration_steps is not None:
+        follow_up.integration_steps = list(integration_steps)
+    follow_up.done_on = done_on
     follow_up.done_by = by
     follow_up.full_clean()
     follow_up.save()

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -18,12 +19,28 @@ from portal.admin_tools import (
     export_csv,
 )
 from portal.retention import retention_apply, retention_report
-from sponsorship.access import can_merge_households, households_for, transfers_for
+from sponsorship.access import (
+    can_handle_household,
+    can_merge_households,
+    household_meetings_for,
+    household_notes_for,
+    households_for,
+    mentors_for,
+    transfers_for,
+)
 from sponsorship.households import privacy, services
-from sponsorship.households.forms import HouseholdEraseForm, TransferDecisionForm
+from sponsorship.households.forms import (
+    HouseholdEraseForm,
+    HouseholdMeetingForm,
+    HouseholdNoteForm,
+    TransferDecisionForm,
+)
+from sponsorship.households.timeline import household_timeline
 from sponsorship.models import (
     Household,
+    HouseholdMeeting,
     HouseholdMember,
+    HouseholdNote,
     HouseholdTransfer,
     MunicipalityPreference,
 )
@@ -68,7 +85,7 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["reference", "status", "organisation", "caseworker", "duplicates_warning"]},
+            {"fields": ["reference", "status", "organisation", "caseworker", "mentor", "duplicates_warning"]},
         ),
         (_("Head of household"), {"fields": ["head_name", "head_birth_date", "document_number", "phone", "email"]}),
         (
@@ -142,6 +159,15 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
         )
         return ", ".join(parts) or _("None")
 
+    def get_autocomplete_fields(self, request):
+        return [*super().get_autocomplete_fields(request), "mentor"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "mentor":
+            # The reader's organisation's staff (the service checks it is the household's organisation).
+            kwargs.setdefault("queryset", mentors_for(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         services.household_save(household=obj, by=request.user)
 
@@ -160,6 +186,9 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
             path("<int:pk>/export.json", view(self.export_json_view), name="sponsorship_household_export"),
             path("<int:pk>/print/", view(self.export_print_view), name="sponsorship_household_print"),
             path("<int:pk>/erase/", view(self.erase_view), name="sponsorship_household_erase"),
+            path("<int:pk>/overview/", view(self.overview_view), name="sponsorship_household_overview"),
+            path("<int:pk>/note/", view(self.note_add_view), name="sponsorship_household_note"),
+            path("<int:pk>/meeting/", view(self.meeting_add_view), name="sponsorship_household_meeting"),
             *super().get_urls(),
         ]
 
@@ -169,6 +198,87 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
         if not self.has_view_permission(request, household):
             raise PermissionDenied
         return household
+
+    # --- The household's page: summary, people, needs, consent, mentor, timeline -----------------------
+
+    def overview_view(self, request, pk: int):
+        """The readable page of a household's case, with its timeline; every reading is in the audit log."""
+        household = self._household_or_404(request, pk)
+        services.household_access_log(household=household, by=request.user)
+        can_record = not household.anonymised_at and can_handle_household(request.user, household)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": household,
+            "household": household,
+            "members": list(household.members.all()),
+            "preferences": list(household.preferences.select_related("municipality")),
+            "languages": list(household.languages.all()),
+            "timeline": household_timeline(household=household),
+            "can_record": can_record,
+            "has_change_permission": self.has_change_permission(request, household),
+            "title": _("Household %(ref)s") % {"ref": household},
+        }
+        response = render(request, "admin/sponsorship/household/overview.html", context)
+        add_never_cache_headers(response)
+        return response
+
+    def _record_view(self, request, household: Household, *, form, title: str, on_valid, success: str):
+        if request.method == "POST" and form.is_valid():
+            try:
+                on_valid(form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                self.message_user(request, success, messages.SUCCESS)
+                return redirect("admin:sponsorship_household_overview", household.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": household,
+            "form": form,
+            "title": title,
+        }
+        response = render(request, "admin/sponsorship/household/record.html", context)
+        add_never_cache_headers(response)
+        return response
+
+    def _household_to_record(self, request, pk: int) -> Household:
+        household = self._household_or_404(request, pk)
+        if household.anonymised_at or not can_handle_household(request.user, household):
+            raise PermissionDenied
+        return household
+
+    def note_add_view(self, request, pk: int):
+        household = self._household_to_record(request, pk)
+        form = HouseholdNoteForm(request.POST or None, initial={"at": timezone.localtime().replace(second=0)})
+        return self._record_view(
+            request,
+            household,
+            form=form,
+            title=_("Record a note on %(ref)s") % {"ref": household},
+            on_valid=lambda data: services.household_note_add(household=household, by=request.user, **data),
+            success=_("The note is recorded."),
+        )
+
+    def meeting_add_view(self, request, pk: int):
+        household = self._household_to_record(request, pk)
+        form = HouseholdMeetingForm(request.POST or None, staff_choices=mentors_for(request.user, household))
+
+        def save(data):
+            staff = data.pop("staff_attendees")
+            services.household_meeting_save(
+                meeting=HouseholdMeeting(household=household, **data), by=request.user, staff_attendees=staff
+            )
+
+        return self._record_view(
+            request,
+            household,
+            form=form,
+            title=_("A meeting with %(ref)s") % {"ref": household},
+            on_valid=save,
+            success=_("The meeting is recorded."),
+        )
 
     def export_json_view(self, request, pk: int):
         household = self._household_or_404(request, pk)
@@ -320,3 +430,84 @@ class HouseholdTransferAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
             ),
             success=_("The decision is recorded."),
         )
+
+
+# --- Counselling and mentoring: notes and meetings -----------------------------------------------------
+
+
+@admin.register(HouseholdNote)
+class HouseholdNoteAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
+    """Notes on households (consultation, mentoring, mediation, phone call, home visit). A note is a record
+    of what happened: written through the service, never rewritten (a correction is a new note)."""
+
+    records_for = staticmethod(household_notes_for)
+    list_display = ["household", "kind", "at", "author"]
+    list_filter = ["kind"]
+    search_fields = ["household__reference"]
+    list_select_related = ["household", "author"]
+    autocomplete_fields = ["household"]
+    fields = ["household", "kind", "at", "text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        note = services.household_note_add(
+            household=obj.household, by=request.user, kind=obj.kind, text=obj.text, at=obj.at
+        )
+        obj.pk = note.pk
+
+
+@admin.register(HouseholdMeeting)
+class HouseholdMeetingAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
+    """Meetings with households; those "to arrange" are the caseworkers' queue (`meetings_to_arrange`,
+    this list filtered by status)."""
+
+    records_for = staticmethod(household_meetings_for)
+    list_display = ["household", "purpose", "status", "starts_at", "place"]
+    list_filter = ["status"]
+    search_fields = ["household__reference"]
+    list_select_related = ["household"]
+    autocomplete_fields = ["household", "staff_attendees"]
+    fields = [
+        "household",
+        "purpose",
+        "status",
+        "starts_at",
+        "place",
+        "staff_attendees",
+        "attendees",
+        "notes",
+        "created_by",
+        "created_at",
+        "overview_link",
+    ]
+    readonly_fields = ["created_by", "created_at", "overview_link"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "household"] if obj else self.readonly_fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "staff_attendees":
+            kwargs.setdefault("queryset", mentors_for(request.user))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("Household page"))
+    def overview_link(self, obj):
+        if obj.pk is None:
+            return "–"
+        url = reverse("admin:sponsorship_household_overview", args=[obj.household_id])
+        return format_html('<a href="{}">{}</a>', url, _("Household page and timeline"))
+
+    def save_model(self, request, obj, form, change):
+        services.household_meeting_save(
+            meeting=obj, by=request.user, staff_attendees=form.cleaned_data.get("staff_attendees")
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # The staff attending are set by the service (`save_model`), which checks them.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
@@ -78,6 +79,18 @@ class Household(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="households",
+    )
+    # The staff member who accompanies the household (counselling, mentoring): one of its organisation's
+    # staff (`sponsorship.access.can_mentor_household`, checked by `household_save`).
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentored_households",
+        limit_choices_to={"is_staff": True, "is_active": True},
+        help_text=_("A staff member of the household's organisation who accompanies the household."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
     possible_duplicates = models.ManyToManyField(
@@ -211,3 +224,87 @@ class HouseholdTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} → {self.to_organisation}"
+
+
+class HouseholdNote(models.Model):
+    """A caseworker's or mentor's record of a contact with the household: a consultation, a mentoring
+    session, a mediation, a phone call or a home visit (the household's timeline)."""
+
+    class Kind(models.TextChoices):
+        CONSULTATION = "consultation", _("Consultation")
+        MENTORING = "mentoring", _("Mentoring")
+        MEDIATION = "mediation", _("Mediation")
+        PHONE_CALL = "phone_call", _("Phone call")
+        HOME_VISIT = "home_visit", _("Home visit")
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="notes"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("date and time"), default=timezone.now)
+    text = models.TextField(_("text"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household note")
+        verbose_name_plural = _("household notes")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["household", "-at"], name="household_note_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.household} – {self.get_kind_display()}"
+
+
+class HouseholdMeeting(models.Model):
+    """A meeting with the household: to arrange (no date yet), arranged, held or cancelled; with its
+    place and attendees (staff with an account, and others named in words)."""
+
+    class Status(models.TextChoices):
+        TO_ARRANGE = "to_arrange", pgettext_lazy("meeting", "To arrange")
+        ARRANGED = "arranged", pgettext_lazy("meeting", "Arranged")
+        HELD = "held", pgettext_lazy("meeting", "Held")
+        CANCELLED = "cancelled", pgettext_lazy("meeting", "Cancelled")
+
+    # A meeting still to come or to be arranged (erasure cancels them, the timeline shows them apart).
+    OPEN = [Status.TO_ARRANGE, Status.ARRANGED]
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TO_ARRANGE)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    starts_at = models.DateTimeField(_("date and time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    staff_attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff attending"),
+        blank=True,
+        related_name="household_meetings",
+        limit_choices_to={"is_staff": True, "is_active": True},
+    )
+    attendees = models.TextField(
+        _("other attendees"),
+        blank=True,
+        help_text=_("People without an account, by name or role: the household, the sponsor, an interpreter…"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="household_meeting_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.household} – {self.purpose}"
+
+    def clean(self) -> None:
+        if self.status in (self.Status.ARRANGED, self.Status.HELD) and self.starts_at is None:
+            raise ValidationError({"starts_at": _("An arranged or held meeting has a date and time.")})

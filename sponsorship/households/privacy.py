@@ -4,12 +4,16 @@ Export: everything the portal holds about one household, as JSON (`household_exp
 in the audit log. Erasure (`household_erase`): open proposals are withdrawn first (the sponsors are
 told), then the personal data is removed and only an anonymised statistical record remains:
 
-- household: the pseudonymous reference, organisation, caseworker, protection status, status (closed),
+- household: the pseudonymous reference, organisation, caseworker, mentor, protection status, status (closed),
   the number of adults and children, the wanted stay in months, the consent version, and the month
   (first day) of the arrival, the wanted move-in, the consent, the waiting start and the recording;
 - transfers: organisations, status and dates (the note is removed);
-- proposals, placements, follow-ups, meetings and safeguarding concerns: the non-personal facts kept by
-  the mediation part (statuses, outcome, rating, offer, dates truncated to the month; see
+- household notes: their kind, author and month (the text is removed);
+- meetings: their status (a meeting not yet held is cancelled), staff attending, author and month (the
+  purpose, place, other attendees and notes are removed);
+- proposals, placements, follow-ups, mediation notes and safeguarding concerns: the non-personal facts
+  kept by the mediation part (statuses, outcome, the follow-ups' typed answers, offer, dates truncated to
+  the month; see
   `matching.privacy`);
 - audit log: every entry about the household and its records stays (who, when, which fields), with the
   values of personal fields replaced by "[erased]"; one entry records the erasure itself (who, when,
@@ -32,6 +36,7 @@ from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -41,7 +46,14 @@ from portal.privacy import audit_entries_for, audit_entries_scrub, iso_date, sta
 from sponsorship.access import can_handle_household, can_view_household
 from sponsorship.households.parts import household_parts
 from sponsorship.households.services import HouseholdError
-from sponsorship.models import Household, HouseholdMember, HouseholdTransfer, MunicipalityPreference
+from sponsorship.models import (
+    Household,
+    HouseholdMeeting,
+    HouseholdMember,
+    HouseholdNote,
+    HouseholdTransfer,
+    MunicipalityPreference,
+)
 
 
 class ErasureReason(models.TextChoices):
@@ -89,6 +101,13 @@ AUDIT_KEPT_FIELDS = {
     "merged",
     "erased",
     "export",
+    "mentor",
+    "respondent",
+    "milestone",
+    "housing_condition",
+    "relationship",
+    "integration_steps",
+    "staff_attendees",
 }
 
 
@@ -99,6 +118,10 @@ def _audit_targets(household: Household) -> list[tuple[type[models.Model], str |
         (HouseholdMember, None, list(household.members.values_list("pk", flat=True))),
         (MunicipalityPreference, "household", [household.pk]),
         (HouseholdTransfer, "household", [household.pk]),
+        (HouseholdNote, "household", [household.pk]),
+        (HouseholdNote, None, list(household.notes.values_list("pk", flat=True))),
+        (HouseholdMeeting, "household", [household.pk]),
+        (HouseholdMeeting, None, list(household.meetings.values_list("pk", flat=True))),
     ]
     for part in household_parts():
         targets += part.audit_targets(household)
@@ -137,6 +160,7 @@ def _household_section(household: Household) -> dict:
         "recorded_at": iso_date(household.created_at),
         "updated_at": iso_date(household.updated_at),
         "anonymised_at": iso_date(household.anonymised_at),
+        "mentor": staff_organisation(household.mentor),
         "members": [
             {"kind": member.get_kind_display(), "age": member.age, "name": member.name}
             for member in household.members.all()
@@ -176,6 +200,36 @@ def _transfers_section(household: Household) -> list[dict]:
         }
         for transfer in household.transfers.select_related("from_organisation", "to_organisation")
     ]
+
+
+def _counselling_section(household: Household) -> dict:
+    return {
+        "notes": [
+            {
+                "kind": note.get_kind_display(),
+                "at": iso_date(note.at),
+                "text": note.text,
+                "by": staff_organisation(note.author),
+            }
+            for note in household.notes.select_related("author__organisation").order_by("at", "pk")
+        ],
+        "meetings": [
+            {
+                "status": meeting.get_status_display(),
+                "purpose": meeting.purpose,
+                "starts_at": iso_date(meeting.starts_at),
+                "place": meeting.place,
+                "staff_attending": [staff_organisation(user) for user in meeting.staff_attendees.all()],
+                "other_attendees": meeting.attendees,
+                "notes": meeting.notes,
+                "recorded_at": iso_date(meeting.created_at),
+                "by": staff_organisation(meeting.created_by),
+            }
+            for meeting in household.meetings.select_related("created_by__organisation")
+            .prefetch_related("staff_attendees__organisation")
+            .order_by("created_at", "pk")
+        ],
+    }
 
 
 # The audit log's own words, in the reader's language.
@@ -233,8 +287,9 @@ def _log_export(household: Household, *, by: User, kind: str) -> None:
 
 def household_export(*, household: Household, by: User, kind: str = "json") -> dict:
     """Everything the portal holds about the household, for its caseworker (Arts. 15 and 20): the
-    household, members, needs, consent, transfers, the mediation records (proposals and their steps,
-    placements, follow-ups, notes, meetings, safeguarding concerns) and its audit trail. The export is
+    household, members, needs, consent, mentor, transfers, notes and meetings, the mediation records
+    (proposals and their steps, placements, follow-ups, notes, meetings, safeguarding concerns) and its
+    audit trail. The export is
     itself recorded in the audit log (`kind`: "json" or "print")."""
     if not can_view_household(by, household):
         raise PermissionDenied
@@ -246,6 +301,7 @@ def household_export(*, household: Household, by: User, kind: str = "json") -> d
         "exported_at": timezone.now().isoformat(),
         "household": _household_section(household),
         "transfers": _transfers_section(household),
+        **_counselling_section(household),
     }
     for part in household_parts():
         data.update(part.export(household))
@@ -316,6 +372,20 @@ def _household_scrub(household: Household) -> None:
     household.languages.clear()
     household.possible_duplicates.clear()
     HouseholdTransfer.objects.filter(household=household).update(note="")
+    HouseholdNote.objects.filter(household=household).update(
+        text="", at=TruncMonth("at"), created_at=TruncMonth("created_at")
+    )
+    meetings = HouseholdMeeting.objects.filter(household=household)
+    # A meeting not yet held will not be: there is nobody left to meet.
+    meetings.filter(status__in=HouseholdMeeting.OPEN).update(status=HouseholdMeeting.Status.CANCELLED)
+    meetings.update(
+        purpose="",
+        place="",
+        attendees="",
+        notes="",
+        starts_at=TruncMonth("starts_at"),
+        created_at=TruncMonth("created_at"),
+    )
     # A transfer still waiting for an answer ends with the case: there is nothing left to hand over.
     HouseholdTransfer.objects.filter(household=household, status=HouseholdTransfer.Status.REQUESTED).update(
         status=HouseholdTransfer.Status.REFUSED, decided_at=timezone.now()

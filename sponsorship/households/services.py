@@ -5,7 +5,9 @@ and admins see it (`sponsorship.access.households_for`); every view is logged (`
 and every change is recorded by django-auditlog (registered in `apps.py`).
 """
 
+import datetime
 import secrets
+from collections.abc import Iterable
 
 from auditlog.models import LogEntry
 from auditlog.signals import accessed
@@ -19,10 +21,11 @@ from portal.models import User
 from sponsorship.access import (
     can_decide_transfer,
     can_handle_household,
+    can_mentor_household,
     can_merge_households,
     can_record_household,
 )
-from sponsorship.households.models import Household, HouseholdTransfer
+from sponsorship.households.models import Household, HouseholdMeeting, HouseholdNote, HouseholdTransfer
 from sponsorship.households.parts import household_parts
 from sponsorship.households.selectors import household_duplicates
 
@@ -67,6 +70,8 @@ def household_save(*, household: Household, by: User) -> Household:
     if household.status == Household.Status.SEEKING and not household.waiting_since:
         household.waiting_since = timezone.localdate()
     household.full_clean()
+    if household.mentor_id and not can_mentor_household(household.mentor, household):
+        raise HouseholdError({"mentor": _("The mentor is a staff member of the household's organisation.")})
     if household.consent_given_on and household.consent_given_on != consent_before:
         household.consent_recorded_by = by
     household.save()
@@ -83,8 +88,8 @@ def household_flag_duplicates(*, household: Household) -> int:
 
 @transaction.atomic
 def household_merge(*, keep: Household, duplicate: Household, by: User) -> Household:
-    """An admin merges a duplicate into the household to keep: proposals, placements and transfers
-    move over, the duplicate is closed and points to the kept one. The merge is in the audit log."""
+    """An admin merges a duplicate into the household to keep: proposals, placements, transfers, notes
+    and meetings move over, the duplicate is closed and points to the kept one. The merge is in the audit log."""
     if not can_merge_households(by):
         raise PermissionDenied
     if keep.pk == duplicate.pk:
@@ -93,6 +98,8 @@ def household_merge(*, keep: Household, duplicate: Household, by: User) -> House
     for part in household_parts():
         part.merge(keep, duplicate)
     HouseholdTransfer.objects.filter(household=duplicate).update(household=keep)
+    HouseholdNote.objects.filter(household=duplicate).update(household=keep)
+    HouseholdMeeting.objects.filter(household=duplicate).update(household=keep)
     keep.possible_duplicates.remove(duplicate)
     duplicate.possible_duplicates.clear()
     duplicate.merged_into = keep
@@ -143,5 +150,63 @@ def household_transfer_decide(*, transfer: HouseholdTransfer, by: User, accept: 
         household = transfer.household
         household.organisation_id = transfer.to_organisation_id
         household.caseworker = by
-        household.save(update_fields=["organisation", "caseworker", "updated_at"])
+        # The mentor was one of the old organisation's staff: the new organisation names its own.
+        household.mentor = None
+        household.save(update_fields=["organisation", "caseworker", "mentor", "updated_at"])
     return transfer
+
+
+# --- Counselling and mentoring ---------------------------------------------------------------------------
+
+
+def household_note_add(
+    *, household: Household, by: User, kind: str, text: str, at: datetime.datetime | None = None
+) -> HouseholdNote:
+    """Record a consultation, a mentoring session, a mediation, a phone call or a home visit with the
+    household (its caseworkers and admins; the note is in the audit log)."""
+    if not can_handle_household(by, household):
+        raise PermissionDenied
+    if household.anonymised_at:
+        raise HouseholdError(_("This household's data has been erased: nothing more can be recorded."))
+    note = HouseholdNote(household=household, kind=kind, text=text, at=at or timezone.now(), author=by)
+    note.full_clean()
+    note.save()
+    return note
+
+
+@transaction.atomic
+def household_meeting_save(
+    *, meeting: HouseholdMeeting, by: User, staff_attendees: Iterable[User] | None = None
+) -> HouseholdMeeting:
+    """Record a meeting with the household, or change it. Without a date it is "to arrange" (the
+    caseworkers' queue, `meetings_to_arrange`); given a date, a meeting to arrange becomes arranged. Staff
+    attendees are staff of the household's organisation. `staff_attendees=None` leaves them as they are."""
+    household = meeting.household
+    if not can_handle_household(by, household):
+        raise PermissionDenied
+    if household.anonymised_at:
+        raise HouseholdError(_("This household's data has been erased: nothing more can be recorded."))
+    if meeting.pk is not None:
+        stored = HouseholdMeeting.objects.select_for_update().filter(pk=meeting.pk).values("household_id").first()
+        if stored is None or stored["household_id"] != meeting.household_id:
+            raise HouseholdError(_("A meeting stays with its household."))
+    if meeting.status == HouseholdMeeting.Status.TO_ARRANGE and meeting.starts_at is not None:
+        meeting.status = HouseholdMeeting.Status.ARRANGED
+    attendees = list(staff_attendees) if staff_attendees is not None else None
+    if attendees and not all(can_mentor_household(user, household) for user in attendees):
+        raise HouseholdError({"staff_attendees": _("Staff attending are staff of the household's organisation.")})
+    if meeting.pk is None:
+        meeting.created_by = by
+    meeting.full_clean()
+    meeting.save()
+    if attendees is not None:
+        meeting.staff_attendees.set(attendees)
+    return meeting
+
+
+def household_mentor_assign(*, household: Household, mentor: User | None, by: User) -> Household:
+    """Name the household's mentor (a staff member of its organisation), or none. Only the mentor changes:
+    the rest of the household is as stored."""
+    household = Household.objects.get(pk=household.pk)
+    household.mentor = mentor
+    return household_save(household=household, by=by)

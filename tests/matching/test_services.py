@@ -555,12 +555,14 @@ def test_proposal_confirm_creates_placement_with_follow_ups(proposal_at, casewor
 
     assert (placement.slot, placement.household, placement.offer) == (1, proposal.household, proposal.offer)
     assert (placement.move_in_date, placement.agreed_months, placement.created_by) == (move_in, 6, caseworker)
-    assert list(placement.follow_ups.values_list("due_on", flat=True)) == [
-        move_in + relativedelta(months=1),
-        move_in + relativedelta(months=3),
-        move_in + relativedelta(months=6),
+    # Six questionnaires: after 1, 3 and 6 months, the household's and the sponsor's.
+    assert list(placement.follow_ups.values_list("milestone", "respondent", "due_on")) == [
+        (months, respondent, move_in + relativedelta(months=months))
+        for months in (1, 3, 6)
+        for respondent in ("household", "sponsor")
     ]
     assert list(placement.follow_ups.values_list("due_on", flat=True))[0] == datetime.date(2031, 2, 28)
+    assert not placement.follow_ups.filter(done_on__isnull=False).exists()
     assert _status(proposal) == S.CONFIRMED
     assert _status(proposal.offer) == Offer.OCCUPIED
     assert _status(proposal.household) == Household.Status.HOUSED

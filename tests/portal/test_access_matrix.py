@@ -235,6 +235,10 @@ PAGES: dict[str, Entry] = {
     "admin:sponsorship_household_print": Entry(CASEWORKER, each_org(lambda o: {"pk": o.seeking.pk})),
     "admin:sponsorship_household_erase": Entry(CASEWORKER, each_org(lambda o: {"pk": o.seeking.pk})),
     "admin:sponsorship_household_retention": Entry(STAFF),
+    # A household's readable page with its timeline, and recording a note or a meeting from it
+    "admin:sponsorship_household_overview": Entry(CASEWORKER, each_org(lambda o: {"pk": o.seeking.pk})),
+    "admin:sponsorship_household_note": Entry(CASEWORKER, each_org(lambda o: {"pk": o.seeking.pk})),
+    "admin:sponsorship_household_meeting": Entry(CASEWORKER, each_org(lambda o: {"pk": o.seeking.pk})),
     "admin:housing_housingoffer_inspect": Entry(CASEWORKER, each_sponsor(lambda s: {"pk": s.draft.pk})),
     "admin:matching_matchproposal_step": Entry(CASEWORKER, each_org(lambda o: {"pk": o.sent.pk})),
     "admin:matching_placement_end": Entry(CASEWORKER, each_org(lambda o: {"pk": o.placement.pk})),
@@ -316,6 +320,12 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         ],
     ),
     "sponsorship.householdtransfer": AdminModel(by_org(lambda o: o.transfer), caseworker="vac"),
+    "sponsorship.householdnote": AdminModel(by_org(lambda o: o.household_note), caseworker="va"),
+    "sponsorship.householdmeeting": AdminModel(
+        by_org(lambda o: o.meeting),
+        caseworker="vac",
+        searches=_changelist_queries("sponsorship.householdmeeting", lambda w: {"status__exact": "to_arrange"}),
+    ),
     "housing.housingoffer": AdminModel(by_sponsor(lambda s: s.offer_sent), caseworker="vc"),
     "housing.inspection": AdminModel(of_sponsor_a(lambda s: s.inspection), caseworker="v", admin="vd"),
     "matching.matchproposal": AdminModel(
@@ -332,6 +342,12 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         caseworker="vc",
         admin="vcd",
         searches=_changelist_queries("matching.placement", lambda w: {"q": w.org_2.placement.household.reference}),
+    ),
+    "matching.followup": AdminModel(
+        by_org(lambda o: o.follow_up),
+        caseworker="vc",
+        admin="vc",
+        searches=_changelist_queries("matching.followup", lambda w: {"state": "due"}),
     ),
     "matching.safeguardingconcern": AdminModel(
         lambda w: {**{o.key: o.concern for o in w.orgs}, "any": w.sponsor_concern}, caseworker="vac"
@@ -642,8 +658,8 @@ def world(
         TargetGroup,
         Theme,
     )
-    from sponsorship.households.services import household_transfer_request
-    from sponsorship.models import SponsorPerson
+    from sponsorship.households.services import household_meeting_save, household_note_add, household_transfer_request
+    from sponsorship.models import HouseholdMeeting, SponsorPerson
     from sponsorship.selectors import consent_current
     from sponsorship.services import group_member_invite
     from training.models import Certificate, EventRegistration, Module, Programme, RecruitmentEvent, Session
@@ -708,6 +724,15 @@ def world(
             note=f"Concern {key} at home 4K{n}",
             placement=o.placement,
         )
+        o.household_note = household_note_add(
+            household=seeking, by=caseworker, kind="consultation", text=f"Consultation {key} about debts 3H{n}"
+        )
+        o.meeting = household_meeting_save(
+            meeting=HouseholdMeeting(household=seeking, purpose="Mentoring", place=f"Cafe {key} 8M{n}"), by=caseworker
+        )
+        o.follow_up = o.placement.follow_ups.get(respondent="household", milestone=1)
+        mark(o.household_note.text, caseworker_key)
+        mark(o.meeting.place, caseworker_key)
         o.log_entry = LogEntry.objects.filter(object_pk=str(seeking.pk), content_type__model="household").first()
         for household in households:
             for value in (

@@ -35,13 +35,13 @@ from django.utils import timezone
 from housing import access as housing_access
 from housing.models import HousingOffer, Inspection
 from matching import access as matching_access
-from matching.models import MatchingRun, MatchProposal, Placement, SafeguardingConcern, UnmatchedHousehold
+from matching.models import FollowUp, MatchingRun, MatchProposal, Placement, SafeguardingConcern, UnmatchedHousehold
 from matching.selectors import caseworker_agenda, matching_run_report, proposals_for_sponsor
 from portal import access as portal_access
 from portal.admin_tools import ScopedAdmin
 from portal.roles import CASEWORKER_PERMISSIONS, CASEWORKERS_GROUP, SPONSORS_GROUP, role_permissions
 from sponsorship import access as sponsorship_access
-from sponsorship.models import Household, HouseholdTransfer
+from sponsorship.models import Household, HouseholdMeeting, HouseholdNote, HouseholdTransfer
 from training import access as training_access
 from training.models import Enrolment, Session
 
@@ -52,6 +52,9 @@ APPS = ["portal", "projects", "sponsorship", "training", "housing", "matching"]
 HELPERS = {
     Household: sponsorship_access.households_for,
     HouseholdTransfer: sponsorship_access.transfers_for,
+    HouseholdNote: sponsorship_access.household_notes_for,
+    HouseholdMeeting: sponsorship_access.household_meetings_for,
+    FollowUp: matching_access.follow_ups_for,
     HousingOffer: housing_access.offers_for,
     Inspection: housing_access.inspections_for,
     MatchProposal: matching_access.proposals_for,

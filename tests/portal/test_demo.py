@@ -75,3 +75,10 @@ def test_demo_setup_populates_sponsors_and_offers_once(settings, tmp_path, capsy
     assert all(p.explanation["criteria"] for p in MatchProposal.objects.filter(run=run))
     assert UnmatchedHousehold.objects.get(run=run, household__head_name="Yusuf Demo").reason == "step_free"
     assert Notification.objects.filter(user=caseworker, code="matching.run_proposals", params__run=run.pk).count() == 1
+    # Counselling: a household with its mentor, notes and meetings on its timeline, one still to arrange.
+    from sponsorship.households.selectors import meetings_to_arrange
+
+    family = Household.objects.get(head_name="Olena Demo")
+    assert family.mentor == caseworker
+    assert sorted(family.notes.values_list("kind", flat=True)) == ["consultation", "phone_call"]
+    assert [meeting.household for meeting in meetings_to_arrange(caseworker)] == [family]

@@ -108,7 +108,9 @@ def test_the_caseworker_dashboard_reads_a_fixed_number_of_queries(
             agreed_months=6,
             created_by=caseworker,
         )
-        FollowUp.objects.create(placement=placement, due_on=timezone.localdate() + datetime.timedelta(days=1))
+        FollowUp.objects.create(
+            placement=placement, milestone=1, due_on=timezone.localdate() + datetime.timedelta(days=1)
+        )
 
     statuses = ["proposed", "sent"]
     for status in statuses:
