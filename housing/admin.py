@@ -11,6 +11,7 @@ from housing.access import can_inspect_offer, inspections_for, offers_for
 from housing.forms import InspectionForm
 from housing.models import HousingOffer, Inspection, OfferPhoto, OfferTransition
 from portal.admin_tools import ScopedAdmin, admin_form_view
+from portal.queues import QueueListFilter
 from portal.workflow import Role
 
 
@@ -91,7 +92,7 @@ class InspectionInline(admin.TabularInline):
 class HousingOfferAdmin(ScopedAdmin):
     records_for = staticmethod(offers_for)
     list_display = ["__str__", "status", "municipality", "capacity", "available_from", "available_until", "sponsor"]
-    list_filter = ["status", "municipality", CapacityFilter, AvailabilityFilter, "kind", "cost"]
+    list_filter = [QueueListFilter, "status", "municipality", CapacityFilter, AvailabilityFilter, "kind", "cost"]
     search_fields = ["street_address", "sponsor__organisation_name", "sponsor__user__email"]
     list_select_related = ["municipality", "sponsor__user"]
     autocomplete_fields = ["sponsor", "municipality", "host_languages"]

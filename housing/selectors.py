@@ -73,3 +73,9 @@ def offer_list_with_next_step(*, user) -> list[tuple[HousingOffer, str]]:
     query, reading only the columns the page shows."""
     offers = offers_for(user, as_sponsor=True).select_related("municipality").only(*_OFFER_CARD_FIELDS)
     return [(offer, offer_next_step(offer)) for offer in offers]
+
+
+def offers_to_inspect(*, user) -> QuerySet[HousingOffer]:
+    """Offers their sponsors submitted, waiting for a caseworker's inspection (the step submitted →
+    inspected of `housing.services.OFFER_WORKFLOW`), as far as the reader sees offers; oldest change first."""
+    return offers_for(user).filter(status=HousingOffer.Status.SUBMITTED).order_by("updated_at", "pk")

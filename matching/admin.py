@@ -25,6 +25,7 @@ from matching.models import (
 from matching.selectors import household_matching_result, matching_run_report
 from matching.services import placements, proposals, safeguarding
 from portal.admin_tools import ScopedAdmin, ServiceErrorsAdminMixin, admin_form_view
+from portal.queues import QueueListFilter
 from portal.workflow import Role
 from sponsorship.households import admin as households_admin
 from sponsorship.models import Household
@@ -77,7 +78,7 @@ class NotesFromServiceMixin:
 class MatchProposalAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedAdmin):
     records_for = staticmethod(proposals_for)
     list_display = ["__str__", "status", "score", "run", "awaiting_since", "created_at"]
-    list_filter = ["status"]
+    list_filter = [QueueListFilter, "status"]
     search_fields = ["household__reference"]
     list_select_related = ["household", "offer__municipality", "run"]
     autocomplete_fields = ["household", "offer"]
@@ -188,7 +189,7 @@ class PlacementAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedAdmin
     records_for = staticmethod(placements_for)
     note_parent = "placement"
     list_display = ["__str__", "move_in_date", "agreed_months", "end_date", "outcome"]
-    list_filter = ["outcome"]
+    list_filter = [QueueListFilter, "outcome"]
     search_fields = ["household__reference"]
     list_select_related = ["household", "offer__municipality"]
     readonly_fields = [
@@ -255,7 +256,7 @@ class SafeguardingConcernAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
 
     list_display = ["sponsor", "severity", "raised_at", "closed_at"]
     list_select_related = ["sponsor__user"]
-    list_filter = ["severity", ("closed_at", admin.EmptyFieldListFilter)]
+    list_filter = [QueueListFilter, "severity", ("closed_at", admin.EmptyFieldListFilter)]
     # Searched, never listed: a drop-down would list every placement of the organisation.
     autocomplete_fields = ["sponsor", "placement"]
     fields = ["sponsor", "placement", "severity", "note", "raised_by", "closed_at", "closed_by", "closing_note"]

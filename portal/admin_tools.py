@@ -20,6 +20,8 @@ from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
+from portal.queues import admin_queue_counts
+
 
 def valid_keys(model_field, values) -> list[str]:
     """The values that are valid keys of `model_field` (a primary key or a relation's target field):
@@ -309,8 +311,15 @@ class PortalAdminSite(admin.AdminSite):
     registered on it, the portal's and those of the libraries alike, gets `ValidKeysAdminMixin` and
     `LargeTableAdminMixin`, as Django itself subclasses an admin class given options at registration."""
 
+    index_template = "admin/portal/index.html"
+
     def register(self, model_or_iterable, admin_class=None, **options):
         super().register(model_or_iterable, with_valid_keys(admin_class or admin.ModelAdmin), **options)
+
+    def index(self, request, extra_context=None):
+        """The caseworker's start page: their queues with counts (`portal.queues`), then the app list."""
+        extra = {"queues": admin_queue_counts(request, site=self)}
+        return super().index(request, {**(extra_context or {}), **extra})
 
 
 class ServiceErrorsAdminMixin:

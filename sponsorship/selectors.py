@@ -10,7 +10,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sponsorship.access import can_decide_sponsor, transfers_to_decide_for
 from sponsorship.consent import INITIAL_TEXTS, INITIAL_VERSION
+from sponsorship.households.models import HouseholdTransfer
 from sponsorship.models import ConsentText, SponsorCheck, SponsorPerson, SponsorProfile
 
 # Every adult of a sponsor needs these checks, passed and not expired, before the sponsor is matched.
@@ -152,3 +154,22 @@ def sponsors_eligible_ids(*, sponsor_ids, today: datetime.date | None = None) ->
             checks[person_id].append(tuple(check))
     unchecked = {persons[pk] for pk, person_checks in checks.items() if _check_problems(person_checks, today)}
     return {sponsor_id for sponsor_id in verified if sponsor_id not in unchecked and sponsor_id not in unmet}
+
+
+# --- The caseworker's queues (`portal.queues`, registered in `SponsorshipConfig.ready`) -------------------
+
+
+def sponsors_to_verify(*, user) -> QuerySet[SponsorProfile]:
+    """Sponsors waiting for a caseworker's verification (any organisation's caseworker decides: sponsors
+    are shared), oldest first; none for anyone else."""
+    if not can_decide_sponsor(user):
+        return SponsorProfile.objects.none()
+    return SponsorProfile.objects.filter(status=SponsorProfile.Status.PENDING, erased_at__isnull=True).order_by(
+        "created_at", "pk"
+    )
+
+
+def transfers_to_accept(*, user) -> QuerySet[HouseholdTransfer]:
+    """Household transfers requested to the reader's organisation (every open one for admins): the ones
+    they accept or refuse (`sponsorship.access.can_decide_transfer`), oldest first."""
+    return transfers_to_decide_for(user).order_by("created_at", "pk")
