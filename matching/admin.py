@@ -11,7 +11,7 @@ from matching import runs
 from matching.access import can_run_matching, concerns_for, placements_for, proposals_for
 from matching.criteria import CRITERIA
 from matching.explain import explanation_lines
-from matching.forms import EndPlacementForm, PolicyForm, ProposalStepForm
+from matching.forms import EndPlacementForm, PolicyForm, ProposalStepForm, step_forms
 from matching.models import (
     FollowUp,
     MatchingPolicy,
@@ -22,7 +22,7 @@ from matching.models import (
     ProposalTransition,
     SafeguardingConcern,
 )
-from matching.selectors import household_matching_result, matching_run_report
+from matching.selectors import household_matching_result, matching_run_report, proposal_alternatives
 from matching.services import placements, proposals, safeguarding
 from portal.admin_tools import ScopedAdmin, ServiceErrorsAdminMixin, admin_form_view
 from portal.queues import QueueListFilter
@@ -125,6 +125,17 @@ class MatchProposalAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedA
             return "–"
         url = reverse("admin:matching_matchproposal_step", args=[obj.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Take the next step"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The proposal's page: the explanation as a table (`why`), the household's other possible homes
+        in the run and why this one won, and the next steps as buttons with the fields each needs."""
+        proposal = self.get_object(request, object_id)
+        extra = {}
+        if proposal is not None:
+            extra["alternatives"] = proposal_alternatives(proposal=proposal, user=request.user)
+            if self.has_change_permission(request, proposal):
+                extra["step_forms"] = step_forms(proposal=proposal, by=request.user)
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
     def save_model(self, request, obj, form, change):
         if change:

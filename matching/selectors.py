@@ -12,7 +12,7 @@ from housing.access import offers_for
 from housing.models import HousingOffer
 from housing.selectors import offers_to_inspect
 from matching.access import concerns_for, follow_ups_for, placements_for, proposals_for, unmatched_for
-from matching.explain import explanation_lines, explanation_lookups, unmatched_reason_text
+from matching.explain import alternatives_lines, explanation_lines, explanation_lookups, unmatched_reason_text
 from matching.models import (
     FollowUp,
     MatchingRun,
@@ -249,6 +249,17 @@ def matching_run_report(*, run: MatchingRun, user, limit: int = 200) -> dict:
             (row, unmatched_reason_text(row.reason, row.offers_ruled_out, run.offers)) for row in unmatched[:limit]
         ],
     }
+
+
+def proposal_alternatives(*, proposal: MatchProposal, user) -> list[dict] | None:
+    """A proposal's page: the household's other feasible offers in the proposal's run, best first, each
+    with the offer (as far as the reader sees offers; `None` once it is gone), its score and why this
+    proposal's offer won (`matching.explain.alternatives_lines`). None when the run kept none."""
+    rows = alternatives_lines(proposal.explanation)
+    if not rows:
+        return rows
+    offers = offers_for(user).select_related("municipality").in_bulk([row["offer"] for row in rows])
+    return [{**row, "offer": offers.get(row["offer"]), "offer_id": row["offer"]} for row in rows]
 
 
 def household_matching_result(*, household: Household) -> str:
