@@ -39,9 +39,7 @@ def test_sponsors_keep_their_landing(client, sponsor_factory, settings):
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
     response = client.post("/en/accounts/logout/")
-    response = client.post(
-        "/en/accounts/login/?next=/en/sponsor/", {"login": sponsor.user.email, "password": PASSWORD}
-    )
+    response = client.post("/en/accounts/login/?next=/en/sponsor/", {"login": sponsor.user.email, "password": PASSWORD})
     assert response["Location"] == "/en/sponsor/"
 
 
