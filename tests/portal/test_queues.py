@@ -223,3 +223,18 @@ def test_a_proposal_appears_once_on_the_dashboard(client, caseworker, proposal_a
     page = client.get(reverse("matching:caseworker-dashboard")).content.decode()
     for proposal in (accepted, late, sent):
         assert page.count(reverse("admin:matching_matchproposal_change", args=[proposal.pk])) == 1
+
+
+def test_the_dashboard_reads_a_fixed_number_of_queries_whatever_the_rows(client, scene, organisation):
+    client.force_login(scene.caseworker_a)
+    url = reverse("matching:caseworker-dashboard")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for tag in ("c", "d"):
+        _cases(caseworker=scene.caseworker_a, to_organisation=scene.org_b, tag=tag, **scene.tools)
+        _cases(caseworker=scene.caseworker_b, to_organisation=organisation, tag=f"b{tag}", **scene.tools)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.context["counts"]["offers"] == "6" and response.context["counts"]["transfers"] == "3"
+    assert len(many) == len(few)
