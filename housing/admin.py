@@ -12,6 +12,7 @@ from housing.forms import InspectionForm
 from housing.models import HousingOffer, Inspection, InspectionFailure, InspectionFile, OfferTransition
 from housing.selectors import offer_page_sections
 from portal.admin_tools import ScopedAdmin, admin_form_view
+from portal.queues import QueueListFilter
 from portal.workflow import Role
 
 
@@ -64,7 +65,7 @@ class TransitionInline(admin.TabularInline):
 class HousingOfferAdmin(ScopedAdmin):
     records_for = staticmethod(offers_for)
     list_display = ["__str__", "status", "municipality", "capacity", "available_from", "available_until", "sponsor"]
-    list_filter = ["status", "municipality", CapacityFilter, AvailabilityFilter, "kind", "cost"]
+    list_filter = [QueueListFilter, "status", "municipality", CapacityFilter, AvailabilityFilter, "kind", "cost"]
     search_fields = ["street_address", "sponsor__organisation_name", "sponsor__user__email"]
     list_select_related = ["municipality", "sponsor__user"]
     autocomplete_fields = ["sponsor", "municipality", "host_languages"]

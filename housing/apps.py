@@ -73,3 +73,13 @@ class HousingConfig(AppConfig):
                 context=lambda request: {"offers": selectors.offer_list_with_next_step(user=request.user)},
             )
         )
+        # The caseworker's queue of offers to inspect, on the admin's start page (`portal.queues`).
+        from portal.queues import admin_queue_register
+
+        admin_queue_register(
+            "offers_to_inspect",
+            label=_("Offers to inspect"),
+            model=HousingOffer,
+            rows=lambda user: selectors.offers_to_inspect(user=user),
+            order=20,
+        )

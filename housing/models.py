@@ -118,7 +118,11 @@ class HousingOffer(models.Model):
         verbose_name = _("housing offer")
         verbose_name_plural = _("housing offers")
         ordering = ["-updated_at", "-pk"]
-        indexes = [models.Index(fields=["-updated_at", "-id"], name="offer_updated_idx")]
+        indexes = [
+            models.Index(fields=["-updated_at", "-id"], name="offer_updated_idx"),
+            # The caseworker's queue of offers to inspect: the submitted ones only.
+            models.Index(fields=["updated_at"], condition=models.Q(status="submitted"), name="offer_submitted_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(available_until__isnull=True)

@@ -12,7 +12,7 @@ from matching import runs
 from matching.access import can_run_matching, concerns_for, follow_ups_for, placements_for, proposals_for
 from matching.criteria import CRITERIA
 from matching.explain import explanation_lines
-from matching.forms import EndPlacementForm, FollowUpForm, PolicyForm, ProposalStepForm
+from matching.forms import EndPlacementForm, FollowUpForm, PolicyForm, ProposalStepForm, step_forms
 from matching.models import (
     FollowUp,
     MatchingPolicy,
@@ -23,10 +23,11 @@ from matching.models import (
     ProposalTransition,
     SafeguardingConcern,
 )
-from matching.selectors import follow_ups_due, household_matching_result, matching_run_report
+from matching.selectors import follow_ups_due, household_matching_result, matching_run_report, proposal_alternatives
 from matching.services import placements, proposals, safeguarding
 from portal.admin_tools import ScopedAdmin, ServiceErrorsAdminMixin, admin_form_view
 from portal.formatting import score_display
+from portal.queues import QueueListFilter
 from portal.workflow import Role
 from sponsorship.households import admin as households_admin
 from sponsorship.models import Household
@@ -90,7 +91,7 @@ def _score_column(field: str, description):
 class MatchProposalAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedAdmin):
     records_for = staticmethod(proposals_for)
     list_display = ["__str__", "status", "score_shown", "run", "awaiting_since", "created_at"]
-    list_filter = ["status"]
+    list_filter = [QueueListFilter, "status"]
     search_fields = ["household__reference"]
     list_select_related = ["household", "offer__municipality", "run"]
     autocomplete_fields = ["household", "offer"]
@@ -139,6 +140,17 @@ class MatchProposalAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedA
             return "–"
         url = reverse("admin:matching_matchproposal_step", args=[obj.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Take the next step"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The proposal's page: the explanation as a table (`why`), the household's other possible homes
+        in the run and why this one won, and the next steps as buttons with the fields each needs."""
+        proposal = self.get_object(request, object_id)
+        extra = {}
+        if proposal is not None:
+            extra["alternatives"] = proposal_alternatives(proposal=proposal, user=request.user)
+            if self.has_change_permission(request, proposal):
+                extra["step_forms"] = step_forms(proposal=proposal, by=request.user)
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -210,7 +222,7 @@ class PlacementAdmin(NotesFromServiceMixin, ServiceErrorsAdminMixin, ScopedAdmin
     records_for = staticmethod(placements_for)
     note_parent = "placement"
     list_display = ["__str__", "move_in_date", "agreed_months", "end_date", "outcome"]
-    list_filter = ["outcome"]
+    list_filter = [QueueListFilter, "outcome"]
     search_fields = ["household__reference"]
     list_select_related = ["household", "offer__municipality"]
     readonly_fields = [
@@ -298,7 +310,7 @@ class FollowUpAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
     records_for = staticmethod(follow_ups_for)
     form = FollowUpForm
     list_display = ["placement", "respondent", "milestone", "due_on", "done_on", "rating"]
-    list_filter = [FollowUpStateFilter, "respondent", "milestone"]
+    list_filter = [QueueListFilter, FollowUpStateFilter, "respondent", "milestone"]
     search_fields = ["placement__household__reference"]
     list_select_related = ["placement__household", "placement__offer__municipality"]
     fields = [
@@ -350,7 +362,7 @@ class SafeguardingConcernAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
 
     list_display = ["sponsor", "severity", "raised_at", "closed_at"]
     list_select_related = ["sponsor__user"]
-    list_filter = ["severity", ("closed_at", admin.EmptyFieldListFilter)]
+    list_filter = [QueueListFilter, "severity", ("closed_at", admin.EmptyFieldListFilter)]
     # Searched, never listed: a drop-down would list every placement of the organisation.
     autocomplete_fields = ["sponsor", "placement"]
     fields = ["sponsor", "placement", "severity", "note", "raised_by", "closed_at", "closed_by", "closing_note"]

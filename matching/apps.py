@@ -48,3 +48,48 @@ class MatchingConfig(AppConfig):
         )
         # An open high-severity safeguarding concern suspends the sponsor from matching.
         matching_requirement_register(MatchingRequirement(name="safeguarding", blockers=sponsor_suspension_blockers))
+
+        # The caseworker's queues on the admin's start page (`portal.queues`), the same lists as the
+        # caseworker's dashboard (`matching.selectors.caseworker_agenda`).
+        from matching import selectors
+        from portal.queues import admin_queue_register
+
+        queues = [
+            (
+                "proposals_to_review",
+                _("Proposals to review"),
+                models.MatchProposal,
+                30,
+                lambda user: selectors.proposals_to_review(user=user),
+            ),
+            (
+                "answers_overdue",
+                _("Answers overdue"),
+                models.MatchProposal,
+                40,
+                lambda user: selectors.proposals_answer_overdue(user=user),
+            ),
+            (
+                "proposal_next_steps",
+                _("Next steps on proposals"),
+                models.MatchProposal,
+                45,
+                lambda user: selectors.proposals_next_step(user=user),
+            ),
+            (
+                "follow_ups_due",
+                _("Follow-ups due"),
+                models.FollowUp,
+                60,
+                lambda user: selectors.follow_ups_due(user),
+            ),
+            (
+                "concerns_open",
+                _("Open safeguarding concerns"),
+                models.SafeguardingConcern,
+                70,
+                lambda user: selectors.concerns_open(user=user),
+            ),
+        ]
+        for key, label, model, order, rows in queues:
+            admin_queue_register(key, label=label, model=model, rows=rows, order=order)

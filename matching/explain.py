@@ -57,7 +57,12 @@ LAYOUTS: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
         ("school", "work", "medical_care"),
     ),
 }
-LAYOUT = 1  # the layout written now: the engine's criteria, constraints and needs (a test holds them together)
+# Layout 2 is layout 1 followed by the household's other feasible offers in the run (`alternatives_build`).
+LAYOUTS[2] = LAYOUTS[1]
+WITH_ALTERNATIVES = {2}
+LAYOUT = 2  # the layout written now: the engine's criteria, constraints and needs (a test holds them together)
+# How many of a household's other feasible offers a proposal keeps, best first.
+ALTERNATIVES_KEPT = 3
 
 
 def explanation_expand(stored: object) -> object:
@@ -67,6 +72,9 @@ def explanation_expand(stored: object) -> object:
     if not isinstance(stored, list) or not stored or stored[0] not in LAYOUTS:
         return stored
     criteria, constraints, needs = LAYOUTS[stored[0]]
+    alternatives = None
+    if stored[0] in WITH_ALTERNATIVES:
+        *stored, alternatives = stored
     (
         _layout,
         policy,
@@ -87,7 +95,7 @@ def explanation_expand(stored: object) -> object:
         met,
         waiting,
     ) = stored
-    return {
+    expanded = {
         "policy": policy,
         "score": score,
         "criteria": {
@@ -108,16 +116,63 @@ def explanation_expand(stored: object) -> object:
         },
         "constraints": list(constraints),
     }
+    if alternatives is not None:
+        expanded["alternatives"] = [
+            {
+                "offer": offer,
+                "score": alt_score,
+                "full": bool(full),
+                "criteria": dict(zip(criteria, alt_scores, strict=True)),
+            }
+            for offer, alt_score, full, alt_scores in alternatives
+        ]
+    return expanded
 
 
 def _rounded(values: np.ndarray) -> list[float]:
     return np.round(values.astype(np.float64), 4).tolist()
 
 
+def alternatives_build(*, snapshot: Snapshot, result: RunResult, pairs: np.ndarray) -> list[list]:
+    """For each chosen pair of `pairs` (indexes into the run's pairs; one per household), the household's
+    other feasible pairs of the run, best first, at most `ALTERNATIVES_KEPT`: each as [offer id, score,
+    1 when the run filled the offer's places with other households else 0, [each criterion's score]].
+    On arrays: one sort of the matched households' pairs, whatever their number."""
+    every = result.pairs
+    if not len(pairs):
+        return []
+    households = np.asarray(every.household)
+    chosen_pair = np.full(len(snapshot.households), -1, dtype=np.int64)
+    chosen_pair[households[pairs]] = pairs
+    others = np.nonzero(chosen_pair[households] >= 0)[0]
+    others = others[chosen_pair[households[others]] != others]
+    order = np.lexsort((every.offer[others], -result.scores.points[others], households[others]))
+    others = others[order]
+    owner = households[others]
+    rank = np.arange(len(others)) - np.searchsorted(owner, owner, side="left")
+    others = others[rank < ALTERNATIVES_KEPT]
+    # An offer is full when the run gave all its free places to households (`slots`).
+    placed = np.bincount(every.offer[pairs], minlength=len(snapshot.offers))
+    full = placed >= snapshot.offers.slots
+    kept: dict[int, list] = {}
+    columns = zip(
+        households[others].tolist(),
+        snapshot.offers.ids[every.offer[others]].tolist(),
+        _rounded(result.scores.total[others]),
+        full[every.offer[others]].astype(np.int8).tolist(),
+        zip(*(_rounded(result.scores.criteria[name][others]) for name in CRITERION_CODES), strict=True),
+        strict=True,
+    )
+    for household, offer, score, is_full, scores in columns:
+        kept.setdefault(household, []).append([offer, score, is_full, list(scores)])
+    return [kept.get(household, []) for household in households[pairs].tolist()]
+
+
 def explanations_build(*, snapshot: Snapshot, result: RunResult, pairs: np.ndarray, policy: MatchingPolicy) -> list:
     """The stored explanations (compact, layout `LAYOUT`) of the chosen pairs `pairs` (indexes into the
     run's pairs), computed on arrays: each criterion's score and weight, the facts behind it; the hard
-    constraints passed are all of the layout's."""
+    constraints passed are all of the layout's; the household's best other feasible offers of the run
+    (`alternatives_build`)."""
     h, o = snapshot.households, snapshot.offers
     hi, oi = result.pairs.household[pairs], result.pairs.offer[pairs]
     rank = result.pairs.rank[pairs] if result.pairs.rank is not None else engine.pref_ranks(h, hi, o.municipality[oi])
@@ -152,6 +207,7 @@ def explanations_build(*, snapshot: Snapshot, result: RunResult, pairs: np.ndarr
         (h.needs[hi] & o.near[oi]).tolist(),
         h.waiting_days[hi].tolist(),
         np.isnan(max_rent).tolist(),
+        alternatives_build(snapshot=snapshot, result=result, pairs=pairs),
         strict=True,
     )
     return [
@@ -174,6 +230,7 @@ def explanations_build(*, snapshot: Snapshot, result: RunResult, pairs: np.ndarr
             named,
             met,
             waiting,
+            alternatives,
         ]
         for (
             score,
@@ -192,6 +249,7 @@ def explanations_build(*, snapshot: Snapshot, result: RunResult, pairs: np.ndarr
             met,
             waiting,
             no_limit,
+            alternatives,
         ) in columns
     ]
 
@@ -298,6 +356,46 @@ def explanation_lines(explanation: dict, lookups: dict | None = None) -> dict:
             str(CONSTRAINT_LABELS[c]) for c in explanation.get("constraints", []) if c in CONSTRAINT_LABELS
         ],
     }
+
+
+def alternatives_lines(explanation: dict) -> list[dict] | None:
+    """The household's other feasible offers of the run, in the active language, each with why this
+    proposal's offer won over it (`offer`: the offer's id; `score`; `why`). None when the run did not
+    keep them (proposals by hand, runs before they were kept); empty when there was no other offer."""
+    if not explanation or "alternatives" not in explanation:
+        return None
+    chosen = explanation["criteria"]
+    score = explanation.get("score") or 0
+    rows = []
+    for alternative in explanation["alternatives"]:
+        if alternative["score"] >= score:
+            why = (
+                _(
+                    "Scored as well or better, but the run gave its places to other households: together, "
+                    "that housed more households or housed them better."
+                )
+                if alternative["full"]
+                else _("Scored as well or better, but the best assignment for all households together chose this one.")
+            )
+        else:
+            # The criteria where this proposal's offer gained most over the other, by weighted score.
+            gains = sorted(
+                (
+                    ((chosen[name]["score"] - alternative["criteria"].get(name, 0)) * chosen[name]["weight"], name)
+                    for name in CRITERION_CODES
+                    if name in chosen
+                ),
+                reverse=True,
+            )
+            better = [str(CRITERION_LABELS[name]) for gain, name in gains[:2] if gain > 0]
+            why = _("Scored %(difference)s lower; this offer fits better on: %(criteria)s.") % {
+                "difference": f"{score - alternative['score']:.2f}",
+                "criteria": ", ".join(better) or "–",
+            }
+        rows.append(
+            {"offer": alternative["offer"], "score": alternative["score"], "full": alternative["full"], "why": why}
+        )
+    return rows
 
 
 def unmatched_reason_text(reason: str, ruled_out: int, total_offers: int) -> str:

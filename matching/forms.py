@@ -88,3 +88,48 @@ class FollowUpForm(forms.ModelForm):
         fields = ["rating", "housing_condition", "relationship", "integration_steps", "note", "done_on"]
         widgets = {"done_on": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"done_on": _("Today, if left empty.")}
+
+
+# The proposal's page shows each next step as a button with the fields that step needs (`step_forms`);
+# every button posts to the step view, which validates with `ProposalStepForm` and calls the services.
+STEP_BUTTONS = {
+    S.APPROVED: _("Approve"),
+    S.SENT: _("Send to the sponsor"),
+    S.BENEFICIARY_ACCEPTED: _("The household accepts"),
+    S.BENEFICIARY_DECLINED: _("The household declines"),
+    S.MEETING: _("Meeting arranged"),
+    S.CONFIRMED: _("Confirm the placement"),
+    S.WITHDRAWN: _("Withdraw"),
+}
+# field -> (label, required) of each step; steps not named here take an optional note.
+STEP_FIELDS = {
+    S.BENEFICIARY_DECLINED: {
+        "decline_reason": (_("Why the household declines"), True),
+        "note": (_("Details"), False),
+    },
+    S.WITHDRAWN: {"note": (_("Reason for withdrawing"), True)},
+    S.CONFIRMED: {
+        "move_in_date": (_("Move-in date"), True),
+        "agreed_months": (_("Agreed duration in months"), True),
+        "note": (_("Note (optional)"), False),
+    },
+}
+OPTIONAL_NOTE = {"note": (_("Note (optional)"), False)}
+
+
+def step_forms(*, proposal: MatchProposal, by) -> list[tuple[str, str, ProposalStepForm]]:
+    """(step, button label, form) for each step `by` may take on the proposal now, in the workflow's order:
+    the step as a hidden field and only the fields it needs, labelled for it (ids unique on the page)."""
+    result = []
+    for to in proposals.PROPOSAL_WORKFLOW.steps_for(proposal, by):
+        form = ProposalStepForm(proposal=proposal, by=by, initial={"to": to}, auto_id=f"id_step_{to}_%s")
+        form.fields["to"].widget = forms.HiddenInput()
+        wanted = STEP_FIELDS.get(to, OPTIONAL_NOTE)
+        for name in list(form.fields):
+            if name != "to" and name not in wanted:
+                del form.fields[name]
+        for name, (label, required) in wanted.items():
+            form.fields[name].label = label
+            form.fields[name].required = required
+        result.append((to, STEP_BUTTONS.get(to, S(to).label), form))
+    return result

@@ -260,7 +260,11 @@ class MatchProposal(models.Model):
         verbose_name = _("match proposal")
         verbose_name_plural = _("match proposals")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["-created_at", "-id"], name="proposal_created_idx")]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="proposal_created_idx"),
+            # The caseworker's queues: proposals by status, and those waiting for an answer by since when.
+            models.Index(fields=["status", "awaiting_since"], name="proposal_status_idx"),
+        ]
         constraints = [
             # A household is proposed for the same offer only once while a proposal is open.
             models.UniqueConstraint(
@@ -438,7 +442,8 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["placement", "due_on", "respondent"]
-        indexes = [models.Index(fields=["done_on", "due_on"], name="follow_up_due_idx")]
+        # The caseworker's queue of follow-ups due: the open ones only, by due date.
+        indexes = [models.Index(fields=["due_on"], condition=models.Q(done_on__isnull=True), name="followup_open_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["placement", "respondent", "milestone"], name="one_follow_up_per_respondent_and_milestone"
@@ -529,6 +534,10 @@ class SafeguardingConcern(models.Model):
         verbose_name = _("safeguarding concern")
         verbose_name_plural = _("safeguarding concerns")
         ordering = ["-raised_at"]
+        # The caseworker's queue of open concerns.
+        indexes = [
+            models.Index(fields=["raised_at"], condition=models.Q(closed_at__isnull=True), name="concern_open_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_severity_display()}: {self.sponsor}"

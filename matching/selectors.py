@@ -4,17 +4,26 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from housing.access import offers_for
 from housing.models import HousingOffer
-from matching.access import follow_ups_for, proposals_for, unmatched_for
-from matching.explain import explanation_lines, explanation_lookups, unmatched_reason_text
-from matching.models import FollowUp, MatchingRun, MatchProposal, Placement, SafeguardingConcern, UnmatchedHousehold
+from housing.selectors import offers_to_inspect
+from matching.access import concerns_for, follow_ups_for, proposals_for, unmatched_for
+from matching.explain import alternatives_lines, explanation_lines, explanation_lookups, unmatched_reason_text
+from matching.models import (
+    FollowUp,
+    MatchingRun,
+    MatchProposal,
+    Placement,
+    SafeguardingConcern,
+    UnmatchedHousehold,
+)
+from portal.queues import capped_count_text, capped_counts
 from sponsorship.models import Household, SponsorProfile
+from sponsorship.selectors import sponsors_to_verify, transfers_to_accept
 
 # From these steps on (the household said yes), a sponsor may see the household's name and contacts,
 # provided the household consented to share them.
@@ -88,68 +97,106 @@ def household_for_sponsor(*, proposal: MatchProposal) -> dict:
 # How many items of each list the caseworker dashboard shows; the rest are in the admin's lists.
 AGENDA_LIMIT = 50
 
+# --- The caseworker's lists: one rule each, read by the dashboard and the admin's queues -------------------
+#
+# A proposal is in at most one of the proposal lists, by its status and, while it waits for an answer, by
+# whether the answer is overdue: to review (proposed); answers overdue (waiting for the sponsor's or the
+# household's answer for longer than PROPOSAL_REMINDER_HOURS); waiting for the sponsor (sent); next steps
+# (approved, the sponsor accepted and the household's answer is due, the household accepted, meeting).
+# (Before, a proposal the sponsor had accepted was both "waiting" and a "next step": the same proposal
+# appeared twice on the dashboard.)
+
+S = MatchProposal.Status
+NEXT_STEP_STATUSES = [S.APPROVED, S.SPONSOR_ACCEPTED, S.BENEFICIARY_ACCEPTED, S.MEETING]
+
+
+def answer_overdue_since(now: datetime.datetime | None = None) -> datetime.datetime:
+    """A proposal waiting for an answer since before this is overdue (the reminders' deadline)."""
+    return (now or timezone.now()) - datetime.timedelta(hours=settings.PROPOSAL_REMINDER_HOURS)
+
+
+def proposals_to_review(*, user) -> QuerySet[MatchProposal]:
+    """Proposals (a run's or a caseworker's) waiting for the caseworker's review, oldest first."""
+    return proposals_for(user).filter(status=S.PROPOSED).order_by("created_at", "pk")
+
+
+def proposals_answer_overdue(*, user, now: datetime.datetime | None = None) -> QuerySet[MatchProposal]:
+    """Proposals waiting for the sponsor's or the household's answer past the deadline, oldest first."""
+    return (
+        proposals_for(user)
+        .filter(status__in=MatchProposal.AWAITING, awaiting_since__lte=answer_overdue_since(now))
+        .order_by("awaiting_since", "pk")
+    )
+
+
+def proposals_waiting(*, user, now: datetime.datetime | None = None) -> QuerySet[MatchProposal]:
+    """Proposals sent to the sponsor whose answer is not yet due, oldest first."""
+    return (
+        proposals_for(user)
+        .filter(status=S.SENT, awaiting_since__gt=answer_overdue_since(now))
+        .order_by("created_at", "pk")
+    )
+
+
+def proposals_next_step(*, user, now: datetime.datetime | None = None) -> QuerySet[MatchProposal]:
+    """Proposals whose next step is the caseworker's (sending, the household's answer, the meeting, the
+    confirmation), but for the overdue answers, which are listed as such; oldest first."""
+    overdue = Q(status__in=MatchProposal.AWAITING, awaiting_since__lte=answer_overdue_since(now))
+    return proposals_for(user).filter(status__in=NEXT_STEP_STATUSES).exclude(overdue).order_by("created_at", "pk")
+
+
+def concerns_open(*, user) -> QuerySet[SafeguardingConcern]:
+    """Safeguarding concerns not yet closed, as far as the reader sees them; the oldest first."""
+    return concerns_for(user).filter(closed_at__isnull=True).order_by("raised_at", "pk")
+
+
+def _first(queryset: QuerySet, limit: int) -> tuple[list, bool]:
+    rows = list(queryset[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
 
 def caseworker_agenda(*, user, today: datetime.date | None = None, limit: int | None = None) -> dict:
     """What needs a caseworker's action, within their organisation (all, for admins): the oldest `limit`
-    items of each list (`AGENDA_LIMIT`; a list with more says so: `more[name]`), in two queries whatever the number of
-    proposals and follow-ups, reading only the columns the page shows.
+    items of each list (`AGENDA_LIMIT`; a list with more says so: `more[name]`) and how many each holds
+    (`counts[name]`, capped as on the admin's start page: `portal.queues.capped_counts`), reading only
+    the columns the page shows: one query per list and one for all the counts, whatever the number of rows.
 
-    The lists overlap (a proposal the sponsor accepted waits for the household's answer and has a next
-    step), so the proposals are read in parts that do not: by status, and for those awaiting an answer
-    by whether the answer is overdue. Each part brings its oldest `limit` + 1 rows (a window function),
-    so each list, a union of parts, has its oldest `limit` among them, and knows whether there are more.
-    """
+    The lists are the selectors above, also counted by the admin's start page (the queues registered in
+    `MatchingConfig.ready`, `SponsorshipConfig.ready` and `HousingConfig.ready`), and the admin links
+    show the same rows (`?queue=<key>`)."""
     today = today or timezone.localdate()
     limit = AGENDA_LIMIT if limit is None else limit
-    status = MatchProposal.Status
-    to_decide_statuses = {status.SPONSOR_ACCEPTED, status.BENEFICIARY_ACCEPTED}
-    awaiting = set(MatchProposal.AWAITING)
-    overdue_since = timezone.now() - datetime.timedelta(hours=settings.PROPOSAL_REMINDER_HOURS)
-    part = [
-        F("status"),
-        Case(
-            When(awaiting_since__isnull=True, then=Value(0)),
-            When(awaiting_since__lte=overdue_since, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        ),
-    ]
-    order = ["created_at", "pk"]
-    proposals = (
-        proposals_for(user)
-        .filter(status__in={status.PROPOSED, *awaiting, *to_decide_statuses})
-        .select_related("household", "offer__municipality")
-        .only(*_PROPOSAL_LABEL_FIELDS, "status", "awaiting_since", "created_at")
-        .annotate(rank=Window(RowNumber(), partition_by=part, order_by=order))
-        .filter(rank__lte=limit + 1)
-        .order_by(*order)
-    )
-    agenda: dict[str, list] = {"to_review": [], "overdue": [], "waiting": [], "to_decide": []}
-    for proposal in proposals:
-        if proposal.status == status.PROPOSED:
-            agenda["to_review"].append(proposal)
-        if proposal.status in awaiting and proposal.awaiting_since is not None:
-            agenda["overdue" if proposal.awaiting_since <= overdue_since else "waiting"].append(proposal)
-        if proposal.status in to_decide_statuses:
-            agenda["to_decide"].append(proposal)
-    follow_ups = list(
-        follow_ups_for(user)
-        .filter(done_on__isnull=True, due_on__lte=today + datetime.timedelta(days=7), placement__end_date__isnull=True)
-        .select_related("placement__household", "placement__offer__municipality")
-        .only(
-            "placement_id",
-            "due_on",
-            "respondent",
-            "milestone",
-            *(f"placement__{field}" for field in _PROPOSAL_LABEL_FIELDS if field != "pk"),
+    now = timezone.now()
+
+    def labelled(queryset: QuerySet) -> QuerySet:
+        return queryset.select_related("household", "offer__municipality").only(
+            *_PROPOSAL_LABEL_FIELDS, "status", "awaiting_since", "created_at"
         )
-        .order_by("due_on", "pk")[: limit + 1]
-    )
-    agenda["follow_ups"] = follow_ups
-    agenda["more"] = {name: len(items) > limit for name, items in agenda.items()}
-    for name in agenda["more"]:
-        del agenda[name][limit:]
-    agenda["limit"] = limit
+
+    lists: dict[str, QuerySet] = {
+        "sponsors": sponsors_to_verify(user=user)
+        .select_related("user")
+        .only(
+            "pk", "organisation_name", "erased_at", "created_at", "user__email", "user__first_name", "user__last_name"
+        ),
+        "offers": offers_to_inspect(user=user)
+        .select_related("municipality")
+        .only(
+            "pk", "kind", "updated_at", *(f"municipality__name_{code}" for code in settings.MODELTRANSLATION_LANGUAGES)
+        ),
+        "to_review": labelled(proposals_to_review(user=user)),
+        "overdue": labelled(proposals_answer_overdue(user=user, now=now)),
+        "waiting": labelled(proposals_waiting(user=user, now=now)),
+        "to_decide": labelled(proposals_next_step(user=user, now=now)),
+        "follow_ups": follow_ups_due(user, today=today),
+        "transfers": transfers_to_accept(user=user).select_related("household", "from_organisation"),
+        "concerns": concerns_open(user=user).select_related("sponsor__user"),
+    }
+    agenda: dict = {"more": {}, "limit": limit}
+    for name, queryset in lists.items():
+        agenda[name], agenda["more"][name] = _first(queryset, limit)
+    counts = capped_counts(list(lists.values()))
+    agenda["counts"] = {name: capped_count_text(*count) for name, count in zip(lists, counts, strict=True)}
     return agenda
 
 
@@ -195,6 +242,17 @@ def matching_run_report(*, run: MatchingRun, user, limit: int = 200) -> dict:
             (row, unmatched_reason_text(row.reason, row.offers_ruled_out, run.offers)) for row in unmatched[:limit]
         ],
     }
+
+
+def proposal_alternatives(*, proposal: MatchProposal, user) -> list[dict] | None:
+    """A proposal's page: the household's other feasible offers in the proposal's run, best first, each
+    with the offer (as far as the reader sees offers; `None` once it is gone), its score and why this
+    proposal's offer won (`matching.explain.alternatives_lines`). None when the run kept none."""
+    rows = alternatives_lines(proposal.explanation)
+    if not rows:
+        return rows
+    offers = offers_for(user).select_related("municipality").in_bulk([row["offer"] for row in rows])
+    return [{**row, "offer": offers.get(row["offer"]), "offer_id": row["offer"]} for row in rows]
 
 
 def household_matching_result(*, household: Household) -> str:

@@ -6,10 +6,12 @@ from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import is_caseworker
 from portal.services import email_send
 
 
@@ -19,6 +21,14 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
         email_send(message=self.render_mail(template_prefix, email, ctx))
+
+    def get_login_redirect_url(self, request) -> str:
+        """Where someone lands after signing in (after the second factor, for staff) when no `next` says
+        otherwise (allauth gives `next` precedence): staff on the admin's start page, their queues;
+        everyone else where they always did."""
+        if is_caseworker(request.user):
+            return reverse("admin:index")
+        return super().get_login_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):
         # Later notifications go out in the language the person signed up in.

@@ -21,6 +21,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_widgets import AccessibleWidgetsAdminMixin, AccessibleWidgetsInlineMixin, NamedAutocompleteMixin
+from portal.queues import admin_queue_counts
 
 
 def valid_keys(model_field, values) -> list[str]:
@@ -325,8 +326,15 @@ class PortalAdminSite(admin.AdminSite):
     site_header = _("RISE: community sponsorship portal")
     index_title = _("Caseworkers' workplace")
 
+    index_template = "admin/portal/index.html"
+
     def register(self, model_or_iterable, admin_class=None, **options):
         super().register(model_or_iterable, with_valid_keys(admin_class or admin.ModelAdmin), **options)
+
+    def index(self, request, extra_context=None):
+        """The caseworker's start page: their queues with counts (`portal.queues`), then the app list."""
+        extra = {"queues": admin_queue_counts(request, site=self)}
+        return super().index(request, {**(extra_context or {}), **extra})
 
 
 class ServiceErrorsAdminMixin:

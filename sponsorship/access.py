@@ -85,6 +85,13 @@ def transfers_for(user) -> QuerySet[HouseholdTransfer]:
     )
 
 
+def transfers_to_decide_for(user) -> QuerySet[HouseholdTransfer]:
+    """The transfers this user accepts or refuses (the rule of `can_decide_transfer`, for a list): those
+    requested to their organisation (every open one for admins)."""
+    requested = HouseholdTransfer.objects.filter(status=HouseholdTransfer.Status.REQUESTED)
+    return organisation_scoped(requested, user, path="to_organisation")
+
+
 def can_decide_transfer(user, transfer: HouseholdTransfer) -> bool:
     """A caseworker of the receiving organisation (or an admin) accepts or refuses a transfer."""
     return is_caseworker_of(user, transfer.to_organisation_id)

@@ -15,6 +15,7 @@ from portal.admin_tools import (
     ServiceErrorsAdminMixin,
     admin_form_view,
 )
+from portal.queues import QueueListFilter
 from sponsorship import services
 from sponsorship.forms import DecisionForm
 from sponsorship.models import (
@@ -37,7 +38,7 @@ class SponsorPersonInline(admin.TabularInline):
 @admin.register(SponsorProfile)
 class SponsorProfileAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind", "municipality", "status", "created_at"]
-    list_filter = ["status", "kind", "municipality"]
+    list_filter = [QueueListFilter, "status", "kind", "municipality"]
     search_fields = ["organisation_name", "user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user", "municipality"]
     autocomplete_fields = ["user", "municipality", "languages"]

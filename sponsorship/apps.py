@@ -58,3 +58,22 @@ class SponsorshipConfig(AppConfig):
             weak=False,
             dispatch_uid="sponsorship.check_scan_forget",
         )
+
+        # The caseworker's queues on the admin's start page (`portal.queues`).
+        from portal.queues import admin_queue_register
+        from sponsorship.selectors import sponsors_to_verify, transfers_to_accept
+
+        admin_queue_register(
+            "sponsors_to_verify",
+            label=_("Sponsors to verify"),
+            model=models.SponsorProfile,
+            rows=lambda user: sponsors_to_verify(user=user),
+            order=10,
+        )
+        admin_queue_register(
+            "transfers_to_accept",
+            label=_("Transfers to accept"),
+            model=models.HouseholdTransfer,
+            rows=lambda user: transfers_to_accept(user=user),
+            order=80,
+        )

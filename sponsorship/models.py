@@ -89,7 +89,11 @@ class SponsorProfile(models.Model):
         verbose_name = _("sponsor")
         verbose_name_plural = _("sponsors")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["-created_at", "-id"], name="sponsor_created_idx")]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="sponsor_created_idx"),
+            # The caseworker's queue of sponsors to verify: the pending ones only.
+            models.Index(fields=["created_at"], condition=models.Q(status="pending"), name="sponsor_pending_idx"),
+        ]
 
     def __str__(self) -> str:
         if self.erased_at:

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from sponsorship.access import checks_for
+from sponsorship.access import can_decide_sponsor, checks_for, transfers_to_decide_for
 from sponsorship.consent import INITIAL_TEXTS, INITIAL_VERSION
+from sponsorship.households.models import HouseholdTransfer
 from sponsorship.models import ConsentText, SponsorCheck, SponsorPerson, SponsorProfile
 
 # Every adult of a sponsor needs these checks, passed and not expired, before the sponsor is matched.
@@ -170,3 +171,22 @@ def sponsor_people_checks(*, user, sponsor: SponsorProfile) -> list[SponsorPerso
     who verified them: two queries (the offer's admin page)."""
     checks = checks_for(user).select_related("checked_by__organisation").order_by("kind", "-checked_on", "-pk")
     return list(sponsor.persons.prefetch_related(Prefetch("checks", queryset=checks)).order_by("created_at", "pk"))
+
+
+# --- The caseworker's queues (`portal.queues`, registered in `SponsorshipConfig.ready`) -------------------
+
+
+def sponsors_to_verify(*, user) -> QuerySet[SponsorProfile]:
+    """Sponsors waiting for a caseworker's verification (any organisation's caseworker decides: sponsors
+    are shared), oldest first; none for anyone else."""
+    if not can_decide_sponsor(user):
+        return SponsorProfile.objects.none()
+    return SponsorProfile.objects.filter(status=SponsorProfile.Status.PENDING, erased_at__isnull=True).order_by(
+        "created_at", "pk"
+    )
+
+
+def transfers_to_accept(*, user) -> QuerySet[HouseholdTransfer]:
+    """Household transfers requested to the reader's organisation (every open one for admins): the ones
+    they accept or refuse (`sponsorship.access.can_decide_transfer`), oldest first."""
+    return transfers_to_decide_for(user).order_by("created_at", "pk")

@@ -71,10 +71,6 @@ class Migration(migrations.Migration):
             name='milestone',
             field=models.PositiveSmallIntegerField(choices=[(1, 'After 1 month'), (3, 'After 3 months'), (6, 'After 6 months')], verbose_name='milestone'),
         ),
-        migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(fields=['done_on', 'due_on'], name='follow_up_due_idx'),
-        ),
         migrations.AddConstraint(
             model_name='followup',
             constraint=models.UniqueConstraint(fields=('placement', 'respondent', 'milestone'), name='one_follow_up_per_respondent_and_milestone'),

@@ -18,6 +18,7 @@ from portal.admin_tools import (
     admin_form_view,
     export_csv,
 )
+from portal.queues import QueueListFilter
 from portal.retention import retention_apply, retention_report
 from sponsorship.access import (
     can_handle_household,
@@ -382,7 +383,7 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
 class HouseholdTransferAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
     records_for = staticmethod(transfers_for)
     list_display = ["household", "from_organisation", "to_organisation", "status", "created_at"]
-    list_filter = ["status"]
+    list_filter = [QueueListFilter, "status"]
     list_select_related = ["household", "from_organisation", "to_organisation"]
     autocomplete_fields = ["household", "to_organisation"]
     fields = ["household", "to_organisation", "note", "status", "decide_link"]

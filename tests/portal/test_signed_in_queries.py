@@ -126,7 +126,9 @@ def test_the_caseworker_dashboard_reads_a_fixed_number_of_queries(
 
     assert page.count("/matching/matchproposal/") >= 12
     assert many == few
-    with django_assert_max_num_queries(6):
+    # The session and the user, whether staff have a sponsor page (the header), then one query per list
+    # (nine) and one for all their counts.
+    with django_assert_max_num_queries(15):
         client.get("/en/caseworker/")
 
 
@@ -137,16 +139,16 @@ def test_the_caseworker_dashboard_shows_the_oldest_of_a_long_list_and_links_to_a
 
     monkeypatch.setattr(selectors, "AGENDA_LIMIT", 2)
     oldest = [proposal_at("proposed") for _ in range(3)]
-    accepted = proposal_at("sponsor_accepted")  # awaiting the household's answer, and a next step
+    accepted = proposal_at("sponsor_accepted")  # the household's answer is the caseworker's next step
     client.force_login(caseworker)
 
     agenda = selectors.caseworker_agenda(user=caseworker)
     assert [p.pk for p in agenda["to_review"]] == [p.pk for p in oldest[:2]]
     assert agenda["more"]["to_review"] and not agenda["more"]["to_decide"]
     assert [p.pk for p in agenda["to_decide"]] == [accepted.pk]
-    assert [p.pk for p in agenda["overdue"] + agenda["waiting"]] == [accepted.pk]
+    assert agenda["overdue"] + agenda["waiting"] == []  # each proposal in one list only
 
     page = client.get("/lt/caseworker/").content.decode()
     assert page.count("Žiūrėti visus") == 1  # "See them all", for the one long list
-    assert "2+" in page
+    assert '<span class="count">3</span>' in page  # the whole list's count
     assert f"/matchproposal/{oldest[2].pk}/" not in page
