@@ -61,6 +61,7 @@ class SponsorshipConfig(AppConfig):
 
         # The caseworker's queues on the admin's start page (`portal.queues`).
         from portal.queues import admin_queue_register
+        from sponsorship.households.selectors import meetings_to_arrange
         from sponsorship.selectors import sponsors_to_verify, transfers_to_accept
 
         admin_queue_register(
@@ -69,6 +70,13 @@ class SponsorshipConfig(AppConfig):
             model=models.SponsorProfile,
             rows=lambda user: sponsors_to_verify(user=user),
             order=10,
+        )
+        admin_queue_register(
+            "meetings_to_arrange",
+            label=_("Meetings to arrange"),
+            model=models.HouseholdMeeting,
+            rows=meetings_to_arrange,
+            order=50,
         )
         admin_queue_register(
             "transfers_to_accept",

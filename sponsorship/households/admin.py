@@ -469,7 +469,7 @@ class HouseholdMeetingAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
 
     records_for = staticmethod(household_meetings_for)
     list_display = ["household", "purpose", "status", "starts_at", "place"]
-    list_filter = ["status"]
+    list_filter = [QueueListFilter, "status"]
     search_fields = ["household__reference"]
     list_select_related = ["household"]
     autocomplete_fields = ["household", "staff_attendees"]

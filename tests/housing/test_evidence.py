@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from PIL import Image
 
 from housing.evidence import inspection_evidence_add
 from housing.models import HousingOffer, Inspection, InspectionFailure, InspectionFile
 from housing.selectors import offers_to_inspect
 from housing.services import OfferError, offer_inspect, offer_save, offer_submit
+from portal.notifications import notification_render
 from portal.uploads import UploadError
 
 Status = HousingOffer.Status
@@ -174,9 +175,10 @@ def test_a_reinspection_puts_the_offer_back_in_the_queue_when_due_and_not_before
     assert due == [submitted]
     assert due[0].reinspect_on == _today() + _days(14)
     assert list(offers_to_inspect(caseworker, today=_today() + _days(30))) == [submitted]
-    notification = sponsor.user.notifications.get()
+    notification = notification_render(sponsor.user.notifications.get())
     assert notification.title == "Your housing offer needs repairs before a new visit"
     assert "smoke detector" in notification.body
+    assert formats.date_format(_today() + _days(14), "SHORT_DATE_FORMAT") in notification.body
 
     # Visited again and passed: it leaves the queue for good.
     _inspect(submitted, caseworker)
