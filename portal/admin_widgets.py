@@ -66,16 +66,19 @@ class _SearchableMixin:
     def build_attrs(self, base_attrs, extra_attrs=None):
         attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)  # type: ignore[misc]
         classes = attrs.get("class", "")
+        # A single choice that may stay empty can be cleared; a list of several has no "clear all" cross.
+        clearable = not (self.is_required or self.allow_multiple_selected)  # type: ignore[attr-defined]
         attrs.update(
             {
                 "class": f"{classes} admin-searchable".strip(),
                 "data-theme": "admin-autocomplete",
-                "data-allow-clear": "false" if self.is_required or self.allow_multiple_selected else "true",  # type: ignore[attr-defined]
+                "data-allow-clear": "true" if clearable else "false",
                 "data-placeholder": "",
-                "data-width": "resolve",
-                "lang": get_select2_language() or "",
             }
         )
+        language = get_select2_language()
+        if language:  # select2's messages ("No results found") in the page's language
+            attrs["lang"] = language
         return attrs
 
     @property
