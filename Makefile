@@ -86,7 +86,7 @@ fmt: install
 # Needs GNU gettext (xgettext) on the developer's machine; compiling does not.
 messages: export DEBUG ?= 1
 messages: install
-	$(MANAGE) makemessages --no-location --no-obsolete $(addprefix -l ,$(LANGS)) --ignore=.venv --ignore=staticfiles
+	$(MANAGE) makemessages --no-location --no-obsolete $(addprefix -l ,$(LANGS)) --ignore=.venv --ignore=staticfiles --ignore=tests
 
 check: export DEBUG ?= 1
 check: lint test
