@@ -407,7 +407,9 @@ class FollowUp(models.Model):
         SOCIAL_SUPPORT = "social_support", _("Social support or benefits")
         COMMUNITY = "community", _("Community activities")
 
-    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="follow_ups")
+    placement = models.ForeignKey(
+        Placement, verbose_name=_("placement"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
     respondent = models.CharField(
         _("respondent"), max_length=10, choices=Respondent.choices, default=Respondent.HOUSEHOLD
     )
