@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.criteria import CRITERIA
@@ -88,6 +89,12 @@ class FollowUpForm(forms.ModelForm):
         fields = ["rating", "housing_condition", "relationship", "integration_steps", "note", "done_on"]
         widgets = {"done_on": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"done_on": _("Today, if left empty.")}
+
+    def clean_done_on(self):
+        done_on = self.cleaned_data.get("done_on")
+        if done_on and done_on > timezone.localdate():
+            raise forms.ValidationError(_("A follow-up cannot be done in the future."))
+        return done_on
 
 
 # The proposal's page shows each next step as a button with the fields that step needs (`step_forms`);

@@ -33,7 +33,7 @@ from sponsorship.access import households_for
 from sponsorship.households.parts import HouseholdPart, household_part_register
 from sponsorship.households.privacy import ErasureReason, household_erase
 from sponsorship.households.services import HouseholdError
-from sponsorship.models import Household, SponsorProfile
+from sponsorship.models import Household, HouseholdMeeting, HouseholdNote, SponsorProfile
 from sponsorship.privacy import SponsorErasure, SponsorPart, sponsor_part_register
 
 
@@ -269,7 +269,8 @@ def mediation_sponsor_erase(
     What the sponsor wrote goes: their decline notes and the notes of the steps they took. What staff
     wrote about the sponsor's proposals, placements and safeguarding concerns is kept for the
     households' cases, with the sponsor's personal `values` (and the text they wrote) replaced by the
-    pseudonym; a concern's label names the sponsor by their erased label only. Statuses, reasons
+    pseudonym (also in the notes and meetings of the households proposed to them); a concern's label
+    names the sponsor by their erased label only. Statuses, reasons
     (as categories), dates and scores stay: anonymised statistics.
     """
     proposals = MatchProposal.objects.filter(offer__sponsor=sponsor)
@@ -288,6 +289,10 @@ def mediation_sponsor_erase(
     follow_ups = FollowUp.objects.filter(placement__in=placements)
     notes = MediationNote.objects.filter(Q(proposal__in=proposals) | Q(placement__in=placements))
     concerns = SafeguardingConcern.objects.filter(sponsor=sponsor)
+    # What caseworkers wrote about the households the sponsor was proposed to or hosted may name them too.
+    households = Household.objects.filter(proposals__in=proposals).distinct()
+    household_notes = HouseholdNote.objects.filter(household__in=households)
+    meetings = HouseholdMeeting.objects.filter(household__in=households)
     for queryset, fields in [
         (proposals, ["decline_note", "withdraw_reason"]),
         (steps, ["note"]),
@@ -295,6 +300,8 @@ def mediation_sponsor_erase(
         (follow_ups, ["note"]),
         (notes, ["text"]),
         (concerns, ["note", "closing_note"]),
+        (household_notes, ["text"]),
+        (meetings, ["purpose", "place", "attendees", "notes"]),
     ]:
         fields_pseudonymise(queryset=queryset, fields=fields, pseudonym=pseudonym, values=scrub)
         if queryset.model is not ProposalTransition:

@@ -207,6 +207,7 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
         household = self._household_or_404(request, pk)
         services.household_access_log(household=household, by=request.user)
         can_record = not household.anonymised_at and can_handle_household(request.user, household)
+        registry = self.admin_site._registry
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -216,7 +217,8 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
             "preferences": list(household.preferences.select_related("municipality")),
             "languages": list(household.languages.all()),
             "timeline": household_timeline(household=household),
-            "can_record": can_record,
+            "can_record_note": can_record and registry[HouseholdNote].has_add_permission(request),
+            "can_record_meeting": can_record and registry[HouseholdMeeting].has_add_permission(request),
             "has_change_permission": self.has_change_permission(request, household),
             "title": _("Household %(ref)s") % {"ref": household},
         }
@@ -244,14 +246,18 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
         add_never_cache_headers(response)
         return response
 
-    def _household_to_record(self, request, pk: int) -> Household:
+    def _household_to_record(self, request, pk: int, record: type) -> Household:
+        """The household on which the reader records a note or a meeting (`record`): theirs to handle, not
+        erased, and their role may add such records."""
         household = self._household_or_404(request, pk)
         if household.anonymised_at or not can_handle_household(request.user, household):
+            raise PermissionDenied
+        if not self.admin_site._registry[record].has_add_permission(request):
             raise PermissionDenied
         return household
 
     def note_add_view(self, request, pk: int):
-        household = self._household_to_record(request, pk)
+        household = self._household_to_record(request, pk, HouseholdNote)
         form = HouseholdNoteForm(request.POST or None, initial={"at": timezone.localtime().replace(second=0)})
         return self._record_view(
             request,
@@ -263,7 +269,7 @@ class HouseholdAdmin(ServiceErrorsAdminMixin, ScopedAdmin):
         )
 
     def meeting_add_view(self, request, pk: int):
-        household = self._household_to_record(request, pk)
+        household = self._household_to_record(request, pk, HouseholdMeeting)
         form = HouseholdMeetingForm(request.POST or None, staff_choices=mentors_for(request.user, household))
 
         def save(data):

@@ -190,3 +190,15 @@ def test_questionnaire_labels_are_translated(language, labels):
             str(FollowUp.HousingCondition.NEEDS_REPAIRS.label),
         ]
     assert shown == labels
+
+
+def test_a_questionnaire_dated_in_the_future_gets_the_forms_error(placed, caseworker):
+    follow_up = placed(40).follow_ups.get(respondent="sponsor", milestone=1)
+    url = reverse("admin:matching_followup_change", args=[follow_up.pk])
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+
+    response = client_of(caseworker).post(url, {"rating": "3", "done_on": tomorrow, "_save": "Save"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert "done_on" in response.context["adminform"].form.errors
+    assert FollowUp.objects.get(pk=follow_up.pk).done_on is None

@@ -424,3 +424,32 @@ def test_merge_moves_notes_and_meetings_to_the_household_kept(household_factory,
 
     assert HouseholdNote.objects.get(pk=note.pk).household == keep
     assert HouseholdMeeting.objects.get(pk=meeting.pk).household == keep
+
+
+def test_printable_data_page_shows_notes_meetings_and_follow_up_answers(placed_case, caseworker):
+    household = placed_case[0]
+
+    response = client_of(caseworker).get(reverse("admin:sponsorship_household_print", args=[household.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    for text in [NOTE, MEETING_PLACE, "Three-month review", "Settled in", "School or kindergarten", "After 1 month"]:
+        assert text in html, text
+
+
+def test_a_staff_member_without_the_roles_permission_cannot_record_a_note(household_factory, caseworker):
+    from django.contrib.auth.models import Permission
+
+    household = household_factory()
+    caseworker.groups.first().permissions.remove(Permission.objects.get(codename="add_householdnote"))
+
+    client = client_of(caseworker)
+    page = client.get(reverse("admin:sponsorship_household_overview", args=[household.pk])).content.decode()
+    response = client.post(
+        reverse("admin:sponsorship_household_note", args=[household.pk]),
+        {"kind": "consultation", "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "text": NOTE},
+    )
+
+    assert reverse("admin:sponsorship_household_note", args=[household.pk]) not in page
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not HouseholdNote.objects.exists()

@@ -30,8 +30,8 @@ from portal.models import Notification, User
 from portal.privacy import audit_pseudonymise, personal_values, pseudonymise_data, pseudonymise_text
 from portal.roles import CASEWORKERS_GROUP, roles_ensure
 from projects.models import Language, Organisation
-from sponsorship.households.services import household_save
-from sponsorship.models import Household, HouseholdMember, SponsorProfile
+from sponsorship.households.services import household_meeting_save, household_note_add, household_save
+from sponsorship.models import Household, HouseholdMeeting, HouseholdMember, SponsorProfile
 from sponsorship.services import sponsor_export, sponsor_profile_save, sponsor_verify
 from tests.helpers import database_text, jpeg_upload, pg_dump
 from training.models import Certificate, Enrolment, EventRegistration, Module, Programme, RecruitmentEvent, Session
@@ -240,6 +240,22 @@ def _build_world(user_factory, municipality, media_root) -> SimpleNamespace:
         by=caseworker,
         kind=MediationNote.Kind.NOTE,
         text=f"{MARKERS['first name']} {MARKERS['last name']} called back.",
+    )
+    # The caseworker's own record of the household names the sponsor too: a mediation and a meeting.
+    household_note_add(
+        household=second,
+        by=caseworker,
+        kind="mediation",
+        text=f"Met {MARKERS['first name']} {MARKERS['last name']} at {MARKERS['street address']}.",
+    )
+    household_meeting_save(
+        meeting=HouseholdMeeting(
+            household=second,
+            purpose=f"Introductions with {MARKERS['last name']}",
+            place=MARKERS["street address"],
+            attendees=f"{MARKERS['first name']} {MARKERS['last name']}, the family",
+        ),
+        by=caseworker,
     )
     # The caseworker looks at the sponsor in the admin (an admin change on the person, too).
     assert admin.get(reverse("admin:sponsorship_sponsorprofile_change", args=[sponsor.pk])).status_code == 200
