@@ -5,14 +5,17 @@ import datetime
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from housing.demo import demo_offer_available, demo_sponsors_ensure
 from housing.models import HousingOffer
-from matching.models import MatchingRun, MatchProposal
+from matching.models import FollowUp, MatchingRun, MatchProposal, Placement
 from matching.runs import matching_run_execute, policy_current
+from matching.services.placements import follow_up_record, proposal_confirm
 from matching.services.proposals import proposal_create, proposal_transition
+from matching.services.safeguarding import concern_raise
 from portal.demo import DEMO_ACCOUNTS
 from portal.models import User
 from projects.models import Language, Municipality, Organisation
@@ -21,6 +24,7 @@ from sponsorship.households.services import (
     household_mentor_assign,
     household_note_add,
     household_save,
+    household_transfer_request,
 )
 from sponsorship.models import Household, HouseholdMeeting, HouseholdMember, MunicipalityPreference, SponsorProfile
 from training.demo import demo_training_ensure
@@ -229,6 +233,108 @@ def demo_matching_ensure(*, caseworker: User, admin: User) -> None:
     matching_run_execute(run_id=run.pk)
 
 
+@transaction.atomic
+def demo_queues_ensure(*, caseworker: User, admin: User) -> None:
+    """What the other demo data leaves empty in the caseworker's queues (the admin's start page): an
+    answer overdue, a proposal with a next step, a placed household whose 1-month follow-up is due (its
+    sponsor's is recorded), an open safeguarding concern and a transfer to accept."""
+    iom = Organisation.objects.filter(slug="iom-lithuania").first()
+    rrc = Organisation.objects.filter(slug="refugee-reception-centre").first()
+    profile = SponsorProfile.objects.filter(user__email="sponsor@example.org").first()
+    kaunas = Municipality.objects.filter(slug="kaunas-city").first()
+    if None in (iom, rrc, profile, kaunas) or Household.objects.filter(head_name="Nadia Demo").exists():
+        return
+    today = timezone.localdate()
+    # The proposal sent to the demo sponsor (demo_mediation_ensure) has waited past the reminder.
+    MatchProposal.objects.filter(household__head_name="Olena Demo", status=MatchProposal.Status.SENT).update(
+        awaiting_since=timezone.now() - datetime.timedelta(hours=settings.PROPOSAL_REMINDER_HOURS + 24)
+    )
+    # One of the run's proposals approved: its next step (sending it) waits.
+    run_proposal = MatchProposal.objects.filter(run__isnull=False, status=MatchProposal.Status.PROPOSED).first()
+    if run_proposal is not None:
+        proposal_transition(proposal=run_proposal, to=MatchProposal.Status.APPROVED, by=caseworker)
+    # A household that moved in five weeks ago.
+    offer = demo_offer_available(
+        profile=profile,
+        data={
+            "kind": HousingOffer.Kind.HOUSE,
+            "municipality": kaunas,
+            "street_address": "Demo g. 21, Kaunas",
+            "capacity": 3,
+            "bedrooms": 2,
+            "children_welcome": True,
+            "cost": HousingOffer.Cost.FREE,
+            "available_from": today,
+            "description": "A small house with a garden, ten minutes from a school.",
+        },
+        host_languages=[],
+        caseworker=caseworker,
+    )
+    consent = {"consent_version": "2026-11", "consent_given_on": today, "consent_recorded_by": caseworker}
+    placed = _household(
+        by=caseworker,
+        organisation=iom,
+        head="Nadia Demo",
+        members=[("adult", 31), ("child", 6)],
+        protection_status=Household.ProtectionStatus.TEMPORARY,
+        status=Household.Status.SEEKING,
+        nationalities=["UA"],
+        **consent,
+    )
+    proposal = proposal_create(household=placed, offer=offer, by=caseworker, score=0.9)
+    for status, by in [
+        (MatchProposal.Status.APPROVED, caseworker),
+        (MatchProposal.Status.SENT, caseworker),
+        (MatchProposal.Status.SPONSOR_ACCEPTED, profile.user),
+        (MatchProposal.Status.BENEFICIARY_ACCEPTED, caseworker),
+        (MatchProposal.Status.MEETING, caseworker),
+    ]:
+        proposal = proposal_transition(proposal=proposal, to=status, by=by)
+    placement = proposal_confirm(
+        proposal=proposal, by=caseworker, move_in_date=today - datetime.timedelta(days=35), agreed_months=6
+    )
+    household_note_add(
+        household=placed,
+        by=caseworker,
+        kind="home_visit",
+        text="Visited the family at home: settled in, the daughter goes to the school nearby.",
+        at=timezone.now() - datetime.timedelta(days=20),
+    )
+    household_meeting_save(
+        meeting=HouseholdMeeting(
+            household=placed,
+            purpose="Move-in meeting with the hosts",
+            status=HouseholdMeeting.Status.HELD,
+            starts_at=timezone.now() - datetime.timedelta(days=36),
+            place="Demo g. 21, Kaunas",
+            attendees="Nadia Demo, the hosts",
+        ),
+        by=caseworker,
+        staff_attendees=[caseworker],
+    )
+    sponsors_answers = FollowUp.objects.get(placement=placement, respondent=FollowUp.Respondent.SPONSOR, milestone=1)
+    follow_up_record(
+        follow_up=sponsors_answers,
+        by=caseworker,
+        note="The hosts are glad; they would like help with the utility bills.",
+        rating=4,
+        housing_condition="good",
+        relationship="good",
+        integration_steps=["school"],
+    )
+    concern_raise(
+        sponsor=profile,
+        by=caseworker,
+        severity="low",
+        note="The family says the heating is turned off at night; to be checked at the next visit.",
+        placement=Placement.objects.get(pk=placement.pk),
+    )
+    # The Refugee Reception Centre asks IOM Lithuania to take over one of its households.
+    maryam = Household.objects.filter(head_name="Maryam Demo", organisation=rrc).first()
+    if maryam is not None:
+        household_transfer_request(household=maryam, to_organisation=iom, by=admin)
+
+
 def demo_data_ensure() -> None:
     """Each app's demo data, for the demo accounts (after `portal.demo.demo_accounts_ensure`). This top
     layer composes them: the lower apps never import the higher ones' demo."""
@@ -246,3 +352,4 @@ def demo_data_ensure() -> None:
     )
     demo_mediation_ensure(caseworker=users["caseworker@example.org"], admin=users["admin@example.org"])
     demo_matching_ensure(caseworker=users["caseworker@example.org"], admin=users["admin@example.org"])
+    demo_queues_ensure(caseworker=users["caseworker@example.org"], admin=users["admin@example.org"])

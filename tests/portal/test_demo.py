@@ -48,7 +48,7 @@ def test_demo_setup_populates_sponsors_and_offers_once(settings, tmp_path, capsy
     statuses = sorted(
         HousingOffer.objects.filter(sponsor__user__email="sponsor@example.org").values_list("status", flat=True)
     )
-    assert statuses == ["available", "available", "draft", "reserved", "submitted"]
+    assert statuses == ["available", "available", "draft", "occupied", "reserved", "submitted"]
     assert SponsorProfile.objects.get(user__email="sponsor@example.org").status == "verified"
     group = SponsorProfile.objects.get(user__email="group@example.org")
     assert group.status == "pending" and group.persons.filter(accepted_at__isnull=True).count() == 1
@@ -62,9 +62,9 @@ def test_demo_setup_populates_sponsors_and_offers_once(settings, tmp_path, capsy
 
     caseworker = User.objects.get(email="caseworker@example.org")
     assert caseworker.organisation.slug == "iom-lithuania" and is_mfa_enabled(caseworker)
-    assert Household.objects.count() == 5
-    assert Household.objects.filter(organisation=caseworker.organisation).count() == 4
-    assert MatchProposal.objects.get(run__isnull=True).status == "sent"
+    assert Household.objects.count() == 6
+    assert Household.objects.filter(organisation=caseworker.organisation).count() == 5
+    assert MatchProposal.objects.get(run__isnull=True, household__head_name="Olena Demo").status == "sent"
     # Matching: one run (not repeated by the second demo_setup) proposed homes with explanations, said
     # why the household needing step-free access got none, and told the caseworker.
     from matching.models import MatchingRun, UnmatchedHousehold
@@ -82,3 +82,20 @@ def test_demo_setup_populates_sponsors_and_offers_once(settings, tmp_path, capsy
     assert family.mentor == caseworker
     assert sorted(family.notes.values_list("kind", flat=True)) == ["consultation", "phone_call"]
     assert [meeting.household for meeting in meetings_to_arrange(caseworker)] == [family]
+    # Every queue of the caseworker's start page holds something.
+    from portal.queues import admin_queues, capped_counts
+
+    queues = admin_queues()
+    counts = dict(zip([q.key for q in queues], capped_counts([q.rows(caseworker) for q in queues]), strict=True))
+    assert len(counts) >= 9 and all(count >= 1 for count, _capped in counts.values()), counts
+    # A placed household's timeline: a note, a meeting held, its sponsor's 1-month answers and its own due.
+    from sponsorship.households.timeline import household_timeline
+
+    placed = Household.objects.get(head_name="Nadia Demo")
+    assert placed.status == "housed"
+    assert placed.notes.count() == 1 and placed.meetings.get().status == "held"
+    follow_ups = placed.placements.get().follow_ups
+    assert follow_ups.filter(done_on__isnull=False, respondent="sponsor", milestone=1, rating=4).exists()
+    assert follow_ups.filter(done_on__isnull=True, respondent="household", milestone=1).exists()
+    kinds = {entry.kind for entry in household_timeline(household=placed)["entries"]}
+    assert len(kinds) >= 4, kinds  # notes, meetings, follow-ups and the proposal's steps at least
