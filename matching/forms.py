@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin import widgets as admin_widgets
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,7 +88,7 @@ class FollowUpForm(forms.ModelForm):
     class Meta:
         model = FollowUp
         fields = ["rating", "housing_condition", "relationship", "integration_steps", "note", "done_on"]
-        widgets = {"done_on": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"done_on": admin_widgets.AdminDateWidget(), "note": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"done_on": _("Today, if left empty.")}
 
     def clean_done_on(self):

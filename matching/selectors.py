@@ -179,7 +179,8 @@ def caseworker_agenda(*, user, today: datetime.date | None = None, limit: int | 
         .only(
             "pk", "organisation_name", "erased_at", "created_at", "user__email", "user__first_name", "user__last_name"
         ),
-        "offers": offers_to_inspect(user=user)
+        "offers": offers_to_inspect(user)
+        .select_related(None)
         .select_related("municipality")
         .only(
             "pk", "kind", "updated_at", *(f"municipality__name_{code}" for code in settings.MODELTRANSLATION_LANGUAGES)

@@ -22,6 +22,7 @@ SAMPLES: dict[str, list[dict]] = {
     "sponsorship.sponsor_rejected": [{"reason": "The references could not be reached."}],
     "housing.inspection_passed": [{"offer": 1}],
     "housing.inspection_failed": [{"offer": 1, "inspection": 1}],
+    "housing.inspection_reinspect": [{"offer": 1, "inspection": 1}],
     "housing.offer_reconfirm": [{"offer": 1, "days": 14}],
     "training.seat_free": [{"session": 1}],
     "training.certificate_issued": [{"certificate": 1}],

@@ -16,8 +16,8 @@ from matching.models import FollowUp, MatchProposal
 from matching.services.placements import proposal_confirm
 from matching.services.safeguarding import concern_raise
 from portal.queues import QUEUE_COUNT_CAP, AdminQueue, admin_queue_register, admin_queues, capped_counts
-from sponsorship.households.services import household_transfer_request
-from sponsorship.models import SponsorProfile
+from sponsorship.households.services import household_meeting_save, household_transfer_request
+from sponsorship.models import HouseholdMeeting, SponsorProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ QUEUE_KEYS = [
     "proposals_to_review",
     "answers_overdue",
     "proposal_next_steps",
+    "meetings_to_arrange",
     "follow_ups_due",
     "concerns_open",
     "transfers_to_accept",
@@ -52,9 +53,13 @@ def _cases(*, caseworker, to_organisation, sponsor_factory, offer_factory, house
         move_in_date=timezone.localdate(),
         agreed_months=6,
     )
-    FollowUp.objects.create(placement=placement, due_on=timezone.localdate() + datetime.timedelta(days=2))
+    # The household's 1-month questionnaire falls due (the placement created all six).
+    FollowUp.objects.filter(placement=placement, respondent="household", milestone=1).update(
+        due_on=timezone.localdate()
+    )
     concern_raise(sponsor=placement.offer.sponsor, placement=placement, severity="low", note="Noise.", by=caseworker)
     household_transfer_request(household=household(), to_organisation=to_organisation, by=caseworker)
+    household_meeting_save(meeting=HouseholdMeeting(household=household(), purpose="Meet the hosts"), by=caseworker)
 
 
 @pytest.fixture
