@@ -330,7 +330,7 @@ def demo_queues_ensure(*, caseworker: User, admin: User) -> None:
         placement=Placement.objects.get(pk=placement.pk),
     )
     # The Refugee Reception Centre asks IOM Lithuania to take over one of its households.
-    maryam = Household.objects.filter(head_name="Maryam Demo", organisation=rrc).first()
+    maryam = Household.objects.filter(head_name="Maryam Demo").first()
     if maryam is not None:
         household_transfer_request(household=maryam, to_organisation=iom, by=admin)
 

@@ -285,7 +285,9 @@ class MatchProposal(models.Model):
 
 
 class ProposalTransition(models.Model):
-    proposal = models.ForeignKey(MatchProposal, on_delete=models.CASCADE, related_name="transitions")
+    proposal = models.ForeignKey(
+        MatchProposal, verbose_name=_("match proposal"), on_delete=models.CASCADE, related_name="transitions"
+    )
     from_status = models.CharField(_("from"), max_length=30, choices=MatchProposal.Status.choices)
     to_status = models.CharField(_("to"), max_length=30, choices=MatchProposal.Status.choices)
     by = models.ForeignKey(
@@ -319,7 +321,9 @@ class Placement(models.Model):
         CONFLICT = "conflict", _("Conflict")
         OTHER = "other", _("Other")
 
-    proposal = models.OneToOneField(MatchProposal, on_delete=models.PROTECT, related_name="placement")
+    proposal = models.OneToOneField(
+        MatchProposal, verbose_name=_("match proposal"), on_delete=models.PROTECT, related_name="placement"
+    )
     household = models.ForeignKey(
         "sponsorship.Household", verbose_name=_("household"), on_delete=models.PROTECT, related_name="placements"
     )
