@@ -204,6 +204,10 @@ _CLEAR = [
     # The audit trail: the generated rows, and those the benchmark's own page views wrote.
     "DELETE FROM auditlog_logentry WHERE cid = %(cid)s OR actor_id IN (SELECT id FROM bn_users)",
     "DELETE FROM django_admin_log WHERE user_id IN (SELECT id FROM bn_users)",
+    "DELETE FROM sponsorship_householdmeeting_staff_attendees WHERE householdmeeting_id IN (SELECT id FROM "
+    "sponsorship_householdmeeting WHERE household_id IN (SELECT id FROM bn_households))",
+    "DELETE FROM sponsorship_householdmeeting WHERE household_id IN (SELECT id FROM bn_households)",
+    "DELETE FROM sponsorship_householdnote WHERE household_id IN (SELECT id FROM bn_households)",
     "DELETE FROM matching_followup WHERE placement_id IN (SELECT id FROM matching_placement WHERE household_id IN "
     "(SELECT id FROM bn_households))",
     "DELETE FROM matching_mediationnote WHERE proposal_id IN (SELECT id FROM matching_matchproposal WHERE "
@@ -224,6 +228,10 @@ _CLEAR = [
     "DELETE FROM sponsorship_household_possible_duplicates WHERE from_household_id IN (SELECT id FROM bn_households)"
     " OR to_household_id IN (SELECT id FROM bn_households)",
     "DELETE FROM sponsorship_household WHERE id IN (SELECT id FROM bn_households)",
+    "DELETE FROM housing_inspectionfailure WHERE inspection_id IN (SELECT id FROM housing_inspection WHERE offer_id "
+    "IN (SELECT id FROM bn_offers))",
+    "DELETE FROM housing_inspectionfile WHERE inspection_id IN (SELECT id FROM housing_inspection WHERE offer_id "
+    "IN (SELECT id FROM bn_offers))",
     "DELETE FROM housing_inspection WHERE offer_id IN (SELECT id FROM bn_offers)",
     "DELETE FROM housing_offertransition WHERE offer_id IN (SELECT id FROM bn_offers)",
     "DELETE FROM housing_housingoffer_host_languages WHERE housingoffer_id IN (SELECT id FROM bn_offers)",
@@ -473,9 +481,9 @@ def _steps(sizes: Sizes, ct: dict[str, int], group_id: int) -> list[tuple[str, s
             CROSS JOIN LATERAL generate_series(1, CASE WHEN s.kind = 'community_group' THEN 3
                                                        WHEN sp.n %% 2 = 0 THEN 1 ELSE 0 END) k;
             INSERT INTO sponsorship_sponsorcheck (person_id, kind, result, checked_on, checked_by_id, expires_on, notes,
-                created_at)
+                created_at, scan)
             SELECT p.id, c.kind, CASE WHEN (p.id + c.i) %% 50 = 0 THEN 'failed' ELSE 'passed' END, c.on_date,
-                   cw.id, CASE WHEN c.kind = 'criminal_record' THEN c.on_date + 365 END, '', c.on_date
+                   cw.id, CASE WHEN c.kind = 'criminal_record' THEN c.on_date + 365 END, '', c.on_date, ''
             FROM sponsorship_sponsorperson p JOIN bn_sp sp ON sp.id = p.sponsor_id
             JOIN sponsorship_sponsorprofile s ON s.id = p.sponsor_id
             JOIN bn_cw cw ON cw.org_n = sp.n %% %(organisations)s AND cw.k = sp.n %% %(caseworkers)s
@@ -563,9 +571,11 @@ def _steps(sizes: Sizes, ct: dict[str, int], group_id: int) -> list[tuple[str, s
             INSERT INTO housing_housingoffer_host_languages (housingoffer_id, language_id)
             SELECT o.id, l.id FROM bn_of o JOIN projects_language l ON l.code = (ARRAY['lt','en','ru'])[1 + o.n %% 3];
             INSERT INTO housing_inspection (offer_id, visited_on, inspector_id, safety, heating, water_sanitation,
-                smoke_detector, matches_description, notes, result, created_at)
-            SELECT o.id, (now() - random() * interval '300 days')::date, c.id, true, true, true, o.n %% 10 <> 0, true,
-                   '', CASE WHEN o.n %% 10 = 0 THEN 'fail' ELSE 'pass' END, now() - random() * interval '300 days'
+                smoke_detector, matches_description, notes, result, created_at, other_reason)
+            SELECT o.id, (now() - random() * interval '300 days')::date, c.id, 'ok', 'ok', 'ok',
+                   CASE WHEN o.n %% 10 = 0 THEN 'failed' ELSE 'ok' END, 'ok',
+                   '', CASE WHEN o.n %% 10 = 0 THEN 'fail' ELSE 'pass' END, now() - random() * interval '300 days',
+                   ''
             FROM bn_of o JOIN bn_cw c ON c.org_n = o.n %% %(organisations)s AND c.k = 0
             WHERE o.status IN ('inspected', 'available', 'reserved', 'occupied');
             """,

@@ -267,6 +267,8 @@ UPSTREAM_STRINGS = [
     gettext_noop("No field changes"),
     gettext_noop("No log entries found."),
     # django-allauth
+    # Its rate limit's message, which its Bulgarian catalogue renders as "too much traffic".
+    gettext_noop("Be patient, you are sending too many requests."),
     gettext_noop("The following email addresses are associated with your account:"),
     gettext_noop("Two-Factor Authentication"),
     gettext_noop("Hello from %(site_name)s!"),
