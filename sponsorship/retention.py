@@ -12,6 +12,7 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,7 +22,8 @@ from sponsorship.services import sponsor_check_scans_delete
 
 
 def check_scans_retention_due(now: datetime.datetime) -> QuerySet[SponsorCheck]:
-    cutoff = now.date() - datetime.timedelta(days=settings.RETENTION_CHECK_SCAN_DAYS)
+    # Dates are the portal's (its time zone), as the check's expiry date is.
+    cutoff = timezone.localdate(now) - datetime.timedelta(days=settings.RETENTION_CHECK_SCAN_DAYS)
     return SponsorCheck.objects.exclude(scan="").filter(expires_on__lt=cutoff).order_by("expires_on", "pk")
 
 
