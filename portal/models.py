@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -148,3 +149,31 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk}"
+
+
+class SearchEntry(models.Model):
+    """One public item in one language, as the site-wide search reads it (see `portal.search`). Public
+    content only: titles, texts and addresses of public pages, never anything personal."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    language = models.CharField(_("language"), max_length=8)
+    title = models.CharField(_("title"), max_length=500)
+    text = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("address"), max_length=500)
+    # Normalised copies (case folded, without diacritics): what the search matches.
+    title_key = models.TextField(editable=False)
+    text_key = models.TextField(editable=False)
+    # PostgreSQL only: the stored text search vector (GIN-indexed); empty on SQLite.
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "language"], name="search_entry_unique"),
+        ]
+        indexes = [models.Index(fields=["language", "kind", "object_id"], name="search_entry_language")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} ({self.language})"

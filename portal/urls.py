@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     # CSRF token: the switcher is on every page, and a token would make every page personal (a cookie
     # per visitor, nothing cacheable), while a forged request could only change a visitor's language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("search/", views.search, name="search"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("", include("projects.urls")),

@@ -7,6 +7,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from portal.search import SearchIndexedAdmin
 from projects import models
 
 
@@ -18,7 +19,7 @@ class PublicPageMixin:
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), _("View"))
 
 
-class TermAdmin(TabbedDjangoJqueryTranslationAdmin):
+class TermAdmin(SearchIndexedAdmin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -40,13 +41,13 @@ class SustainableDevelopmentGoalAdmin(TabbedDjangoJqueryTranslationAdmin):
 
 
 @admin.register(models.Language)
-class LanguageAdmin(TabbedDjangoJqueryTranslationAdmin):
+class LanguageAdmin(SearchIndexedAdmin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(models.Organisation)
-class OrganisationAdmin(TabbedDjangoJqueryTranslationAdmin):
+class OrganisationAdmin(SearchIndexedAdmin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "acronym", "slug"]
@@ -54,7 +55,7 @@ class OrganisationAdmin(TabbedDjangoJqueryTranslationAdmin):
 
 
 @admin.register(models.Municipality)
-class MunicipalityAdmin(PublicPageMixin, TabbedDjangoJqueryTranslationAdmin):
+class MunicipalityAdmin(SearchIndexedAdmin, PublicPageMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["name", "kind", "country", "public_page"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "slug"]
@@ -86,7 +87,7 @@ class ProjectLinkInline(TranslationTabularInline):
 
 
 @admin.register(models.Project)
-class ProjectAdmin(PublicPageMixin, TabbedDjangoJqueryTranslationAdmin):
+class ProjectAdmin(SearchIndexedAdmin, PublicPageMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["__str__", "start", "end", "funding_programme", "level", "public_page"]
     list_filter = ["level", "funding_programme", "themes", "target_groups", "municipalities"]
     search_fields = ["acronym", "title", "summary", "grant_reference", "slug"]
@@ -106,7 +107,7 @@ class ProjectAdmin(PublicPageMixin, TabbedDjangoJqueryTranslationAdmin):
 
 
 @admin.register(models.GoodPractice)
-class GoodPracticeAdmin(PublicPageMixin, TabbedDjangoJqueryTranslationAdmin):
+class GoodPracticeAdmin(SearchIndexedAdmin, PublicPageMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["title", "organisation", "country", "level", "public_page"]
     list_filter = ["level", "country", "themes", "target_groups", "sdgs"]
     search_fields = ["title", "summary", "slug"]
@@ -122,7 +123,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(models.NewsItem)
-class NewsItemAdmin(PublicPageMixin, TabbedDjangoJqueryTranslationAdmin):
+class NewsItemAdmin(SearchIndexedAdmin, PublicPageMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["title", "published_on", "project", "public_page"]
     list_filter = ["project", "municipalities"]
     search_fields = ["title", "body", "slug"]
@@ -141,7 +142,7 @@ class NewsRatingAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Event)
-class EventAdmin(PublicPageMixin, TabbedDjangoJqueryTranslationAdmin):
+class EventAdmin(SearchIndexedAdmin, PublicPageMixin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["title", "starts_on", "participants", "project", "public_page"]
     list_filter = ["project", "municipalities"]
     search_fields = ["title", "body", "slug"]
@@ -151,7 +152,7 @@ class EventAdmin(PublicPageMixin, TabbedDjangoJqueryTranslationAdmin):
 
 
 @admin.register(models.Resource)
-class ResourceAdmin(TabbedDjangoJqueryTranslationAdmin):
+class ResourceAdmin(SearchIndexedAdmin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["title", "kind", "project", "for_sponsors", "for_municipalities", "for_staff"]
     list_filter = ["kind", "languages", "themes", "project", "for_sponsors", "for_municipalities", "for_staff"]
     search_fields = ["title", "description", "slug"]

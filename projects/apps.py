@@ -9,10 +9,13 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from portal.media import ProtectedFiles, protected_files_register
         from portal.page_cache import content_models_register
+        from projects import search
         from projects.models import NewsItem, Resource
 
         # Every model of the catalogue is shown on public pages (ratings included, as averages).
         content_models_register(self.get_models())
+        # Its public content is in the site-wide search.
+        search.register()
         # News pictures and library resources are shown on public pages: anyone may read a file
         # that belongs to an existing news item or resource, nothing else under these folders.
         protected_files_register(

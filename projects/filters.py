@@ -3,11 +3,11 @@ an unknown value is reported on the page, never a server error."""
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from portal.search import MAX_QUERY_LENGTH, search_object_ids
 from projects.models import (
     FundingProgramme,
     GoodPractice,
@@ -20,9 +20,6 @@ from projects.models import (
     TargetGroup,
     Theme,
 )
-from projects.selectors import translated_search
-
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 def _country_choices(model, field: str):
@@ -38,23 +35,21 @@ def _country_choices(model, field: str):
 
 
 class SearchFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
-    search_fields: list[str] = []
-    plain_search_fields: list[str] = []
+    """`q` is the site-wide search (`portal.search`) limited to the list's kind, so that the list and
+    the search page find the same items (any language, case, diacritics and common endings)."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=MAX_QUERY_LENGTH)
+    search_kind = ""
 
     def search(self, queryset, name, value):
         text = value.strip()
         if not text:
             return queryset
-        query = translated_search(self.search_fields, text, LANGUAGE_CODES)
-        for field in self.plain_search_fields:
-            query |= Q(**{f"{field}__icontains": text})
-        return queryset.filter(query)
+        return queryset.filter(pk__in=search_object_ids(kind=self.search_kind, text=text))
 
 
 class ProjectFilter(SearchFilterSet):
-    search_fields = ["title", "summary"]
-    plain_search_fields = ["acronym", "grant_reference"]
+    search_kind = "project"
 
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), queryset=Theme.objects.all(), field_name="themes", to_field_name="slug"
@@ -103,7 +98,7 @@ class ProjectFilter(SearchFilterSet):
 
 
 class GoodPracticeFilter(SearchFilterSet):
-    search_fields = ["title", "summary", "main_activities"]
+    search_kind = "practice"
 
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), queryset=Theme.objects.all(), field_name="themes", to_field_name="slug"
@@ -126,7 +121,7 @@ class GoodPracticeFilter(SearchFilterSet):
 
 
 class ResourceFilter(SearchFilterSet):
-    search_fields = ["title", "description"]
+    search_kind = "resource"
 
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Resource.Kind.choices)
     language = django_filters.ModelChoiceFilter(

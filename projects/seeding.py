@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from portal.page_cache import page_cache_invalidate
+from portal.search import search_reindex
 from projects.models import (
     ContactPerson,
     Event,
@@ -73,6 +74,8 @@ def content_seed(*, directory: Path = SEED_DIR, update: bool = False) -> SeedRep
                 raise SeedError(f"{path.name}: {exc!r}") from exc
         if loader.report.changed:
             page_cache_invalidate()
+        # The site-wide search holds the content as loaded (rows written without the admin).
+        search_reindex()
     return loader.report
 
 

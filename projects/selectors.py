@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Avg, Case, Count, DateField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, DateField, F, Prefetch, QuerySet, Value, When
 
 from projects.models import (
     ContactPerson,
@@ -110,12 +110,3 @@ def event_get(*, slug: str) -> QuerySet[Event]:
 
 def resource_list() -> QuerySet[Resource]:
     return Resource.objects.select_related("project").prefetch_related("languages", "themes")
-
-
-def translated_search(fields: list[str], text: str, languages: list[str]) -> Q:
-    """Case-insensitive match of `text` in any language version of the given translated fields."""
-    query = Q()
-    for field in fields:
-        for code in languages:
-            query |= Q(**{f"{field}_{code}__icontains": text})
-    return query

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationStackedInline
 
+from portal.search import SearchIndexedAdmin
 from training.models import (
     Certificate,
     Enrolment,
@@ -20,7 +21,7 @@ class ModuleInline(TranslationStackedInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(TabbedDjangoJqueryTranslationAdmin):
+class ProgrammeAdmin(SearchIndexedAdmin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["title", "audience", "required_for_matching", "is_published"]
     list_filter = ["audience", "required_for_matching", "is_published"]
     search_fields = ["title", "slug"]
@@ -40,7 +41,7 @@ class EnrolmentInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(SearchIndexedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "language", "capacity", "registration_deadline", "trainer"]
     list_filter = ["programme", "language"]
     autocomplete_fields = ["trainer", "language"]
@@ -70,7 +71,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(RecruitmentEvent)
-class RecruitmentEventAdmin(TabbedDjangoJqueryTranslationAdmin):
+class RecruitmentEventAdmin(SearchIndexedAdmin, TabbedDjangoJqueryTranslationAdmin):
     list_display = ["title", "kind", "starts_at", "municipality", "registrations_count"]
     list_filter = ["kind", "municipality"]
     search_fields = ["title", "slug"]

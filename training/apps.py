@@ -10,7 +10,7 @@ class TrainingConfig(AppConfig):
         from portal.page_cache import content_models_register
         from portal.panels import Panel, panel_register
         from sponsorship.selectors import MatchingRequirement, matching_requirement_register
-        from training import notification_kinds, privacy, retention
+        from training import notification_kinds, privacy, retention, search
         from training.selectors import required_training_blockers, sponsors_missing_required_training, training_agenda
 
         # Its notification codes and how they read (in the reader's language, when read).
@@ -18,6 +18,8 @@ class TrainingConfig(AppConfig):
         retention.register()
         # Programmes, sessions (with their seats taken) and events are on public pages.
         content_models_register(self.get_models())
+        # Published programmes, their sessions and published events are in the site-wide search.
+        search.register()
         # A sponsor is matched only after the training required for matching.
         matching_requirement_register(
             MatchingRequirement(

@@ -3,6 +3,7 @@ import itertools
 
 import pytest
 
+from portal.search import search_entries_update
 from projects.models import FundingProgramme, Level, Municipality, Project, TargetGroup, Theme
 from projects.seeding import content_seed
 
@@ -75,6 +76,8 @@ def project_factory(db, theme_factory, municipality_factory):
         project.target_groups.set(
             [TargetGroup.objects.get_or_create(slug=s, defaults=_translated("name", s))[0] for s in target_groups]
         )
+        # As the admin does after saving: the site-wide search (and the list's `q`) finds it.
+        search_entries_update(instance=project)
         return project
 
     return make

@@ -83,7 +83,9 @@ class TestProjectFilters:
             ("year=2019", set()),
             ("q=riga", {"housing-riga"}),
             ("q=SUMMARY+OF+HOUSING+IN+RIGA", {"housing-riga"}),
-            ("q=housing-kaunas", set()),
+            # Every word must match, in the text or the names of its themes and places.
+            ("q=housing-kaunas", {"housing-kaunas"}),
+            ("q=housing+vilnius", set()),
             ("theme=housing&municipality=kaunas", {"housing-kaunas"}),
             ("theme=employment&municipality=kaunas&year=2021", {"jobs-kaunas"}),
             ("theme=housing&country=LT&programme=nordic", {"housing-riga"}),
