@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from matching.demo import demo_data_ensure
 from portal.demo import demo_accounts_ensure
+from portal.search import search_reindex
 
 
 # In the top layer: the demo data of every app is composed here (`matching.demo.demo_data_ensure`).
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         password = settings.DEMO_PASSWORD
         accounts = demo_accounts_ensure(password=password)
         demo_data_ensure()
+        # The demo's programmes, sessions and meetings are written without the admin: index them.
+        search_reindex()
         self.stdout.write(self.style.SUCCESS("Demo accounts (sign in at /lt/accounts/login/):"))
         for account in accounts:
             self.stdout.write(f"  {account.role:<11} {account.email:<28} password: {password}")
