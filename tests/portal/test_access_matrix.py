@@ -135,6 +135,7 @@ PAGES: dict[str, Entry] = {
     "django.contrib.sitemaps.views.sitemap": Entry(ANYONE),
     "home": Entry(ANYONE),
     "set_language": Entry(ANYONE, ok=FOUND),
+    "search": Entry(ANYONE, one(query="?q=sponsor")),
     # Catalogue
     "projects:project-list": Entry(ANYONE),
     "projects:project-detail": Entry(ANYONE, one(lambda w: {"slug": w.project.slug})),

@@ -19,6 +19,8 @@ ANONYMOUS_PAGES = [
     "/{lang}/no-such-page/",
     "/{lang}/training/",
     "/{lang}/meetings/",
+    "/{lang}/search/",
+    "/{lang}/search/?q=integration",
 ]
 SIGNED_IN_PAGES = [
     "/{lang}/",
