@@ -7,11 +7,12 @@ from http import HTTPStatus
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from icalendar import Calendar
 
 from portal.models import User
 from tests.helpers import session_started
-from training.models import Certificate, Enrolment, EventRegistration, ModuleCompletion
+from training.models import Certificate, Enrolment, EventRegistration, ModuleCompletion, Session
 from training.services import session_enrol
 
 E = Enrolment.Status
@@ -481,6 +482,35 @@ def test_sponsor_dashboard_says_required_training_is_missing_and_links_the_next_
     assert re.search(rf'<a href="/en/training/sessions/{soonest.pk}/">Next session: ', html)
     assert f'href="/en/training/sessions/{later.pk}/"' not in html
     assert "Required training not completed: Sponsor basics." in html  # among the matching blockers
+
+
+@pytest.mark.django_db
+def test_times_are_shown_in_the_portals_zone_and_labelled_on_the_dashboard_and_the_session_page(
+    client, sponsor_factory, programme_factory, session_factory
+):
+    """A session at 16:00 UTC in winter is at 18:00 in Vilnius: the dashboard, the session's page and its
+    card say 18:00 (Vilnius time), even when the session names another zone."""
+    sponsor = sponsor_factory(verified=True)
+    programme = programme_factory(required_for_matching=True, title="Sponsor basics")
+    session = session_factory(programme, time_zone="UTC")
+    year = timezone.now().year + 1
+    start = datetime.datetime(year, 1, 20, 16, 0, tzinfo=datetime.UTC)
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=start, ends_at=start + datetime.timedelta(hours=2), registration_deadline=start - datetime.timedelta(days=1)
+    )
+    session_enrol(session=Session.objects.get(pk=session.pk), user=sponsor.user)
+    client.force_login(sponsor.user)
+
+    dashboard = _html(client.get("/en/sponsor/"))
+    page = _html(client.get(f"/en/training/sessions/{session.pk}/"))
+    listing = _html(client.get(f"/en/training/programmes/{programme.slug}/"))
+
+    assert f"Next session: 20 January {year}, 18:00 (Vilnius time)" in dashboard
+    assert f"Sponsor basics – 20 January {year}, 18:00 (Vilnius time)" in dashboard  # the enrolment
+    assert "16:00" not in dashboard
+    assert f"20 January {year}, 18:00 – 20:00 (Vilnius time)" in page
+    assert "16:00" not in page and "(UTC)" not in page
+    assert f"20 January {year}, 18:00 (Vilnius time)" in listing
 
 
 @pytest.mark.django_db
