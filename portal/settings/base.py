@@ -442,8 +442,10 @@ FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 # Django 6 behaviour now: a URL typed without a scheme is taken as https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
-# The portal's public address, for links in emails sent by workers (no request there).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The portal's public address, the one base of links in emails (workers have no request; allauth's
+# account emails are built from the request, which reaches the same address). In development it follows
+# the served port: `make run` and `make worker` pass PORT (default 8000).
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 
 # Countries of the sponsorship schemes (RISE: Lithuania, Belgium, Italy).
 SPONSOR_COUNTRIES = env_list("SPONSOR_COUNTRIES", ["LT", "BE", "IT"])

@@ -496,7 +496,9 @@ def test_times_are_shown_in_the_portals_zone_and_labelled_on_the_dashboard_and_t
     year = timezone.now().year + 1
     start = datetime.datetime(year, 1, 20, 16, 0, tzinfo=datetime.UTC)
     Session.objects.filter(pk=session.pk).update(
-        starts_at=start, ends_at=start + datetime.timedelta(hours=2), registration_deadline=start - datetime.timedelta(days=1)
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        registration_deadline=start - datetime.timedelta(days=1),
     )
     session_enrol(session=Session.objects.get(pk=session.pk), user=sponsor.user)
     client.force_login(sponsor.user)
