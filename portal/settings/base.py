@@ -216,6 +216,8 @@ ACCOUNT_RATE_LIMITS = {
 # office; a password reset clears it.
 LOGIN_FAILED_ACCOUNT_RATE = env_str("LOGIN_FAILED_ACCOUNT_RATE", "50/h/key")
 LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 90)
+# Certificate codes typed into the public verification form, per client address (against guessing).
+CERTIFICATE_LOOKUP_RATE = env_str("CERTIFICATE_LOOKUP_RATE", "20/m/ip")
 
 # Staff who can see beneficiary households sign in with a second factor (authenticator app codes,
 # recovery codes); see portal.middleware.StaffMFAMiddleware.

@@ -306,6 +306,75 @@ def test_certificate_code_is_read_without_regard_to_case(client, certificate):
     assert "Ona Onaitė" in _html(response)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_certificate_page_prints_its_verification_address_qr_code_issuer_and_logo(client, settings, certificate, lang):
+    settings.SITE_URL = "https://portal.example.org"
+    verify_url = f"https://portal.example.org/{lang}/training/certificates/{certificate.code}/"
+
+    html = _html(client.get(f"/{lang}/training/certificates/{certificate.code}/"))
+
+    assert f'<a href="{verify_url}" id="verify-url">{verify_url}</a>' in html
+    assert re.search(r'<svg class="qr" role="img" aria-label="[^"]+"[^>]*><path d="M', html)  # drawn inline
+    assert "/static/img/logo.svg" in html
+    issuer = {"en": "RISE community sponsorship portal", "lt": "RISE bendruomenių rėmimo portalas"}
+    assert issuer.get(lang, "Портал RISE за спонсорство от общността") in html
+    assert f'href="/{lang}/training/certificates/"' in html  # the form to verify another one
+
+
+def test_the_qr_code_encodes_the_verification_address():
+    from portal.qr import qr_svg
+
+    one, other = qr_svg("https://a.example/1", label="x"), qr_svg("https://a.example/2", label="x")
+    assert one.startswith('<svg class="qr"') and one != other
+    assert "style=" not in one and "<script" not in one  # nothing the CSP would block
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["{code}", " {lower} ", "{dashed}"], ids=["as-printed", "lowercase-spaces", "dashes"])
+def test_certificate_lookup_form_takes_a_typed_code_to_its_page(client, certificate, typed):
+    code = certificate.code
+    value = typed.format(code=code, lower=code.lower(), dashed=f"{code[:4]}-{code[4:8]}-{code[8:]}")
+
+    response = client.get("/en/training/certificates/", {"code": value})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"/en/training/certificates/{code}/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_certificate_lookup_form_renders_in_each_language(client, lang):
+    response = client.get(f"/{lang}/training/certificates/")
+    assert response.status_code == HTTPStatus.OK
+    assert 'name="code"' in _html(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("junk", ["0000AAAA1111", "x", "'; DROP TABLE x; --", "\x00abc", "Ā" * 500, "%00"])
+def test_certificate_lookup_says_not_found_for_unknown_codes_and_junk(client, certificate, junk):
+    response = client.get("/lt/training/certificates/", {"code": junk})
+
+    html = _html(response)
+    assert "Ona Onaitė" not in html
+    if "\x00" in junk:  # refused before any view, as everywhere (a translated 400)
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        return
+    assert response.status_code == HTTPStatus.OK
+    assert 'class="error"' in html
+
+
+@pytest.mark.django_db
+def test_certificate_lookup_is_rate_limited_per_address(client, settings, certificate):
+    settings.CERTIFICATE_LOOKUP_RATE = "3/m/ip"
+    for _attempt in range(3):
+        assert client.get("/en/training/certificates/", {"code": "0000AAAA1111"}).status_code == HTTPStatus.OK
+    response = client.get("/en/training/certificates/", {"code": certificate.code})
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    # The empty form is never held back.
+    assert client.get("/en/training/certificates/").status_code == HTTPStatus.OK
+
+
 # --- iCalendar ------------------------------------------------------------------------------------------
 
 
