@@ -105,7 +105,7 @@ def _user_name_set(*, user: User, first_name: str, last_name: str) -> None:
     for field, value in (("first_name", first_name), ("last_name", last_name)):
         if not value:
             errors[field] = _("This field is required.")
-        elif len(value) > User._meta.get_field(field).max_length:  # type: ignore[operator]
+        elif len(value) > 150:  # the account's name fields (AbstractUser)
             errors[field] = _("Keep the name under 150 characters.")
     if errors:
         raise ValidationError(errors)
