@@ -48,8 +48,7 @@ def time_zone_label(value: datetime.datetime | None = None) -> str:
     label = TIME_ZONE_LABELS.get(settings.TIME_ZONE)
     if label is not None:
         return str(label)
-    moment = portal_localtime(value) if value is not None else timezone.localtime(timezone=None)
-    return moment.tzname() or settings.TIME_ZONE
+    return portal_localtime(value or timezone.now()).tzname() or settings.TIME_ZONE
 
 
 def datetime_display(value: datetime.datetime | None, *, until: datetime.datetime | None = None) -> str:

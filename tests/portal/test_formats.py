@@ -95,3 +95,12 @@ def test_scores_in_the_admin_use_the_languages_decimal_separator_and_two_decimal
     assert page.status_code == HTTPStatus.OK
     html = page.content.decode()
     assert shown in html and "0,7156" not in html and "0.7156" not in html
+
+
+def test_a_zone_without_a_label_is_named_by_its_abbreviation(settings):
+    settings.TIME_ZONE = "Europe/Berlin"
+    with translation.override("en"):
+        assert datetime_display(STARTS_AT) == "11 March 2027, 11:30 (CET)"
+        assert datetime_display(STARTS_AT, until=STARTS_AT + datetime.timedelta(days=1)) == (
+            "11 March 2027, 11:30 – 12 March 2027, 11:30 (CET)"
+        )
