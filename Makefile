@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
+# Passed on to the server and the worker: SITE_URL (the links in emails) follows it in development.
+export PORT
 MANAGE := $(PY) manage.py
 LANGS := lt en bg
 

@@ -1,10 +1,11 @@
 """allauth adapter: emails are rendered in the request, in the visitor's language, and sent by a Celery task."""
 
+import datetime
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit
 from django.conf import settings
-from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
@@ -12,14 +13,21 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import is_caseworker
+from portal.formatting import datetime_display
 from portal.services import email_send
+from portal.site import PORTAL_NAME, portal_site
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx = {"request": request, "email": email}
         ctx.update(context)
+        # Greeted with the portal's name (translated as the email is rendered), not the address's host;
+        # times in the portal's zone, labelled.
+        ctx.update(current_site=portal_site(), portal_name=PORTAL_NAME, site_url=settings.SITE_URL)
+        if isinstance(ctx.get("timestamp"), datetime.datetime):
+            ctx["timestamp"] = datetime_display(ctx["timestamp"])
         email_send(message=self.render_mail(template_prefix, email, ctx))
 
     def get_login_redirect_url(self, request) -> str:

@@ -68,7 +68,13 @@ class User(AbstractUser):
         ordering = ["email"]
 
     def __str__(self) -> str:
-        return self.email
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """How lists, records, attendance lists and certificates name the person: their full name, the
+        email only when they gave none."""
+        return self.get_full_name() or self.email
 
 
 class QueuedTask(models.Model):

@@ -12,6 +12,10 @@ PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,25}$")
 
 
 class SponsorProfileForm(forms.ModelForm):
+    # The person's name, stored on their account (`sponsor_profile_save`); a group or organisation also
+    # gives its own name (`organisation_name`).
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.all(), to_field_name="slug"
     )
@@ -28,12 +32,17 @@ class SponsorProfileForm(forms.ModelForm):
         fields = ["kind", "organisation_name", "municipality", "country", "languages", "phone", "motivation"]
         widgets = {"motivation": forms.Textarea(attrs={"rows": 5, "maxlength": 3000})}
         help_texts = {
-            "organisation_name": _("For a community group, agency, municipality or organisation."),
+            "organisation_name": _("For a community group, agency, municipality or organisation: its name."),
             "motivation": _("Why would you like to become a sponsor? Write in any language."),
         }
 
-    def __init__(self, *args, consent_required: bool = True, **kwargs):
+    field_order = ["first_name", "last_name", "kind", "organisation_name"]
+
+    def __init__(self, *args, consent_required: bool = True, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["first_name"].initial = user.first_name
+            self.fields["last_name"].initial = user.last_name
         self.consent_required = consent_required
         self.fields["consent"].required = consent_required
         self.fields["country"].choices = [(code, countries.name(code)) for code in settings.SPONSOR_COUNTRIES]
@@ -43,6 +52,18 @@ class SponsorProfileForm(forms.ModelForm):
         if phone and not PHONE_RE.match(phone):
             raise forms.ValidationError(_("Enter a phone number with digits, spaces and an optional leading +."))
         return phone
+
+    def clean_first_name(self):
+        return self._name("first_name")
+
+    def clean_last_name(self):
+        return self._name("last_name")
+
+    def _name(self, field: str) -> str:
+        value = " ".join(self.cleaned_data[field].split())
+        if not value:
+            raise forms.ValidationError(_("This field is required."))
+        return value
 
     def clean_motivation(self):
         motivation = self.cleaned_data["motivation"]

@@ -41,9 +41,20 @@ PROFILE_FIELDS = ["kind", "organisation_name", "municipality", "country", "phone
 
 @transaction.atomic
 def sponsor_profile_save(
-    *, user: User, data: dict[str, Any], languages: list, consent: bool, language_code: str
+    *,
+    user: User,
+    data: dict[str, Any],
+    languages: list,
+    consent: bool,
+    language_code: str,
+    first_name: str | None = None,
+    last_name: str | None = None,
 ) -> SponsorProfile:
     """Create or update the user's sponsor profile.
+
+    The person's name (`first_name`, `last_name`, both or neither) is stored once, on their account; the
+    sponsor's main person carries it as its `full_name` (every list, record and certificate reads it,
+    the email only when there is no name).
 
     Consent to the current consent text is required to create a profile, and again whenever a newer
     version has been published; its version and time are stored. A new profile is pending until a
@@ -66,6 +77,8 @@ def sponsor_profile_save(
     if needs_consent:
         profile.consent_text = current
         profile.consented_at = timezone.now()
+    if first_name is not None or last_name is not None:
+        _user_name_set(user=user, first_name=first_name or "", last_name=last_name or "")
     profile.full_clean()
     profile.save()
     profile.languages.set(languages)
@@ -73,12 +86,32 @@ def sponsor_profile_save(
         SponsorPerson.objects.create(
             sponsor=profile,
             user=user,
-            full_name=user.get_full_name() or user.email,
+            full_name=user.display_name,
             email=user.email,
             role=SponsorPerson.Role.MAIN,
             accepted_at=timezone.now(),
         )
+    else:
+        SponsorPerson.objects.filter(sponsor=profile, user=user, role=SponsorPerson.Role.MAIN).exclude(
+            full_name=user.display_name
+        ).update(full_name=user.display_name)
     return profile
+
+
+def _user_name_set(*, user: User, first_name: str, last_name: str) -> None:
+    """The person's first and last name on their account (spaces tidied); both are required."""
+    first_name, last_name = " ".join(first_name.split()), " ".join(last_name.split())
+    errors = {}
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
+        if not value:
+            errors[field] = _("This field is required.")
+        elif len(value) > 150:  # the account's name fields (AbstractUser)
+            errors[field] = _("Keep the name under 150 characters.")
+    if errors:
+        raise ValidationError(errors)
+    if (user.first_name, user.last_name) != (first_name, last_name):
+        user.first_name, user.last_name = first_name, last_name
+        user.save(update_fields=["first_name", "last_name"])
 
 
 def _decide(*, sponsor: SponsorProfile, by: User, status: str, notes: str = "", reason: str = "") -> SponsorProfile:

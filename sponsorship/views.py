@@ -55,6 +55,7 @@ def profile(request):
         request.POST or None,
         instance=sponsor,
         consent_required=consent_required,
+        user=request.user,
         initial={"municipality": sponsor.municipality.slug} if sponsor else None,
     )
     if request.method == "POST" and form.is_valid():
@@ -66,6 +67,8 @@ def profile(request):
                 languages=list(form.cleaned_data["languages"]),
                 consent=form.cleaned_data["consent"],
                 language_code=get_language(),
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
             )
         except ValidationError as error:
             _form_error(form, error)

@@ -131,7 +131,7 @@ def certificate_issue_if_complete(*, user: User, programme) -> Certificate | Non
     if not module_ids or not module_ids <= done:
         return None
     certificate, created = Certificate.objects.get_or_create(
-        user=user, programme=programme, defaults={"holder_name": user.get_full_name() or user.email}
+        user=user, programme=programme, defaults={"holder_name": user.display_name}
     )
     if created:
         user_notify(user=user, code=CERTIFICATE_ISSUED, params={"certificate": certificate.pk})

@@ -13,6 +13,7 @@ urlpatterns = [
     path("training/sessions/<int:pk>/enrol/", views.session_enrol, name="session-enrol"),
     path("training/sessions/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("training/enrolments/<int:pk>/cancel/", views.enrolment_cancel, name="enrolment-cancel"),
+    path("training/certificates/", views.certificate_lookup, name="certificate-lookup"),
     path("training/certificates/<str:code>/", views.certificate, name="certificate"),
     path("meetings/", views.event_list, name="event-list"),
     path("meetings.ics", views.events_ical, name="events-ical"),

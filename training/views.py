@@ -1,3 +1,5 @@
+from allauth.core.internal import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,10 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.page_cache import page_cacheable
+from portal.qr import qr_svg
+from portal.site import PORTAL_NAME, site_url
 from training import selectors, services
 from training.access import can_train
 from training.calendar import ical_response
-from training.forms import EventRegistrationForm
+from training.forms import CertificateLookupForm, EventRegistrationForm
 from training.models import Enrolment, Session
 
 
@@ -98,7 +102,39 @@ def certificate(request, code: str):
     if found.is_revoked:
         # The code was real but the certificate no longer vouches for anyone (its holder's data was erased).
         return render(request, "training/certificate_revoked.html", {"certificate": found}, status=410)
-    return render(request, "training/certificate.html", {"certificate": found})
+    verify_url = site_url(found.get_absolute_url())
+    return render(
+        request,
+        "training/certificate.html",
+        {
+            "certificate": found,
+            "issuer": PORTAL_NAME,
+            "verify_url": verify_url,
+            "qr": qr_svg(verify_url, label=_("QR code of this certificate's verification address")),
+        },
+    )
+
+
+def certificate_lookup(request):
+    """Public form: anyone types a certificate's code and is taken to its verification page. Unknown codes
+    get a translated "not found" on the form; lookups are rate-limited per client address."""
+    form = CertificateLookupForm(request.GET if "code" in request.GET else None)
+    if form.is_bound:
+        limited = ratelimit.consume_or_429(
+            request,
+            app="training",
+            action="certificate_lookup",
+            config={"certificate_lookup": settings.CERTIFICATE_LOOKUP_RATE},
+            limit_get=True,
+        )
+        if limited is not None:
+            return limited
+        if form.is_valid():
+            found = selectors.certificate_verify(code=form.cleaned_data["code"])
+            if found is not None:
+                return redirect(found.get_absolute_url())
+            form.add_error("code", _("No certificate has this code. Check it and try again."))
+    return render(request, "training/certificate_lookup.html", {"form": form})
 
 
 @page_cacheable

@@ -216,6 +216,8 @@ ACCOUNT_RATE_LIMITS = {
 # office; a password reset clears it.
 LOGIN_FAILED_ACCOUNT_RATE = env_str("LOGIN_FAILED_ACCOUNT_RATE", "50/h/key")
 LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 90)
+# Certificate codes typed into the public verification form, per client address (against guessing).
+CERTIFICATE_LOOKUP_RATE = env_str("CERTIFICATE_LOOKUP_RATE", "20/m/ip")
 
 # Staff who can see beneficiary households sign in with a second factor (authenticator app codes,
 # recovery codes); see portal.middleware.StaffMFAMiddleware.
@@ -442,8 +444,10 @@ FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 # Django 6 behaviour now: a URL typed without a scheme is taken as https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
-# The portal's public address, for links in emails sent by workers (no request there).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The portal's public address, the one base of links in emails (workers have no request; allauth's
+# account emails are built from the request, which reaches the same address). In development it follows
+# the served port: `make run` and `make worker` pass PORT (default 8000).
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 
 # Countries of the sponsorship schemes (RISE: Lithuania, Belgium, Italy).
 SPONSOR_COUNTRIES = env_list("SPONSOR_COUNTRIES", ["LT", "BE", "IT"])

@@ -1,5 +1,6 @@
-"""Template filters for values that arrive as ISO 8601 text (a data export shown to a person): they
-are shown in the active language's format, times in the portal's time zone (see portal/formats/)."""
+"""Template filters for datetimes (`local_datetime`, `local_datetime_until`: the portal's zone, labelled)
+and for values that arrive as ISO 8601 text (a data export shown to a person): they are shown in the
+active language's format, times in the portal's time zone (see portal/formats/)."""
 
 import datetime
 
@@ -42,6 +43,22 @@ def iso_datetime(value) -> str:
     if not isinstance(parsed, datetime.datetime):
         return date_display(parsed)
     return datetime_display(parsed)
+
+
+@register.filter
+def local_datetime(value) -> str:
+    """A datetime as people read it: in the portal's time zone, labelled with it ('' for none)."""
+    if not isinstance(value, datetime.datetime):
+        return iso_datetime(value)
+    return datetime_display(value)
+
+
+@register.filter
+def local_datetime_until(value, until) -> str:
+    """`{{ starts_at|local_datetime_until:ends_at }}`: '11 March 2027, 12:30 – 14:30 (Vilnius time)'."""
+    if not isinstance(value, datetime.datetime):
+        return ""
+    return datetime_display(value, until=until if isinstance(until, datetime.datetime) else None)
 
 
 @register.filter

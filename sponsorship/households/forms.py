@@ -70,4 +70,4 @@ class HouseholdMeetingForm(forms.Form):
     def __init__(self, *args, staff_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staff_attendees"].queryset = staff_choices
-        self.fields["staff_attendees"].label_from_instance = lambda user: user.get_full_name() or user.email
+        self.fields["staff_attendees"].label_from_instance = lambda user: user.display_name

@@ -75,7 +75,7 @@ def person_label(user: User | None) -> str:
     if user is None:
         return _("the portal")
     if is_caseworker(user):
-        return user.get_full_name() or user.email
+        return user.display_name
     return _("the sponsor")
 
 

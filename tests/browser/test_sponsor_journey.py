@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from housing.models import HousingOffer, OfferPhoto
 from projects.seeding import content_seed
+from sponsorship.models import SponsorPerson
 from tests.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -42,6 +43,8 @@ def test_sponsor_offers_a_home_and_sees_it_become_available(
     # Complete the profile with consent.
     page.goto(f"{base}/en/sponsor/")
     page.wait_for_url("**/en/sponsor/profile/")
+    page.get_by_label("First name").fill("Rūta")
+    page.get_by_label("Last name").fill("Rėmėja")
     page.get_by_label("Kind of sponsor").select_option("host_family")
     page.get_by_label("Municipality").select_option("kaunas-city")
     page.get_by_label("English").check()
@@ -50,6 +53,7 @@ def test_sponsor_offers_a_home_and_sees_it_become_available(
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/en/sponsor/")
     assert page.get_by_text("Pending verification").first.is_visible()
+    assert SponsorPerson.objects.get(user__email="host@example.org").full_name == "Rūta Rėmėja"
 
     # Create an offer, add a photo, submit it.
     page.get_by_role("link", name="Offer housing", exact=True).last.click()

@@ -187,6 +187,7 @@ PAGES: dict[str, Entry] = {
     "training:certificate": Entry(
         ANYONE, each_sponsor(lambda s: {"code": s.certificate.code}), shows=lambda w: {s.name for s in w.sponsors}
     ),
+    "training:certificate-lookup": Entry(ANYONE),
     "training:event-list": Entry(ANYONE),
     "training:events-ical": Entry(ANYONE),
     "training:event-detail": Entry(ANYONE, one(lambda w: {"slug": w.meeting.slug})),

@@ -6,7 +6,7 @@ import re
 from http import HTTPStatus
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal.formatting import date_display, datetime_display, score_display
 from portal.models import Notification
@@ -17,7 +17,11 @@ UTC = datetime.UTC
 
 DATES = {"lt": "2027 m. kovo 11 d.", "bg": "11.03.2027 г.", "en": "11 March 2027"}
 # 10:30 UTC is 12:30 in Vilnius (the portal's TIME_ZONE, UTC+2 in March).
-DATETIMES = {"lt": "2027 m. kovo 11 d., 12:30", "bg": "11.03.2027 г., 12:30", "en": "11 March 2027, 12:30"}
+DATETIMES = {
+    "lt": "2027 m. kovo 11 d., 12:30 (Vilniaus laiku)",
+    "bg": "11.03.2027 г., 12:30 (вилнюско време)",
+    "en": "11 March 2027, 12:30 (Vilnius time)",
+}
 STARTS_AT = datetime.datetime(2027, 3, 11, 10, 30, tzinfo=UTC)
 
 
@@ -31,6 +35,9 @@ def test_dates_times_and_scores_in_each_languages_format(lang):
     with translation.override(lang):
         assert date_display(datetime.date(2027, 3, 11)) == DATES[lang]
         assert datetime_display(STARTS_AT) == DATETIMES[lang]
+        # The portal's zone even when another zone is active.
+        with timezone.override(UTC):
+            assert datetime_display(STARTS_AT) == DATETIMES[lang]
         # A time late in the UTC day is the next day in Vilnius.
         assert date_display(datetime.datetime(2027, 3, 11, 23, 30, tzinfo=UTC)) == date_display(
             datetime.date(2027, 3, 12)
@@ -47,8 +54,8 @@ def test_dates_times_and_scores_in_each_languages_format(lang):
 def test_an_event_page_shows_its_time_in_the_languages_format_and_iso_only_for_machines(client, event_factory, lang):
     event = event_factory(starts_at=STARTS_AT, ends_at=STARTS_AT + datetime.timedelta(hours=2))
     html = client.get(f"/{lang}/meetings/{event.slug}/").content.decode()
-    assert DATETIMES[lang] in html
-    assert "14:30" in html  # the end, in the portal's time zone
+    # The end in the portal's time zone, then the zone's label.
+    assert DATETIMES[lang].replace(" (", " – 14:30 (") in html
     assert 'datetime="2027-03-11T12:30:00+02:00"' in html  # the machine-readable value stays ISO
     _no_iso_dates(html)
 
@@ -88,3 +95,12 @@ def test_scores_in_the_admin_use_the_languages_decimal_separator_and_two_decimal
     assert page.status_code == HTTPStatus.OK
     html = page.content.decode()
     assert shown in html and "0,7156" not in html and "0.7156" not in html
+
+
+def test_a_zone_without_a_label_is_named_by_its_abbreviation(settings):
+    settings.TIME_ZONE = "Europe/Berlin"
+    with translation.override("en"):
+        assert datetime_display(STARTS_AT) == "11 March 2027, 11:30 (CET)"
+        assert datetime_display(STARTS_AT, until=STARTS_AT + datetime.timedelta(days=1)) == (
+            "11 March 2027, 11:30 – 12 March 2027, 11:30 (CET)"
+        )

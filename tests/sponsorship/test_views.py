@@ -26,6 +26,8 @@ SPONSOR_PAGES = [
 
 def _profile_post(**overrides):
     data = {
+        "first_name": "Rūta",
+        "last_name": "Rėmėja",
         "kind": SponsorProfile.Kind.HOST_FAMILY,
         "organisation_name": "",
         "municipality": "kaunas-city",
@@ -446,3 +448,46 @@ def test_the_admin_history_keeps_no_name_of_an_erased_sponsor(client, caseworker
     assert client.post("/en/sponsor/delete/", {"confirm": "on"}).status_code == HTTPStatus.FOUND
 
     assert not LogEntry.objects.filter(object_repr__contains="Logauskaitė").exists()
+
+
+# --- The sponsor's name -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_profile_asks_for_the_name_and_stores_it_once_on_the_account(client, member):
+    from portal.models import User
+    from sponsorship.models import SponsorPerson
+
+    client.force_login(member)
+    response = client.post("/en/sponsor/profile/", _profile_post(first_name="", last_name=" "))
+    assert response.status_code == HTTPStatus.OK
+    assert "This field is required." in response.content.decode()
+    assert not SponsorProfile.objects.exists()
+
+    response = client.post("/en/sponsor/profile/", _profile_post(first_name=" Rūta ", last_name="Rėmėja"))
+    assert response.status_code == HTTPStatus.FOUND
+    member = User.objects.get(pk=member.pk)
+    assert (member.first_name, member.last_name) == ("Rūta", "Rėmėja")
+    assert str(member) == "Rūta Rėmėja"
+    main = SponsorPerson.objects.get(user=member)
+    assert main.full_name == "Rūta Rėmėja"
+    assert str(SponsorProfile.objects.get()) == "Rūta Rėmėja"
+
+    # A change of name reaches the main person too; the form shows the stored name.
+    response = client.post("/en/sponsor/profile/", _profile_post(first_name="Rūta", last_name="Naujoji", consent=None))
+    assert response.status_code == HTTPStatus.FOUND
+    assert SponsorPerson.objects.get(pk=main.pk).full_name == "Rūta Naujoji"
+    assert 'value="Naujoji"' in client.get("/en/sponsor/profile/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_group_gives_its_name_and_its_contact_person_theirs(client, member):
+    client.force_login(member)
+    response = client.post(
+        "/en/sponsor/profile/",
+        _profile_post(kind=SponsorProfile.Kind.COMMUNITY_GROUP, organisation_name="Kauno kaimynai"),
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    sponsor = SponsorProfile.objects.get()
+    assert str(sponsor) == "Kauno kaimynai"
+    assert sponsor.persons.get().full_name == "Rūta Rėmėja"

@@ -38,6 +38,8 @@ def test_training_pages_are_translated(client, demo_training, lang):
         "/meetings/",
         "/meetings/information-meeting-kaunas/",
         f"/training/certificates/{certificate.code}/",
+        "/training/certificates/",
+        "/training/certificates/?code=0000AAAA1111",
     ]
     for path in paths:
         texts = {}

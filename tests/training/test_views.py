@@ -7,11 +7,12 @@ from http import HTTPStatus
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from icalendar import Calendar
 
 from portal.models import User
 from tests.helpers import session_started
-from training.models import Certificate, Enrolment, EventRegistration, ModuleCompletion
+from training.models import Certificate, Enrolment, EventRegistration, ModuleCompletion, Session
 from training.services import session_enrol
 
 E = Enrolment.Status
@@ -305,6 +306,75 @@ def test_certificate_code_is_read_without_regard_to_case(client, certificate):
     assert "Ona Onaitė" in _html(response)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_certificate_page_prints_its_verification_address_qr_code_issuer_and_logo(client, settings, certificate, lang):
+    settings.SITE_URL = "https://portal.example.org"
+    verify_url = f"https://portal.example.org/{lang}/training/certificates/{certificate.code}/"
+
+    html = _html(client.get(f"/{lang}/training/certificates/{certificate.code}/"))
+
+    assert f'<a href="{verify_url}" id="verify-url">{verify_url}</a>' in html
+    assert re.search(r'<svg class="qr" role="img" aria-label="[^"]+"[^>]*><path d="M', html)  # drawn inline
+    assert "/static/img/logo.svg" in html
+    issuer = {"en": "RISE community sponsorship portal", "lt": "RISE bendruomenių rėmimo portalas"}
+    assert issuer.get(lang, "Портал RISE за спонсорство от общността") in html
+    assert f'href="/{lang}/training/certificates/"' in html  # the form to verify another one
+
+
+def test_the_qr_code_encodes_the_verification_address():
+    from portal.qr import qr_svg
+
+    one, other = qr_svg("https://a.example/1", label="x"), qr_svg("https://a.example/2", label="x")
+    assert one.startswith('<svg class="qr"') and one != other
+    assert "style=" not in one and "<script" not in one  # nothing the CSP would block
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["{code}", " {lower} ", "{dashed}"], ids=["as-printed", "lowercase-spaces", "dashes"])
+def test_certificate_lookup_form_takes_a_typed_code_to_its_page(client, certificate, typed):
+    code = certificate.code
+    value = typed.format(code=code, lower=code.lower(), dashed=f"{code[:4]}-{code[4:8]}-{code[8:]}")
+
+    response = client.get("/en/training/certificates/", {"code": value})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"/en/training/certificates/{code}/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_certificate_lookup_form_renders_in_each_language(client, lang):
+    response = client.get(f"/{lang}/training/certificates/")
+    assert response.status_code == HTTPStatus.OK
+    assert 'name="code"' in _html(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("junk", ["0000AAAA1111", "x", "'; DROP TABLE x; --", "\x00abc", "Ā" * 500, "%00"])
+def test_certificate_lookup_says_not_found_for_unknown_codes_and_junk(client, certificate, junk):
+    response = client.get("/lt/training/certificates/", {"code": junk})
+
+    html = _html(response)
+    assert "Ona Onaitė" not in html
+    if "\x00" in junk:  # refused before any view, as everywhere (a translated 400)
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        return
+    assert response.status_code == HTTPStatus.OK
+    assert 'class="error"' in html
+
+
+@pytest.mark.django_db
+def test_certificate_lookup_is_rate_limited_per_address(client, settings, certificate):
+    settings.CERTIFICATE_LOOKUP_RATE = "3/m/ip"
+    for _attempt in range(3):
+        assert client.get("/en/training/certificates/", {"code": "0000AAAA1111"}).status_code == HTTPStatus.OK
+    response = client.get("/en/training/certificates/", {"code": certificate.code})
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    # The empty form is never held back.
+    assert client.get("/en/training/certificates/").status_code == HTTPStatus.OK
+
+
 # --- iCalendar ------------------------------------------------------------------------------------------
 
 
@@ -481,6 +551,37 @@ def test_sponsor_dashboard_says_required_training_is_missing_and_links_the_next_
     assert re.search(rf'<a href="/en/training/sessions/{soonest.pk}/">Next session: ', html)
     assert f'href="/en/training/sessions/{later.pk}/"' not in html
     assert "Required training not completed: Sponsor basics." in html  # among the matching blockers
+
+
+@pytest.mark.django_db
+def test_times_are_shown_in_the_portals_zone_and_labelled_on_the_dashboard_and_the_session_page(
+    client, sponsor_factory, programme_factory, session_factory
+):
+    """A session at 16:00 UTC in winter is at 18:00 in Vilnius: the dashboard, the session's page and its
+    card say 18:00 (Vilnius time), even when the session names another zone."""
+    sponsor = sponsor_factory(verified=True)
+    programme = programme_factory(required_for_matching=True, title="Sponsor basics")
+    session = session_factory(programme, time_zone="UTC")
+    year = timezone.now().year + 1
+    start = datetime.datetime(year, 1, 20, 16, 0, tzinfo=datetime.UTC)
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        registration_deadline=start - datetime.timedelta(days=1),
+    )
+    session_enrol(session=Session.objects.get(pk=session.pk), user=sponsor.user)
+    client.force_login(sponsor.user)
+
+    dashboard = _html(client.get("/en/sponsor/"))
+    page = _html(client.get(f"/en/training/sessions/{session.pk}/"))
+    listing = _html(client.get(f"/en/training/programmes/{programme.slug}/"))
+
+    assert f"Next session: 20 January {year}, 18:00 (Vilnius time)" in dashboard
+    assert f"Sponsor basics – 20 January {year}, 18:00 (Vilnius time)" in dashboard  # the enrolment
+    assert "16:00" not in dashboard
+    assert f"20 January {year}, 18:00 – 20:00 (Vilnius time)" in page
+    assert "16:00" not in page and "(UTC)" not in page
+    assert f"20 January {year}, 18:00 (Vilnius time)" in listing
 
 
 @pytest.mark.django_db
