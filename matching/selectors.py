@@ -65,7 +65,7 @@ def proposal_list_for_sponsor(*, user) -> list[MatchProposal]:
     return list(
         proposals_for(user, as_sponsor=True)
         .select_related("household", "offer__municipality")
-        .only(*_PROPOSAL_LABEL_FIELDS, "status", "created_at")
+        .only(*_PROPOSAL_LABEL_FIELDS, "status", "created_at", "awaiting_since")
     )
 
 
