@@ -22,10 +22,10 @@ from django.utils.translation import pgettext
 
 from housing.access import offers_for
 from housing.models import HousingOffer
-from matching.selectors import proposal_list_for_sponsor
 from matching.models import MatchProposal
+from matching.selectors import proposal_list_for_sponsor
 from sponsorship.models import SponsorProfile
-from sponsorship.selectors import CHECKS, VERIFICATION, sponsor_for_user, sponsor_matching_blockers_by_kind
+from sponsorship.selectors import VERIFICATION, sponsor_for_user, sponsor_matching_blockers_by_kind
 
 DONE, CURRENT, BLOCKED, TODO = "done", "current", "blocked", "todo"
 # The training requirement's name (`training.apps`); the other registered requirements (safeguarding)
@@ -170,10 +170,7 @@ def _sponsor_steps(sponsor: SponsorProfile | None, by_kind: dict[str, list[str]]
             next=NextStep(_("A caseworker will check your profile and contact you.")),
         )
     check_blockers = [
-        blocker
-        for kind, blockers in by_kind.items()
-        if kind not in (VERIFICATION, TRAINING)
-        for blocker in blockers
+        blocker for kind, blockers in by_kind.items() if kind not in (VERIFICATION, TRAINING) for blocker in blockers
     ]
     checks = (
         Step(
