@@ -39,7 +39,8 @@ def offers_matchable(*, now: datetime.datetime | None = None) -> QuerySet[Housin
 
 
 def offer_next_step(offer: HousingOffer) -> str:
-    """What the sponsor is expected to do next, in words."""
+    """What the sponsor is expected to do next, in words, as far as the offer alone tells (the sponsor's
+    pages show `matching.path`, which also knows the sponsor's checks, training and proposals)."""
     from django.utils.translation import gettext as _
 
     status = HousingOffer.Status
@@ -50,9 +51,9 @@ def offer_next_step(offer: HousingOffer) -> str:
     if offer.status == status.AVAILABLE:
         if offer.reconfirmation_requested_at:
             return _("Please confirm that the offer still stands.")
-        return _("Nothing to do: a caseworker may propose a household.")
+        return _("Your sponsor page shows whether anything still blocks matching.")
     if offer.status == status.RESERVED:
-        return _("A household has been proposed: a caseworker will be in touch.")
+        return _("A household has been proposed: answer the proposal from your sponsor page.")
     if offer.status == status.EXPIRED:
         return _("The offer has expired: reopen it to change its dates.")
     return ""

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from housing import photos, services
 from housing.forms import HousingOfferForm, OfferPhotoForm
 from housing.selectors import offer_get_for_user, offer_next_step
+from portal.panels import panels_render
 from sponsorship.selectors import sponsor_for_user
 
 
@@ -72,6 +73,8 @@ def offer_detail(request, pk: int):
             "offer": offer,
             "photo_form": OfferPhotoForm(),
             "next_step": offer_next_step(offer),
+            # Where the offer stands on the sponsor's path (matching's panel), in place of `next_step`.
+            "panels": panels_render(page="housing:offer-detail", request=request),
             "can_submit": offer.Status.SUBMITTED in steps,
             "can_reopen": offer.Status.DRAFT in steps,
             "can_withdraw": offer.Status.WITHDRAWN in steps,

@@ -11,8 +11,8 @@ class MatchingConfig(AppConfig):
 
         from housing.models import HousingOffer
         from housing.signals import offer_leaving
-        from matching import models, notification_kinds, privacy, timeline
-        from matching.selectors import proposal_list_for_sponsor, sponsor_suspension_blockers
+        from matching import models, notification_kinds, path, privacy, timeline
+        from matching.selectors import sponsor_suspension_blockers
         from matching.services.proposals import offer_left
         from portal.panels import Panel, panel_register
         from sponsorship.selectors import MatchingRequirement, matching_requirement_register
@@ -43,7 +43,38 @@ class MatchingConfig(AppConfig):
                 name="proposals",
                 order=10,
                 template="matching/_sponsor_proposals.html",
-                context=lambda request: {"proposals": proposal_list_for_sponsor(user=request.user)},
+                context=lambda request: {"proposals": path.sponsor_path_for_request(request).proposals},
+            )
+        )
+        # The sponsor's path (`matching.path`): its step indicator heads the sponsor's page, the offers' cards
+        # there and the offer's page say each offer's next step from it. The "offers" panel replaces the one
+        # housing registers (same page and name; housing's `ready` runs first, being listed before).
+        panel_register(
+            Panel(
+                page="sponsorship:dashboard",
+                name="path",
+                order=5,
+                template="matching/_sponsor_path.html",
+                context=lambda request: {"path": path.sponsor_path_for_request(request)},
+            )
+        )
+        panel_register(
+            Panel(
+                page="sponsorship:dashboard",
+                name="offers",
+                order=20,
+                template="housing/_sponsor_offers.html",
+                context=lambda request: {
+                    "offers": [(op.offer, op.next) for op in path.sponsor_path_for_request(request).offers]
+                },
+            )
+        )
+        panel_register(
+            Panel(
+                page="housing:offer-detail",
+                name="path",
+                template="matching/_offer_path.html",
+                context=path.offer_path_context,
             )
         )
         # An open high-severity safeguarding concern suspends the sponsor from matching.

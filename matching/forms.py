@@ -17,14 +17,21 @@ class SponsorAnswerForm(forms.Form):
         widget=forms.RadioSelect,
     )
     decline_reason = forms.ChoiceField(
-        label=_("Reason for declining"), choices=[("", "—"), *MatchProposal.DeclineReason.choices], required=False
+        label=_("Reason for declining"),
+        choices=[("", "—"), *MatchProposal.DeclineReason.choices],
+        required=False,
+        help_text=_("Only when you decline."),
     )
     note = forms.CharField(label=_("Anything to add"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
+        """A reason is needed to decline (the service records one: `proposal_transition`); one chosen before
+        accepting is ignored."""
         data = super().clean()
         if data.get("answer") == "decline" and not data.get("decline_reason"):
             self.add_error("decline_reason", _("Choose the reason for declining."))
+        if data.get("answer") == "accept":
+            data["decline_reason"] = ""
         return data
 
 

@@ -11,7 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from matching.models import MatchProposal
+from matching.path import sponsor_path
 from portal.notifications import NotificationKind, Params, notification_kind_register
+from sponsorship.models import SponsorProfile
+from sponsorship.notification_kinds import SPONSOR_VERIFIED
 
 S = MatchProposal.Status
 
@@ -63,7 +66,57 @@ def _run_link(params: Params) -> str:
     return reverse("admin:matching_matchproposal_changelist") + f"?run__id__exact={run}&status__exact=proposed"
 
 
+def _verified_load(params_list: list[Params]) -> list[Params]:
+    """The sponsor's path now, for each verification notice (one sponsor per reader: the path is read once
+    per sponsor on the page): what still blocks matching, and whether an offer can be matched."""
+    ids = {int(params["sponsor"]) for params in params_list if params.get("sponsor")}
+    sponsors = SponsorProfile.objects.filter(pk__in=ids, erased_at__isnull=True).select_related("user")
+    paths = {sponsor.pk: sponsor_path(user=sponsor.user) for sponsor in sponsors if sponsor.user_id}
+    loaded = []
+    for params in params_list:
+        path = paths.get(int(params.get("sponsor") or 0))
+        if path is None:
+            loaded.append(params)
+            continue
+        loaded.append({**params, "missing": path.blockers, "matchable": path.can_be_matched})
+    return loaded
+
+
+def _verified_body(params: Params) -> str:
+    """Says "can be matched" only when nothing blocks and an offer is available; otherwise what is missing."""
+    if "missing" not in params:  # the sponsor's path is not known (an older notice, an erased profile)
+        return _(
+            "A caseworker has verified your sponsor profile. Your sponsor page shows what is still needed "
+            "before your housing offers can be matched."
+        )
+    if params["missing"]:
+        return _(
+            "A caseworker has verified your sponsor profile. Before your housing offers can be matched, this is "
+            "still missing: %(missing)s"
+        ) % {"missing": " ".join(params["missing"])}
+    if params.get("matchable"):
+        return _(
+            "A caseworker has verified your sponsor profile. Nothing blocks matching: your available housing "
+            "offers can be matched."
+        )
+    return _(
+        "A caseworker has verified your sponsor profile. Nothing else is needed from you: an offer is matched "
+        "once it has passed its inspection and is available."
+    )
+
+
 def register() -> None:
+    # The sponsorship app's verification notice, told from the sponsor's path (it replaces the text that
+    # sponsorship registers, as this app's `ready` runs after it).
+    notification_kind_register(
+        NotificationKind(
+            code=SPONSOR_VERIFIED,
+            title=lambda params: _("You are now a verified sponsor"),
+            body=_verified_body,
+            link=lambda params: reverse("sponsorship:dashboard"),
+            load=_verified_load,
+        )
+    )
     notification_kind_register(
         NotificationKind(
             code=PROPOSAL_STEP,

@@ -56,7 +56,7 @@ def proposals_for_sponsor(*, user) -> QuerySet[MatchProposal]:
     return (
         proposals_for(user, as_sponsor=True)
         .select_related("offer__municipality", "household")
-        .prefetch_related("household__members")
+        .prefetch_related("household__members", "household__languages")
     )
 
 
@@ -65,7 +65,7 @@ def proposal_list_for_sponsor(*, user) -> list[MatchProposal]:
     return list(
         proposals_for(user, as_sponsor=True)
         .select_related("household", "offer__municipality")
-        .only(*_PROPOSAL_LABEL_FIELDS, "status", "created_at")
+        .only(*_PROPOSAL_LABEL_FIELDS, "status", "created_at", "awaiting_since")
     )
 
 
@@ -86,6 +86,9 @@ def household_for_sponsor(*, proposal: MatchProposal) -> dict:
         "near_medical_care": household.near_medical_care,
         "move_in_from": household.move_in_from,
         "stay_months": household.stay_months,
+        # The languages the household speaks (not special-category data: the sponsor's own languages are
+        # a matching criterion too).
+        "languages": sorted(str(language) for language in household.languages.all()),
         "revealed": False,
     }
     offer_live = proposal.offer.status in (HousingOffer.Status.RESERVED, HousingOffer.Status.OCCUPIED)

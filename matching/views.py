@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from matching import selectors
 from matching.forms import SponsorAnswerForm
 from matching.models import MatchProposal
+from matching.path import proposal_answer_by, sponsor_path
 from matching.services import proposals
 from sponsorship.households.services import household_access_log
 
@@ -33,12 +34,20 @@ def proposal_detail(request, pk: int):
             messages.success(request, _("Thank you: your answer is recorded."))
             return redirect("matching:proposal-detail", pk=proposal.pk)
     household_access_log(household=proposal.household, by=request.user)
+    # The answer form is shown while the workflow lets this sponsor answer, with the date the proposal
+    # expires unanswered; once answered, the page says what happens next (the sponsor's path).
+    can_answer = proposals.PROPOSAL_WORKFLOW.may(proposal, MatchProposal.Status.SPONSOR_ACCEPTED, request.user)
+    next_step = None
+    if not can_answer:
+        offer_path = sponsor_path(user=request.user).offer_path(proposal.offer_id)
+        next_step = offer_path.next if offer_path else None
     context = {
         "proposal": proposal,
         "household": selectors.household_for_sponsor(proposal=proposal),
         "form": form,
-        # The answer form is shown while the workflow lets this sponsor answer.
-        "can_answer": proposals.PROPOSAL_WORKFLOW.may(proposal, MatchProposal.Status.SPONSOR_ACCEPTED, request.user),
+        "can_answer": can_answer,
+        "answer_by": proposal_answer_by(proposal) if can_answer else None,
+        "next_step": next_step,
     }
     return render(request, "matching/proposal_detail.html", context)
 

@@ -163,6 +163,16 @@ def notification_mark_read(*, user: User, notification_ids: list[int] | None = N
     return queryset.update(read_at=timezone.now())
 
 
+def notifications_open(*, user: User, notifications: Iterable[Notification]) -> int:
+    """The user opened the page showing `notifications`: those still unread are read now (the header's
+    count drops). The objects given keep their `read_at`, so that the page still marks them "new" this
+    once. Returns how many changed; none for notifications of another user."""
+    unread = [notification.pk for notification in notifications if notification.read_at is None]
+    if not unread:
+        return 0
+    return notification_mark_read(user=user, notification_ids=unread)
+
+
 # --- The core's own code ----------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from portal.notifications import notification_mark_read
+from portal.notifications import notification_mark_read, notifications_open
 from portal.page_cache import page_cacheable
 from portal.search import (
     MAX_QUERY_LENGTH,
@@ -40,7 +40,10 @@ def healthz(request):
 
 @login_required
 def notifications(request):
-    return render(request, "portal/notifications.html", {"notifications": notification_list(user=request.user)})
+    shown = notification_list(user=request.user)
+    # Opening the page reads what it shows: marked "new" this once, no longer counted in the header.
+    notifications_open(user=request.user, notifications=shown)
+    return render(request, "portal/notifications.html", {"notifications": shown})
 
 
 @login_required

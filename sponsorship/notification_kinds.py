@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 
 from portal.notifications import NotificationKind, notification_kind_register
 
+# Parameters: "sponsor", the sponsor's id. Matching registers this code again with the sponsor's path
+# (`matching.notification_kinds`): the text then says what still blocks matching, or that nothing does.
 SPONSOR_VERIFIED = "sponsorship.sponsor_verified"
 # Parameters: "reason", the caseworker's reason, written for the sponsor who reads it.
 SPONSOR_REJECTED = "sponsorship.sponsor_rejected"
@@ -20,7 +22,8 @@ def register() -> None:
             code=SPONSOR_VERIFIED,
             title=lambda params: _("You are now a verified sponsor"),
             body=lambda params: _(
-                "A caseworker has verified your sponsor profile. Your housing offers can now be matched."
+                "A caseworker has verified your sponsor profile. Your sponsor page shows what is still needed "
+                "before your housing offers can be matched."
             ),
             link=_dashboard,
         )

@@ -97,30 +97,46 @@ def _person_counts(person: SponsorPerson) -> bool:
     return person.role == SponsorPerson.Role.MAIN or bool(person.accepted_at)
 
 
-def sponsor_matching_blockers(*, sponsor: SponsorProfile, today: datetime.date | None = None) -> list[str]:
-    """Why the sponsor cannot be matched now (empty when they can), in words: verification,
-    the requirements the higher apps register (required training; safeguarding suspension) and each
-    person's checks. `sponsors_eligible_ids` applies the same rules in bulk, but for the requirements that a
-    matching run applies as constraints of its own (suspension), so that it can name them."""
+# The keys of `sponsor_matching_blockers_by_kind` besides the registered requirements' names.
+VERIFICATION = "verification"
+CHECKS = "checks"
+
+
+def sponsor_matching_blockers_by_kind(
+    *, sponsor: SponsorProfile, today: datetime.date | None = None
+) -> dict[str, list[str]]:
+    """The rules of `sponsor_matching_blockers`, each kind apart (for the sponsor's path, which shows each
+    on its step): `VERIFICATION`, then each registered requirement by its name ("safeguarding",
+    "training"), then `CHECKS`; every kind is a key, its list empty when it does not block."""
     today = today or timezone.localdate()
-    blockers = []
+    blockers: dict[str, list[str]] = {VERIFICATION: []}
     if sponsor.status != SponsorProfile.Status.VERIFIED:
-        blockers.append(_("The sponsor is not verified."))
-    for requirement in _REQUIREMENTS.values():
-        blockers += requirement.blockers(sponsor)
+        blockers[VERIFICATION].append(_("The sponsor is not verified."))
+    for name, requirement in _REQUIREMENTS.items():
+        blockers[name] = list(requirement.blockers(sponsor))
     messages = {
         "missing": _("%(person)s: %(check)s is missing."),
         "failed": _("%(person)s: %(check)s failed."),
         "expired": _("%(person)s: %(check)s expired."),
     }
+    blockers[CHECKS] = []
     for person in sponsor_persons(sponsor=sponsor):
         if not _person_counts(person):
             continue  # an invitation not yet accepted
         checks = [(c.kind, c.result, c.checked_on, c.expires_on, c.pk) for c in person.checks.all()]
         for kind, problem in _check_problems(checks, today).items():
             label = SponsorCheck.Kind(kind).label
-            blockers.append(messages[problem] % {"person": person.full_name, "check": label})
+            blockers[CHECKS].append(messages[problem] % {"person": person.full_name, "check": label})
     return blockers
+
+
+def sponsor_matching_blockers(*, sponsor: SponsorProfile, today: datetime.date | None = None) -> list[str]:
+    """Why the sponsor cannot be matched now (empty when they can), in words: verification,
+    the requirements the higher apps register (required training; safeguarding suspension) and each
+    person's checks. `sponsors_eligible_ids` applies the same rules in bulk, but for the requirements that a
+    matching run applies as constraints of its own (suspension), so that it can name them."""
+    by_kind = sponsor_matching_blockers_by_kind(sponsor=sponsor, today=today)
+    return [blocker for blockers in by_kind.values() for blocker in blockers]
 
 
 def sponsors_eligible_ids(*, sponsor_ids, today: datetime.date | None = None) -> set[int]:

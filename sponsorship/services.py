@@ -158,7 +158,8 @@ def sponsor_decision_notify(*, sponsor_id: int) -> bool:
         if sponsor is None or sponsor.user is None or sponsor.status == SponsorProfile.Status.PENDING:
             return False
         if sponsor.status == SponsorProfile.Status.VERIFIED:
-            user_notify(user=sponsor.user, code=SPONSOR_VERIFIED)
+            # What is still missing before matching is said when read (`matching.notification_kinds`).
+            user_notify(user=sponsor.user, code=SPONSOR_VERIFIED, params={"sponsor": sponsor.pk})
         else:
             user_notify(user=sponsor.user, code=SPONSOR_REJECTED, params={"reason": sponsor.rejection_reason})
         sponsor.decision_notified_at = timezone.now()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from portal.panels import panels_render
 from sponsorship.forms import AccountDeleteForm, GroupMemberInviteForm, SponsorProfileForm
 from sponsorship.models import SponsorProfile
-from sponsorship.selectors import consent_current, sponsor_for_user, sponsor_matching_blockers, sponsor_persons
+from sponsorship.selectors import consent_current, sponsor_for_user, sponsor_persons
 from sponsorship.services import (
     group_invitation_accept,
     group_member_invite,
@@ -38,9 +38,9 @@ def dashboard(request):
         return redirect("sponsorship:profile")
     context = {
         "sponsor": sponsor,
-        "blockers": sponsor_matching_blockers(sponsor=sponsor),
         "persons": sponsor_persons(sponsor=sponsor),
-        # The offers, the proposals that reached them and the training: panels of the higher apps.
+        # The sponsor's path (what blocks matching, the next step), the offers, the proposals that reached
+        # them and the training: panels of the higher apps.
         "panels": panels_render(page="sponsorship:dashboard", request=request),
     }
     return render(request, "sponsorship/dashboard.html", context)

@@ -8,3 +8,19 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// --- path: the proposal's answer form shows the reason for declining only when declining ---
+(() => {
+  const sync = (form) => {
+    const chosen = form.querySelector("input[name='answer']:checked");
+    form.querySelectorAll("[data-shown-for-answer]").forEach((block) => {
+      block.hidden = !chosen || chosen.value !== block.dataset.shownForAnswer;
+    });
+  };
+  document.querySelectorAll("[data-shown-for-answer]").forEach((block) => sync(block.closest("form")));
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("input[name='answer']") && event.target.form) {
+      sync(event.target.form);
+    }
+  });
+})();

@@ -18,7 +18,14 @@ VERIFIED_EN = "You are now a verified sponsor"
 # `test_every_code_has_a_sample`: every code is proved to read in each language.
 SAMPLES: dict[str, list[dict]] = {
     LEGACY: [{"title": "Stored text", "body": "As it was written.", "link": "/lt/sponsor/"}],
-    "sponsorship.sponsor_verified": [{}],
+    # Without the sponsor's path (an older notice), and with each of its outcomes as `load` completes them.
+    "sponsorship.sponsor_verified": [
+        {},
+        {"sponsor": 999999},
+        {"missing": ["Identity check is missing."]},
+        {"missing": [], "matchable": True},
+        {"missing": [], "matchable": False},
+    ],
     "sponsorship.sponsor_rejected": [{"reason": "The references could not be reached."}],
     "housing.inspection_passed": [{"offer": 1}],
     "housing.inspection_failed": [{"offer": 1, "inspection": 1}],
@@ -135,7 +142,8 @@ def test_an_unknown_code_or_bad_parameters_show_a_generic_text_not_an_error(clie
     for language in ("lt", "en", "bg"):
         response = client.get(f"/{language}/notifications/")
         assert response.status_code == HTTPStatus.OK
-        assert response.content.decode().count('class="card item-card unread"') == 1
+        # Shown once (the first visit marks it read).
+        assert response.content.decode().count('class="card item-card') == 1
     with translation.override("bg"):
         generic = gettext("You have a new notification")
     assert generic != "You have a new notification"
@@ -172,3 +180,34 @@ def test_the_page_reads_each_code_once_whatever_the_number_of_notifications(clie
     few = queries()
     write(10)
     assert queries() == few
+
+
+@pytest.mark.django_db
+def test_opening_the_notifications_page_reads_the_ones_it_shows(client, sponsor_factory):
+    sponsor = sponsor_factory()
+    for _ in range(2):
+        user_notify(user=sponsor.user, code="sponsorship.sponsor_verified", email=False)
+    client.force_login(sponsor.user)
+    assert '<span class="count">2<' in client.get("/en/sponsor/profile/").content.decode()
+
+    first = client.get("/en/notifications/").content.decode()
+
+    # Marked new this once; the header no longer counts them, there or on the next page.
+    assert first.count("card item-card unread") == 2 and '<span class="count">' not in first
+    assert not Notification.objects.filter(user=sponsor.user, read_at__isnull=True).exists()
+    again = client.get("/en/notifications/").content.decode()
+    assert "card item-card unread" not in again and again.count('class="card item-card') == 2
+
+
+@pytest.mark.django_db
+def test_notifications_open_reads_only_the_given_users_unread_notifications(sponsor_factory):
+    from portal.notifications import notifications_open
+
+    mine, theirs = sponsor_factory(email="mine@example.org"), sponsor_factory(email="theirs@example.org")
+    shown = [user_notify(user=mine.user, code=LEGACY, params={"title": "A"}, email=False)]
+    other = user_notify(user=theirs.user, code=LEGACY, params={"title": "B"}, email=False)
+
+    assert notifications_open(user=mine.user, notifications=[*shown, other]) == 1
+    assert notifications_open(user=mine.user, notifications=shown) == 0  # already read: unchanged
+    other.refresh_from_db()
+    assert other.read_at is None
