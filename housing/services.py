@@ -231,7 +231,8 @@ def offer_submit(*, offer: HousingOffer, by: User) -> HousingOffer:
     """The sponsor submits a complete draft for inspection."""
     missing = offer_missing_fields(offer)
     if missing:
-        labels = ", ".join(str(HousingOffer._meta.get_field(name).verbose_name) for name in missing)
+        fields = [HousingOffer._meta.get_field(name) for name in missing]
+        labels = ", ".join(str(field.verbose_name) for field in fields if isinstance(field, Field))
         raise OfferError(_("Complete these fields before submitting: %(fields)s.") % {"fields": labels})
     if problems := offer_problems(offer):
         raise OfferError(problems[0][1])
