@@ -74,7 +74,8 @@ class PhotosField(forms.FileField):
 
     def clean(self, data, initial=None):
         uploads = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
-        if not uploads and self.required:
+        # Only empty files (or none): nothing was chosen. An empty file among others is refused alone.
+        if self.required and not any(getattr(upload, "size", 0) for upload in uploads):
             raise forms.ValidationError(self.error_messages["required"], code="required")
         return uploads
 
