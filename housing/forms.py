@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from housing.models import HousingOffer, Inspection, InspectionFailure
-from housing.services import EDITABLE_FIELDS
+from housing.services import EDITABLE_FIELDS, OFFER_STEPS, REQUIRED_TO_SUBMIT
 from projects.models import Language, Municipality
 
 _COSTS = EDITABLE_FIELDS.index("cost")
@@ -34,10 +34,19 @@ class HousingOfferForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, step: str | None = None, **kwargs):
+        """`step`: the slug of one of `OFFER_STEPS`, to ask only for its fields (in its order)."""
         super().__init__(*args, **kwargs)
         # Most homes host one household: an empty field means one.
         self.fields["max_households"].required = False
+        if step is not None:
+            names = next(each.fields for each in OFFER_STEPS if each.slug == step)
+            self.fields = {name: self.fields[name] for name in names if name in self.fields}
+        # A draft may stay unfinished: these are marked, and checked when the offer is submitted.
+        for name in REQUIRED_TO_SUBMIT:
+            if name in self.fields:
+                self.fields[name].required_to_submit = True
+                self.fields[name].widget.attrs["aria-required"] = "true"
 
     def clean_max_households(self):
         return self.cleaned_data.get("max_households") or 1
@@ -55,12 +64,28 @@ class HousingOfferForm(forms.ModelForm):
         return value
 
 
-class OfferPhotoForm(forms.Form):
-    photo = forms.FileField(label=_("Photo (JPEG, PNG or WebP)"))
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos; each file is checked by `housing.photos.offer_photos_add`, on its own, so that
+    one bad file does not keep the good ones out."""
+
+    def clean(self, data, initial=None):
+        uploads = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
+        # Only empty files (or none): nothing was chosen. An empty file among others is refused alone.
+        if self.required and not any(getattr(upload, "size", 0) for upload in uploads):
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return uploads
+
+
+class OfferPhotosForm(forms.Form):
+    photo = PhotosField(
+        label=_("Photos (JPEG, PNG or WebP)"),
+        help_text=_("You can choose several photos at once. The first photo is the cover."),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "data-previews": ""}),
+    )
 
 
 class MultipleFileField(forms.FileField):

@@ -15,7 +15,7 @@ from housing.services import OfferError
 from portal.models import User
 from portal.uploads import THUMBNAIL_SIDE, UploadError, photo_encode, upload_size_check
 
-__all__ = ["THUMBNAIL_SIDE", "offer_photo_add", "offer_photo_delete"]
+__all__ = ["THUMBNAIL_SIDE", "offer_photo_add", "offer_photo_delete", "offer_photo_move", "offer_photos_add"]
 
 
 def offer_photo_add(*, offer: HousingOffer, upload, by: User) -> OfferPhoto:
@@ -47,6 +47,35 @@ def offer_photo_add(*, offer: HousingOffer, upload, by: User) -> OfferPhoto:
             photo.thumbnail.delete(save=False)
             raise
     return photo
+
+
+def offer_photos_add(*, offer: HousingOffer, uploads: list, by: User) -> tuple[list[OfferPhoto], list[tuple[str, str]]]:
+    """Add several photos, each on its own (`offer_photo_add`): the good ones are saved, a bad one (or
+    one beyond the limit) is refused alone. Returns the photos saved and, for each refused file, its
+    name and the translated reason."""
+    saved, refused = [], []
+    for upload in uploads:
+        try:
+            saved.append(offer_photo_add(offer=offer, upload=upload, by=by))
+        except OfferError as error:
+            refused.append((str(getattr(upload, "name", "") or "")[:100], error.messages[0]))
+    return saved, refused
+
+
+def offer_photo_move(*, photo: OfferPhoto, up: bool, by: User) -> None:
+    """Move a photo one place up (towards the cover, the first photo) or down; the positions are
+    renumbered from 1 in the new order."""
+    with transaction.atomic():
+        offer = HousingOffer.objects.select_for_update(of=("self",)).select_related("sponsor").get(pk=photo.offer_id)
+        _photo_editable(offer, by)
+        photos = list(offer.photos.order_by("position", "pk"))
+        index = next(index for index, each in enumerate(photos) if each.pk == photo.pk)
+        other = index - 1 if up else index + 1
+        if 0 <= other < len(photos):
+            photos[index], photos[other] = photos[other], photos[index]
+        for position, each in enumerate(photos, start=1):
+            each.position = position
+        OfferPhoto.objects.bulk_update(photos, ["position"])
 
 
 def _photo_editable(offer: HousingOffer, by: User) -> None:

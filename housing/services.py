@@ -4,6 +4,7 @@ Photos have their own module, `housing.photos`.
 """
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -94,6 +95,83 @@ EDITABLE_FIELDS = [
 ]
 
 
+@dataclass(frozen=True)
+class OfferStep:
+    """One page of the sponsor's offer form: its URL slug, its title and its fields."""
+
+    slug: str
+    title: Any
+    fields: tuple[str, ...] = ()
+
+
+# The sponsor's form in steps: each of the EDITABLE_FIELDS on exactly one page (the host languages, a
+# many-to-many, with the home), then the photos and a review before submitting.
+OFFER_STEPS = (
+    OfferStep(
+        "home", gettext_lazy("The home"), ("kind", "municipality", "street_address", "description", "host_languages")
+    ),
+    OfferStep(
+        "rooms",
+        gettext_lazy("Rooms and access"),
+        (
+            "capacity",
+            "max_households",
+            "bedrooms",
+            "floor",
+            "step_free",
+            "lift",
+            "children_welcome",
+            "pets_allowed",
+            "smoking_allowed",
+            "near_school",
+            "near_work",
+            "near_medical_care",
+        ),
+    ),
+    OfferStep(
+        "availability",
+        gettext_lazy("Availability and rent"),
+        (
+            "cost",
+            "monthly_rent",
+            "utilities_included",
+            "monthly_utilities",
+            "available_from",
+            "available_until",
+            "minimum_stay_months",
+        ),
+    ),
+    OfferStep("photos", gettext_lazy("Photos")),
+    OfferStep("review", gettext_lazy("Review")),
+)
+
+
+def offer_step_of(field: str) -> OfferStep:
+    """The step of the form that asks for `field`."""
+    return next(step for step in OFFER_STEPS if field in step.fields)
+
+
+def offer_missing_fields(offer: HousingOffer) -> list[str]:
+    """The fields required to submit that the draft leaves empty."""
+    return [
+        name
+        for name in REQUIRED_TO_SUBMIT
+        if isinstance(HousingOffer._meta.get_field(name), Field)
+        if getattr(offer, name) in (None, "")
+    ]
+
+
+def offer_problems(offer: HousingOffer) -> list[tuple[str, str]]:
+    """What keeps a draft from being submitted: (field, translated reason) pairs, in the form's order."""
+    problems = [(name, _("Required before submitting.")) for name in offer_missing_fields(offer)]
+    if offer.available_from and offer.available_from < timezone.localdate():
+        problems.append(("available_from", _("“Available from” is in the past: choose a date from today on.")))
+    if offer.cost != HousingOffer.Cost.FREE and offer.monthly_rent is None:
+        problems.append(("monthly_rent", _("Give the monthly rent, or choose “free of charge”.")))
+    order = [name for step in OFFER_STEPS for name in step.fields]
+    return sorted(problems, key=lambda problem: order.index(problem[0]))
+
+
 def offer_transition(*, offer: HousingOffer, to: str, by: User | None, note: str = "") -> HousingOffer:
     """Move the offer to status `to`, if the workflow allows that step to `by`; the step is recorded.
 
@@ -119,12 +197,14 @@ def offer_save(
     *,
     sponsor: SponsorProfile,
     data: dict[str, Any],
-    host_languages: list,
     language_code: str,
     by: User,
+    host_languages: list | None = None,
     offer: HousingOffer | None = None,
 ) -> HousingOffer:
-    """Create a draft offer or change one. Only drafts are edited; an unfinished draft can be saved."""
+    """Create a draft offer or change one. Only drafts are edited; an unfinished draft can be saved.
+    Only the fields in `data` change (a step of the form sends its own), and the host languages only
+    when given."""
     if not is_sponsor_of(by, sponsor):
         raise PermissionDenied
     if offer is None:
@@ -142,24 +222,20 @@ def offer_save(
         offer.description_language = language_code
     offer.full_clean()
     offer.save()
-    offer.host_languages.set(host_languages)
+    if host_languages is not None:
+        offer.host_languages.set(host_languages)
     return offer
 
 
 def offer_submit(*, offer: HousingOffer, by: User) -> HousingOffer:
     """The sponsor submits a complete draft for inspection."""
-    missing = [
-        str(field.verbose_name)
-        for name in REQUIRED_TO_SUBMIT
-        if isinstance(field := HousingOffer._meta.get_field(name), Field)
-        if getattr(offer, name) in (None, "")
-    ]
+    missing = offer_missing_fields(offer)
     if missing:
-        raise OfferError(_("Complete these fields before submitting: %(fields)s.") % {"fields": ", ".join(missing)})
-    if offer.available_from and offer.available_from < timezone.localdate():
-        raise OfferError(_("“Available from” is in the past: choose a date from today on."))
-    if offer.cost != HousingOffer.Cost.FREE and offer.monthly_rent is None:
-        raise OfferError(_("Give the monthly rent, or choose “free of charge”."))
+        fields = [HousingOffer._meta.get_field(name) for name in missing]
+        labels = ", ".join(str(field.verbose_name) for field in fields if isinstance(field, Field))
+        raise OfferError(_("Complete these fields before submitting: %(fields)s.") % {"fields": labels})
+    if problems := offer_problems(offer):
+        raise OfferError(problems[0][1])
     return offer_transition(offer=offer, to=Status.SUBMITTED, by=by)
 
 

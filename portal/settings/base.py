@@ -106,6 +106,8 @@ TEMPLATES = [
         },
     },
 ]
+# Selects offer "Choose…" (translated) rather than "---------" in every form.
+FORM_RENDERER = "portal.form_renderer.PortalFormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 # DATABASE_URL unset: a SQLite file under var/ (git-ignored). Set: e.g. postgres://user:pw@host:5432/db

@@ -24,3 +24,45 @@ document.addEventListener("click", (event) => {
     }
   });
 })();
+// --- offerform: the error summary and photo previews ---
+// A form's error summary takes the focus on load, so that its list of links to the fields is read first.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+});
+
+// Previews of the photos chosen, before they are uploaded (without JavaScript the upload works the same).
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || !input.hasAttribute("data-previews")) {
+    return;
+  }
+  let list = input.parentElement.querySelector(".photo-previews");
+  if (!list) {
+    list = document.createElement("ul");
+    list.className = "photos photo-previews";
+    input.insertAdjacentElement("afterend", list);
+  }
+  list.replaceChildren();
+  for (const file of input.files) {
+    if (!file.type.startsWith("image/")) {
+      continue;
+    }
+    const item = document.createElement("li");
+    const figure = document.createElement("figure");
+    const image = document.createElement("img");
+    const caption = document.createElement("figcaption");
+    image.alt = "";
+    caption.textContent = file.name;
+    figure.append(image, caption);
+    item.append(figure);
+    list.append(item);
+    const reader = new FileReader();
+    reader.addEventListener("load", () => {
+      image.src = reader.result;
+    });
+    reader.readAsDataURL(file);
+  }
+});

@@ -55,20 +55,24 @@ def test_sponsor_offers_a_home_and_sees_it_become_available(
     assert page.get_by_text("Pending verification").first.is_visible()
     assert SponsorPerson.objects.get(user__email="host@example.org").full_name == "Rūta Rėmėja"
 
-    # Create an offer, add a photo, submit it.
+    # Create an offer in steps, add a photo, submit it.
     page.get_by_role("link", name="Offer housing", exact=True).last.click()
+    expect(page.get_by_role("heading", name="Step 1 of 5: The home")).to_be_visible()
     page.get_by_label("Kind of housing").select_option("room")
     page.get_by_label("Municipality").select_option("kaunas-city")
     page.get_by_label("Street address").fill("Laisvės al. 1-2, Kaunas")
-    page.get_by_label("Capacity (persons)").fill("2")
-    page.get_by_label("Cost", exact=True).select_option("free")
-    page.get_by_label("Available from").fill((timezone.localdate() + datetime.timedelta(days=7)).isoformat())
     page.get_by_label("Description").fill("A bright room near the bus station.")
-    page.get_by_role("button", name="Save draft").click()
-    page.wait_for_url(re.compile(r".*/en/sponsor/offers/\d+/$"))
-    page.get_by_label("Photo (JPEG, PNG or WebP)").set_input_files(str(photo))
-    page.get_by_role("button", name="Upload the photo").click()
-    assert page.locator("#photos img").count() == 1
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Capacity (persons)").fill("2")
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Cost").select_option("free")
+    page.get_by_label("Available from").fill((timezone.localdate() + datetime.timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Step 4 of 5: Photos")).to_be_visible()
+    page.get_by_label("Photos (JPEG, PNG or WebP)").set_input_files(str(photo))
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Step 5 of 5: Review")).to_be_visible()
+    assert page.locator(".photos img").count() == 1
     page.get_by_role("button", name="Submit for inspection").click()
     expect(page.locator("#offer-status")).to_have_text("Submitted")
     offer = HousingOffer.objects.get(sponsor__user__email="host@example.org")

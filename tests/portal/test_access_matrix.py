@@ -166,6 +166,8 @@ PAGES: dict[str, Entry] = {
     "housing:offer-create": Entry(SIGNED_IN, ok=FOUND),
     "housing:offer-detail": Entry(OWNER, urls(lambda w: _offers(w, "housing:offer-detail"))),
     "housing:offer-edit": Entry(OWNER, urls(lambda w: _offers(w, "housing:offer-edit")), ok=FOUND),
+    "housing:offer-edit-step": Entry(OWNER, urls(lambda w: _offer_steps(w)), ok=FOUND),
+    "housing:offer-photo-move": _post(OWNER, each_sponsor(lambda s: {"pk": s.draft.pk, "photo_pk": s.photo.pk})),
     "housing:offer-photo-add": _post(OWNER, each_sponsor(lambda s: {"pk": s.draft.pk})),
     "housing:offer-photo-delete": _post(OWNER, urls(lambda w: _photo_deletes(w))),
     "housing:offer-submit": _post(OWNER, each_sponsor(lambda s: {"pk": s.draft.pk})),
@@ -434,6 +436,15 @@ def _offers(w, name: str) -> list[Req]:
         Req(s.key, reverse(name, kwargs={"pk": offer.pk}))
         for s in w.sponsors
         for offer in (s.draft, s.offer_sent, s.offer_placed, s.offer_proposed)
+    ]
+
+
+def _offer_steps(w) -> list[Req]:
+    return [
+        Req(s.key, reverse("housing:offer-edit-step", kwargs={"pk": offer.pk, "step": step}))
+        for s in w.sponsors
+        for offer in (s.draft, s.offer_sent)
+        for step in ("home", "photos", "review")
     ]
 
 

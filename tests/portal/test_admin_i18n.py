@@ -261,7 +261,7 @@ def test_sponsor_pages_are_translated(client, proposal_at, offer_factory, lang):
         _url(lang, "sponsorship:profile"),
         _url(lang, "housing:offer-create"),
         _url(lang, "housing:offer-detail", offer.pk),
-        _url(lang, "housing:offer-edit", draft.pk),
+        *(_url(lang, "housing:offer-edit-step", draft.pk, step) for step in ("home", "rooms", "photos", "review")),
         _url(lang, "matching:proposal-detail", proposal.pk),
     ]
     for page in pages:

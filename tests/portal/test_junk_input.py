@@ -363,6 +363,8 @@ def scene(settings, tmp_path, django_capture_on_commit_callbacks):
         "housing:offer-edit": {"pk": offer.pk},
         "housing:offer-photo-add": {"pk": offer.pk},
         "housing:offer-photo-delete": {"pk": photo.offer_id, "photo_pk": photo.pk},
+        "housing:offer-photo-move": {"pk": photo.offer_id, "photo_pk": photo.pk},
+        "housing:offer-edit-step": {"pk": offer.pk, "step": "rooms"},
         "housing:offer-submit": {"pk": offer.pk},
         "housing:offer-withdraw": {"pk": offer.pk},
         "housing:offer-reconfirm": {"pk": photo.offer_id},
