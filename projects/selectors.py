@@ -8,6 +8,7 @@ from projects.models import (
     ContactPerson,
     Event,
     GoodPractice,
+    InfoPage,
     Municipality,
     NewsItem,
     NewsRating,
@@ -119,3 +120,8 @@ def translated_search(fields: list[str], text: str, languages: list[str]) -> Q:
         for code in languages:
             query |= Q(**{f"{field}_{code}__icontains": text})
     return query
+
+
+def info_page_get(*, kind: str) -> QuerySet[InfoPage]:
+    """The information page of this kind (privacy, contact, accessibility); use `get_object_or_404`."""
+    return InfoPage.objects.filter(kind=kind)
