@@ -81,7 +81,9 @@ class ContentImageAdminMixin:
         ]
         fieldsets = []
         for name, options in super().get_fieldsets(request, obj):
-            fields = [field for field in options.get("fields", []) if field not in image_fields and field != "image_alt"]
+            fields = [
+                field for field in options.get("fields", []) if field not in image_fields and field != "image_alt"
+            ]
             fieldsets.append((name, {**options, "fields": fields}))
         return [*fieldsets, (_("Picture"), {"fields": image_fields})]
 

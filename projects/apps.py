@@ -37,7 +37,11 @@ class ProjectsConfig(AppConfig):
         for folder, model in (("news", NewsItem), ("projects", Project), ("practices", GoodPractice)):
             protected_files_register(
                 ProtectedFiles(
-                    folder=folder, owner=_image_owner(model), may_read=lambda user, item: True, personal=False, images=True
+                    folder=folder,
+                    owner=_image_owner(model),
+                    may_read=lambda user, item: True,
+                    personal=False,
+                    images=True,
                 )
             )
             post_delete.connect(

@@ -155,9 +155,7 @@ class ContentImage(models.Model):
 
     IMAGE_FOLDER = ""
 
-    image = models.FileField(
-        _("image"), upload_to=content_image_upload_to, max_length=200, blank=True, editable=False
-    )
+    image = models.FileField(_("image"), upload_to=content_image_upload_to, max_length=200, blank=True, editable=False)
     image_renditions = models.JSONField(_("image renditions"), default=list, blank=True, editable=False)
     image_alt = models.CharField(
         _("image description (alt text)"),
@@ -178,7 +176,8 @@ class ContentImage(models.Model):
         """The languages whose alt text is missing while a described picture is set."""
         if not self.image or self.image_decorative:
             return []
-        return [code for code, _name in settings.LANGUAGES if not (getattr(self, f"image_alt_{code}", "") or "").strip()]
+        languages = [code for code, _name in settings.LANGUAGES]
+        return [code for code in languages if not (getattr(self, f"image_alt_{code}", "") or "").strip()]
 
     def clean(self) -> None:
         super().clean()

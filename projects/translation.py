@@ -44,7 +44,17 @@ class ProjectLinkTranslation(TranslationOptions):
 
 @register(models.GoodPractice)
 class GoodPracticeTranslation(TranslationOptions):
-    fields = ("title", "duration", "summary", "main_activities", "origin", "challenges", "impact", "replicability", "image_alt")
+    fields = (
+        "title",
+        "duration",
+        "summary",
+        "main_activities",
+        "origin",
+        "challenges",
+        "impact",
+        "replicability",
+        "image_alt",
+    )
 
 
 @register(models.NewsItem)
@@ -65,4 +75,3 @@ class ResourceTranslation(TranslationOptions):
 @register(models.InfoPage)
 class InfoPageTranslation(TranslationOptions):
     fields = ("title", "intro", "body", "controller", "postal_address")
-

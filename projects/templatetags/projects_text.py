@@ -8,33 +8,35 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 
+def _flush(html: list[str], paragraph: list[str], items: list[str]) -> None:
+    if paragraph:
+        html.append("<p>" + "<br>".join(paragraph) + "</p>")
+        paragraph.clear()
+    if items:
+        html.append("<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
+        items.clear()
+
+
 @register.filter
 def structured_text(value: str, heading_level: int = 2) -> SafeString:
-    html = []
+    html: list[str] = []
+    paragraph: list[str] = []
+    items: list[str] = []
     for block in str(value or "").replace("\r\n", "\n").split("\n\n"):
-        lines = [line.strip() for line in block.strip().split("\n") if line.strip()]
-        paragraph: list[str] = []
-        items: list[str] = []
-
-        def flush() -> None:
-            if paragraph:
-                html.append("<p>" + "<br>".join(paragraph) + "</p>")
-                paragraph.clear()
-            if items:
-                html.append("<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
-                items.clear()
-
-        for line in lines:
+        for raw in block.split("\n"):
+            line = raw.strip()
+            if not line:
+                continue
             if line.startswith("## "):
-                flush()
+                _flush(html, paragraph, items)
                 html.append(f"<h{heading_level}>{escape(line[3:].strip())}</h{heading_level}>")
             elif line.startswith("- "):
                 if paragraph:
-                    flush()
+                    _flush(html, paragraph, items)
                 items.append(escape(line[2:].strip()))
             else:
                 if items:
-                    flush()
+                    _flush(html, paragraph, items)
                 paragraph.append(escape(line))
-        flush()
+        _flush(html, paragraph, items)
     return mark_safe("\n".join(html))  # noqa: S308 — every piece of text above is escaped

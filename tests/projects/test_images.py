@@ -61,7 +61,8 @@ def test_an_upload_in_the_admin_makes_renditions_without_metadata_shown_with_src
     response = _post(client, news_item, django_capture_on_commit_callbacks, image_upload=_photo())
     assert response.status_code == HTTPStatus.FOUND
     news_item.refresh_from_db()
-    assert [(row["width"], row["height"]) for row in news_item.image_renditions] == [(480, 288), (960, 576), (1440, 864)]
+    sizes = [(row["width"], row["height"]) for row in news_item.image_renditions]
+    assert sizes == [(480, 288), (960, 576), (1440, 864)]
     stored = _files(media_root)
     assert len(stored) == 3  # the original is not kept
     for path in stored:
