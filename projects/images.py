@@ -34,9 +34,10 @@ def content_image_read(upload) -> list[tuple[int, int, bytes]]:
 
 
 def content_image_set(*, instance: ContentImage, renditions: list[tuple[int, int, bytes]] | None) -> ContentImage:
-    """Give the record these renditions (from `content_image_read`) or, with None, no picture. The files
-    of the picture it had are deleted once the change is committed; new files are removed again if
-    saving the record fails."""
+    """Give the record these renditions (from `content_image_read`) or, with None, no picture. The record
+    describes the picture in every language or marks it decorative (`ValidationError` otherwise); its
+    alt texts are saved with it. The files of the picture it had are deleted once the change is committed; new files are
+    removed again if saving the record fails."""
     old_names = instance.image_names
     new_names: list[str] = []
     rows: list[dict] = []
@@ -54,7 +55,9 @@ def content_image_set(*, instance: ContentImage, renditions: list[tuple[int, int
         with transaction.atomic():
             instance.image = rows[-1]["name"] if rows else ""
             instance.image_renditions = rows
-            instance.save(update_fields=["image", "image_renditions"])
+            instance.full_clean()
+            alts = [f"image_alt_{code}" for code, _name in settings.LANGUAGES]
+            instance.save(update_fields=["image", "image_renditions", "image_decorative", *alts])
     except Exception:
         _files_delete(new_names)
         raise
