@@ -641,7 +641,7 @@ class InfoPage(models.Model):
         ordering = ["kind"]
 
     def __str__(self) -> str:
-        return self.title or self.get_kind_display()
+        return str(self.title or self.get_kind_display())
 
     def get_absolute_url(self) -> str:
         return reverse(f"projects:{self.kind}")

@@ -788,7 +788,7 @@ def world(
         slug="access-event", starts_on=timezone.localdate(), title_en="Event", body_en="Text."
     )
     for kind in InfoPage.Kind:
-        w.info_page = InfoPage.objects.create(kind=kind, title_en=kind.label, body_en="Text.")
+        w.info_page = InfoPage.objects.create(kind=kind, title_en=str(kind.label), body_en="Text.")
     w.resource = Resource.objects.create(
         slug="access-resource", title_en="Toolkit", kind=Resource.Kind.values[0], url="https://example.org/t"
     )
