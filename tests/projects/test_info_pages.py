@@ -159,3 +159,11 @@ def test_staff_text_is_escaped_and_structured():
     assert html == (
         "<h2>Rights</h2>\n<ul><li>access</li><li>&lt;b&gt;erasure&lt;/b&gt;</li></ul>\n<p>A line<br>and another</p>"
     )
+
+
+@pytest.mark.django_db
+def test_the_sitemap_lists_the_pages(client, seeded):
+    xml = client.get("/sitemap.xml").content.decode()
+    for code in ("lt", "en", "bg"):
+        for path in ("privacy", "contact", "accessibility"):
+            assert f"<loc>http://testserver/{code}/{path}/</loc>" in xml
