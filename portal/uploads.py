@@ -11,6 +11,8 @@ import io
 import math
 import struct
 import warnings
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,6 +43,8 @@ IMAGE_ERRORS = (
 PDF_MAGIC = b"%PDF-"
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
+T = TypeVar("T")
+
 
 class UploadError(ValidationError):
     """An upload was refused; the message is translated and safe to show."""
@@ -68,6 +72,39 @@ def photo_encode(upload) -> tuple[bytes, bytes, int, int]:
     Only the header is read until the format, the frame count and the pixel count are known to be
     acceptable; Pillow's own limit (MAX_IMAGE_PIXELS) makes it refuse a bomb even when opening.
     """
+
+    def produce(image: Image.Image) -> tuple[bytes, bytes, int, int]:
+        thumb = image.copy()
+        thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+        return _encode(image), _encode(thumb), image.width, image.height
+
+    return _photo_process(upload, max_side=MAX_SIDE, produce=produce)
+
+
+def photo_renditions(upload, *, widths: tuple[int, ...]) -> list[tuple[int, int, bytes]]:
+    """The photo re-encoded as WebP at each of `widths` it is at least as wide as (and at its own width
+    when narrower than the widest), without metadata: `[(width, height, bytes), ...]`, narrowest first.
+    Refuses what `photo_encode` refuses, with the same messages."""
+    widest = max(widths)
+
+    def produce(image: Image.Image) -> list[tuple[int, int, bytes]]:
+        sizes = [width for width in sorted(widths) if width < image.width] + [min(image.width, widest)]
+        renditions = []
+        for width in sizes:
+            height = max(1, round(image.height * width / image.width))
+            scaled = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+            buffer = io.BytesIO()
+            scaled.save(buffer, format="WEBP", quality=80, method=4, exif=b"", xmp=b"")
+            renditions.append((width, height, buffer.getvalue()))
+        return renditions
+
+    # Scaled down first so that its longer side is no more than the widest rendition needs.
+    return _photo_process(upload, max_side=None, produce=produce, max_width=widest)
+
+
+def _photo_process(upload, *, max_side: int | None, produce: Callable[[Image.Image], T], max_width: int = 0) -> T:
+    """Open, check and clean the photo (see `photo_encode`), scale it into `max_side` (or to `max_width`
+    wide) and hand the clean RGB pixels to `produce`, while the file is still open."""
     limit = settings.IMAGE_MAX_PIXELS
     Image.MAX_IMAGE_PIXELS = limit
     try:
@@ -88,19 +125,22 @@ def photo_encode(upload) -> tuple[bytes, bytes, int, int]:
             with Image.open(upload, formats=["JPEG" if image_format == "MPO" else image_format]) as original:
                 if original.width * original.height > limit:
                     raise _too_many_pixels()
+                side = max_side or MAX_SIDE
                 if image_format in ("JPEG", "MPO"):
                     # Decode a large JPEG at 1/2, 1/4 or 1/8 of its size when that still covers the
                     # size it is scaled down to (the same box whichever way the photo is turned).
-                    ratio = min(1.0, MAX_SIDE / max(original.size))
+                    ratio = min(1.0, side / max(original.size))
                     original.draft("RGB", (math.ceil(original.width * ratio), math.ceil(original.height * ratio)))
                 # In place, so that no more than one full-size copy of the pixels is held at once.
                 original.load()
                 ImageOps.exif_transpose(original, in_place=True)
                 image = _clean_rgb(original)
-                image.thumbnail((MAX_SIDE, MAX_SIDE))
-                thumb = image.copy()
-                thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-                return _encode(image), _encode(thumb), image.width, image.height
+                image.thumbnail((side, side))
+                if max_width and image.width > max_width:
+                    image = image.resize(
+                        (max_width, max(1, round(image.height * max_width / image.width))), Image.Resampling.LANCZOS
+                    )
+                return produce(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_many_pixels() from exc
     except IMAGE_ERRORS as exc:

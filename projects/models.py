@@ -8,6 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -142,7 +143,93 @@ class Municipality(models.Model):
         return reverse("projects:municipality-detail", kwargs={"slug": self.slug})
 
 
-class Project(models.Model):
+def content_image_upload_to(instance, filename: str) -> str:
+    return f"{instance.IMAGE_FOLDER}/{filename}"
+
+
+class ContentImage(models.Model):
+    """An optional picture uploaded by staff, kept only as renditions re-encoded without metadata
+    (`projects.images`): `image` is the widest, `image_renditions` lists them all, narrowest first, as
+    `{"name", "width", "height"}`. The original upload is never stored. Alt text is required in every
+    language unless the picture is marked decorative."""
+
+    IMAGE_FOLDER = ""
+
+    image = models.FileField(_("image"), upload_to=content_image_upload_to, max_length=200, blank=True, editable=False)
+    image_renditions = models.JSONField(_("image renditions"), default=list, blank=True, editable=False)
+    image_alt = models.CharField(
+        _("image description (alt text)"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the picture shows, for people who cannot see it. Required unless it is decorative."),
+    )
+    image_decorative = models.BooleanField(
+        _("decorative image"),
+        default=False,
+        help_text=_("The picture adds nothing to the text: screen readers skip it and no description is needed."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def image_alt_missing(self) -> list[str]:
+        """The languages whose alt text is missing while a described picture is set."""
+        if not self.image or self.image_decorative:
+            return []
+        languages = [code for code, _name in settings.LANGUAGES]
+        return [code for code in languages if not (getattr(self, f"image_alt_{code}", "") or "").strip()]
+
+    def clean(self) -> None:
+        super().clean()
+        missing = self.image_alt_missing()
+        if missing:
+            raise ValidationError(
+                {f"image_alt_{code}": _("Describe the picture, or mark it as decorative.") for code in missing}
+            )
+
+    def _renditions(self) -> list[dict]:
+        return [row for row in self.image_renditions or [] if isinstance(row, dict) and row.get("name")]
+
+    @property
+    def image_srcset(self) -> str:
+        return ", ".join(f"{default_storage.url(row['name'])} {row['width']}w" for row in self._renditions())
+
+    @property
+    def image_src(self) -> str:
+        """The narrowest rendition at least 960 pixels wide (or the widest there is)."""
+        rows = self._renditions()
+        if not rows:
+            return self.image.url if self.image else ""
+        chosen = next((row for row in rows if row["width"] >= 960), rows[-1])
+        return default_storage.url(chosen["name"])
+
+    @property
+    def image_size(self) -> tuple[int, int] | None:
+        rows = self._renditions()
+        return (rows[-1]["width"], rows[-1]["height"]) if rows else None
+
+    @property
+    def image_width(self) -> int | None:
+        size = self.image_size
+        return size[0] if size else None
+
+    @property
+    def image_height(self) -> int | None:
+        size = self.image_size
+        return size[1] if size else None
+
+    @property
+    def image_names(self) -> list[str]:
+        """Every stored file of the picture (to delete them)."""
+        names = [row["name"] for row in self._renditions()]
+        if self.image and self.image.name not in names:
+            names.append(self.image.name)
+        return names
+
+
+class Project(ContentImage):
+    IMAGE_FOLDER = "projects"
+
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         ACTIVE = "active", _("Active")
@@ -206,6 +293,7 @@ class Project(models.Model):
         return reverse("projects:project-detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        super().clean()
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("The end cannot be before the start.")})
 
@@ -326,7 +414,9 @@ class ProjectLink(models.Model):
         return self.title
 
 
-class GoodPractice(models.Model):
+class GoodPractice(ContentImage):
+    IMAGE_FOLDER = "practices"
+
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=300)
     organisation = models.ForeignKey(
@@ -371,14 +461,14 @@ class GoodPractice(models.Model):
         return reverse("projects:practice-detail", kwargs={"slug": self.slug})
 
 
-class NewsItem(models.Model):
+class NewsItem(ContentImage):
+    IMAGE_FOLDER = "news"
+
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     published_on = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("text"))
-    image = models.ImageField(_("image"), upload_to="news/", blank=True)
-    image_alt = models.CharField(_("image description"), max_length=300, blank=True)
     project = models.ForeignKey(
         Project, verbose_name=_("project"), null=True, blank=True, on_delete=models.SET_NULL, related_name="news"
     )
@@ -503,3 +593,71 @@ class Resource(models.Model):
     @property
     def href(self) -> str:
         return self.file.url if self.file else self.url
+
+
+class InfoPage(models.Model):
+    """One of the portal's own pages: the privacy notice, the contact page, the accessibility statement.
+
+    Edited by staff in three languages. The structured fields hold only what the organisation running
+    the scheme has published; an empty one is shown to staff as "to be completed" and to visitors as
+    a neutral line (see the template), never filled with a guess.
+    """
+
+    class Kind(models.TextChoices):
+        PRIVACY = "privacy", _("Privacy notice")
+        CONTACT = "contact", _("Contact")
+        ACCESSIBILITY = "accessibility", _("Accessibility statement")
+
+    kind = models.CharField(_("page"), max_length=20, choices=Kind.choices, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    intro = models.TextField(_("introduction"), blank=True)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Paragraphs are separated by an empty line; a line starting with “## ” is a heading and lines "
+            "starting with “- ” make a list."
+        ),
+    )
+    controller = models.CharField(
+        _("data controller"),
+        max_length=300,
+        blank=True,
+        help_text=_("The organisation responsible for the personal data, exactly as it names itself."),
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=100, blank=True)
+    postal_address = models.CharField(_("postal address"), max_length=300, blank=True)
+    dpo_contact = models.CharField(
+        _("data protection officer's contact"),
+        max_length=300,
+        blank=True,
+        help_text=_("An email address or another way to reach the data protection officer."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("information page")
+        verbose_name_plural = _("information pages")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return str(self.title or self.get_kind_display())
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"projects:{self.kind}")
+
+    # The structured fields each kind of page shows (the others stay hidden and unused).
+    STRUCTURED_FIELDS = {
+        Kind.PRIVACY: ["controller", "dpo_contact"],
+        Kind.CONTACT: ["controller", "contact_email", "contact_phone", "postal_address"],
+        Kind.ACCESSIBILITY: [],
+    }
+
+    @property
+    def missing_fields(self) -> list[str]:
+        """Verbose names of this page's structured fields that are still empty (to be completed)."""
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in self.STRUCTURED_FIELDS.get(self.kind, [])
+            if not getattr(self, name)
+        ]

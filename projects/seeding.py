@@ -23,6 +23,7 @@ from projects.models import (
     Event,
     FundingProgramme,
     GoodPractice,
+    InfoPage,
     Language,
     Municipality,
     NewsItem,
@@ -61,6 +62,8 @@ def content_seed(*, directory: Path = SEED_DIR, update: bool = False) -> SeedRep
     """Load `taxonomy.json` and then `content/*.json` from `directory`, in one transaction. Cached public
     pages are invalidated (also for rows written without signals)."""
     files = [directory / "taxonomy.json", *sorted((directory / "content").glob("*.json"))]
+    if (directory / "pages.json").exists():
+        files.append(directory / "pages.json")
     loader = _Loader(update=update)
     with transaction.atomic():
         for path in files:
@@ -213,6 +216,8 @@ class _Loader:
             self.load_news(row)
         for row in data.get("events", []):
             self.load_event(row)
+        for row in data.get("info_pages", []):
+            self.load_info_page(row)
 
     def load_project(self, row: dict[str, Any]) -> None:
         project, written = self.upsert(
@@ -370,3 +375,17 @@ class _Loader:
         )
         if written:
             self.set_m2m(event, "municipalities", self.many(Municipality, "slug", row.get("municipalities")))
+
+    def load_info_page(self, row: dict[str, Any]) -> None:
+        """The privacy notice, contact page and accessibility statement: their texts only. The
+        organisation's name and contacts are not in the sources, so the seed never sets them (not even
+        with `update=True`): staff fill them in the admin, and until then the page says so."""
+        self.upsert(
+            InfoPage,
+            {"kind": InfoPage.Kind(row["kind"]).value},
+            {
+                **_translated("title", row["title"]),
+                **_translated("intro", row.get("intro")),
+                **_translated("body", row["body"]),
+            },
+        )

@@ -8,6 +8,7 @@ from projects.models import (
     ContactPerson,
     Event,
     GoodPractice,
+    InfoPage,
     Municipality,
     NewsItem,
     NewsRating,
@@ -110,3 +111,8 @@ def event_get(*, slug: str) -> QuerySet[Event]:
 
 def resource_list() -> QuerySet[Resource]:
     return Resource.objects.select_related("project").prefetch_related("languages", "themes")
+
+
+def info_page_get(*, kind: str) -> QuerySet[InfoPage]:
+    """The information page of this kind (privacy, contact, accessibility); use `get_object_or_404`."""
+    return InfoPage.objects.filter(kind=kind)

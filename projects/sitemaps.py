@@ -26,6 +26,9 @@ class StaticSitemap(I18nSitemap):
             "projects:resource-list",
             "training:programme-list",
             "training:event-list",
+            "projects:privacy",
+            "projects:contact",
+            "projects:accessibility",
         ]
 
     def location(self, item):

@@ -24,7 +24,7 @@ class OrganisationTranslation(TranslationOptions):
 
 @register(models.Project)
 class ProjectTranslation(TranslationOptions):
-    fields = ("title", "summary", "period_note", "approach_heading")
+    fields = ("title", "summary", "period_note", "approach_heading", "image_alt")
 
 
 @register(models.ProjectItem)
@@ -44,7 +44,17 @@ class ProjectLinkTranslation(TranslationOptions):
 
 @register(models.GoodPractice)
 class GoodPracticeTranslation(TranslationOptions):
-    fields = ("title", "duration", "summary", "main_activities", "origin", "challenges", "impact", "replicability")
+    fields = (
+        "title",
+        "duration",
+        "summary",
+        "main_activities",
+        "origin",
+        "challenges",
+        "impact",
+        "replicability",
+        "image_alt",
+    )
 
 
 @register(models.NewsItem)
@@ -60,3 +70,8 @@ class EventTranslation(TranslationOptions):
 @register(models.Resource)
 class ResourceTranslation(TranslationOptions):
     fields = ("title", "description")
+
+
+@register(models.InfoPage)
+class InfoPageTranslation(TranslationOptions):
+    fields = ("title", "intro", "body", "controller", "postal_address")

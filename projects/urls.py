@@ -1,6 +1,7 @@
 from django.urls import path
 
 from projects import views
+from projects.models import InfoPage
 
 app_name = "projects"
 
@@ -17,4 +18,7 @@ urlpatterns = [
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
     path("resources/", views.ResourceListView.as_view(), name="resource-list"),
+    path("privacy/", views.InfoPageView.as_view(kind=InfoPage.Kind.PRIVACY), name="privacy"),
+    path("contact/", views.InfoPageView.as_view(kind=InfoPage.Kind.CONTACT), name="contact"),
+    path("accessibility/", views.InfoPageView.as_view(kind=InfoPage.Kind.ACCESSIBILITY), name="accessibility"),
 ]

@@ -7,10 +7,12 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from portal.access import is_caseworker
 from portal.page_cache import PageCacheMixin
+from portal.retention import retention_categories
 from projects import selectors
 from projects.filters import GoodPracticeFilter, ProjectFilter, ResourceFilter
-from projects.models import NewsItem, ProjectPartner
+from projects.models import InfoPage, NewsItem, ProjectPartner
 from projects.services import news_rate
 
 PAGE_SIZE = 12
@@ -159,4 +161,29 @@ class HomeView(PageCacheMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["projects"] = selectors.project_list()[:6]
         context["latest_news"] = selectors.news_list()[:3]
+        return context
+
+
+class InfoPageView(PageCacheMixin, DetailView):
+    """The privacy notice, the contact page or the accessibility statement (`kind` from the URL)."""
+
+    kind = InfoPage.Kind.PRIVACY
+    template_name = "projects/info_page.html"
+    context_object_name = "page"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(selectors.info_page_get(kind=self.kind))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context |= {
+            # Staff see what is still to be completed; visitors (cached pages) never do.
+            "show_missing": user.is_authenticated and (user.is_staff or is_caseworker(user)),
+            "retention": (
+                [(category.label, category.rule()) for category in retention_categories()]
+                if self.kind == InfoPage.Kind.PRIVACY
+                else []
+            ),
+        }
         return context

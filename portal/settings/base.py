@@ -461,6 +461,8 @@ PROPOSAL_EXPIRY_DAYS = env_int("PROPOSAL_EXPIRY_DAYS", 10)
 # Housing offers
 OFFER_PHOTO_MAX_BYTES = env_int("OFFER_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 OFFER_PHOTO_MAX_COUNT = 10
+# Pictures of projects, good practices and news (uploaded by staff), at most this many bytes each.
+CONTENT_IMAGE_MAX_BYTES = env_int("CONTENT_IMAGE_MAX_BYTES", 8 * 1024 * 1024)
 # Evidence (photos and PDF documents of an inspection, scans of a sponsor's checks): at most this size
 # each, and this many at once (no more than DATA_UPLOAD_MAX_NUMBER_FILES, below).
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 8 * 1024 * 1024)

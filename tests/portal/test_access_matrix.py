@@ -149,6 +149,9 @@ PAGES: dict[str, Entry] = {
     "projects:event-list": Entry(ANYONE),
     "projects:event-detail": Entry(ANYONE, one(lambda w: {"slug": w.event.slug})),
     "projects:resource-list": Entry(ANYONE),
+    "projects:privacy": Entry(ANYONE),
+    "projects:contact": Entry(ANYONE),
+    "projects:accessibility": Entry(ANYONE),
     # A sponsor's own pages (signed-in users see only their own data there)
     "sponsorship:dashboard": Entry(SIGNED_IN, ok=FOUND),
     "sponsorship:profile": Entry(SIGNED_IN),
@@ -375,6 +378,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "projects.newsrating": AdminModel(of_sponsor_a(lambda s: s.rating)),
     "projects.event": AdminModel(shared(lambda w: w.event)),
     "projects.resource": AdminModel(shared(lambda w: w.resource)),
+    # The information pages are edited, never deleted (the footer and every form link to them).
+    "projects.infopage": AdminModel(shared(lambda w: w.info_page), admin="vac"),
 }
 
 # Organisations are not the caseworkers' to keep apart: an organisation's page names no household.
@@ -662,6 +667,7 @@ def world(
         Event,
         FundingProgramme,
         GoodPractice,
+        InfoPage,
         Language,
         NewsItem,
         NewsRating,
@@ -794,6 +800,8 @@ def world(
     w.event = Event.objects.create(
         slug="access-event", starts_on=timezone.localdate(), title_en="Event", body_en="Text."
     )
+    for kind in InfoPage.Kind:
+        w.info_page = InfoPage.objects.create(kind=kind, title_en=str(kind.label), body_en="Text.")
     w.resource = Resource.objects.create(
         slug="access-resource", title_en="Toolkit", kind=Resource.Kind.values[0], url="https://example.org/t"
     )

@@ -26,6 +26,9 @@ CATALOGUE_PAGES = [
     "/{lang}/events/foreign-expert-visits-2022/",
     "/{lang}/resources/",
     "/{lang}/projects/?theme=no-such-theme&year=abc",
+    "/{lang}/privacy/",
+    "/{lang}/contact/",
+    "/{lang}/accessibility/",
 ]
 SAME_IN_EVERY_LANGUAGE = re.compile(
     r"^(· )?(RISE|AMIF|SPRING|For-In|LT|EN|BG|Lietuvių|Lietuviškai|English|Български"
