@@ -200,7 +200,9 @@ class ProjectAdmin(SearchIndexedAdmin, ContentImageAdminMixin, PublicPageMixin, 
 
 
 @admin.register(models.GoodPractice)
-class GoodPracticeAdmin(SearchIndexedAdmin, ContentImageAdminMixin, PublicPageMixin, TabbedDjangoJqueryTranslationAdmin):
+class GoodPracticeAdmin(
+    SearchIndexedAdmin, ContentImageAdminMixin, PublicPageMixin, TabbedDjangoJqueryTranslationAdmin
+):
     list_display = ["title", "organisation", "country", "level", "public_page"]
     list_filter = ["level", "country", "themes", "target_groups", "sdgs"]
     search_fields = ["title", "summary", "slug"]
