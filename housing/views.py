@@ -4,11 +4,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from housing import photos, services
 from housing.forms import HousingOfferForm, OfferPhotoForm
 from housing.selectors import offer_get_for_user, offer_next_step
+from portal.confirm import Confirmation, confirm_then
 from sponsorship.selectors import sponsor_for_user
 
 
@@ -97,17 +98,30 @@ def offer_photo_add(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def offer_photo_delete(request, pk: int, photo_pk: int):
+    """Remove a photo, after a confirmation page (GET; a POST without `confirm` comes back to it)."""
     offer = offer_get_for_user(user=request.user, pk=pk)
     photo = get_object_or_404(offer.photos, pk=photo_pk)
-    try:
-        photos.offer_photo_delete(photo=photo, by=request.user)
-    except ValidationError as error:
-        _show_error(request, error)
-    else:
-        messages.success(request, _("The photo is removed."))
-    return redirect(offer.get_absolute_url() + "#photos")
+    back = offer.get_absolute_url() + "#photos"
+
+    def act(reason: str):
+        try:
+            photos.offer_photo_delete(photo=photo, by=request.user)
+        except ValidationError as error:
+            _show_error(request, error)
+        else:
+            messages.success(request, _("The photo is removed."))
+        return redirect(back)
+
+    confirmation = Confirmation(
+        title=_("Remove this photo?"),
+        object_label=str(offer),
+        consequences=[_("The photo is deleted from the offer and from the portal. This cannot be undone.")],
+        confirm_label=_("Remove the photo"),
+        cancel_url=back,
+    )
+    return confirm_then(request, confirmation, act)
 
 
 def _action(service, success: str):
@@ -129,7 +143,40 @@ def _action(service, success: str):
 offer_submit = _action(
     services.offer_submit, gettext_noop("The offer is submitted. A caseworker will contact you to visit.")
 )
-offer_withdraw = _action(services.offer_withdraw, gettext_noop("The offer is withdrawn."))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def offer_withdraw(request, pk: int):
+    """Withdraw an offer, after a confirmation page that asks why (the reason is the transition's note)."""
+    offer = offer_get_for_user(user=request.user, pk=pk)
+    if offer.Status.WITHDRAWN not in services.OFFER_WORKFLOW.steps_for(offer, request.user):
+        messages.error(request, _("This offer cannot be withdrawn now."))
+        return redirect(offer.get_absolute_url())
+
+    def act(reason: str):
+        try:
+            services.offer_withdraw(offer=offer, by=request.user, note=reason)
+        except ValidationError as error:
+            _show_error(request, error)
+        else:
+            messages.success(request, _("The offer is withdrawn."))
+        return redirect(offer.get_absolute_url())
+
+    confirmation = Confirmation(
+        title=_("Withdraw this offer?"),
+        object_label=str(offer),
+        consequences=[
+            _("The offer is no longer available for matching; any open proposal for it ends."),
+            _("This is final: the offer stays in your list as withdrawn. To offer a home again, create a new offer."),
+        ],
+        confirm_label=_("Withdraw the offer"),
+        cancel_url=offer.get_absolute_url(),
+        with_reason=True,
+        reason_help=_("Kept in the offer's history and seen by the caseworkers."),
+    )
+    return confirm_then(request, confirmation, act)
+
 offer_reconfirm = _action(services.offer_reconfirm, gettext_noop("Thank you: the offer is confirmed."))
 offer_reopen = _action(
     services.offer_reopen, gettext_noop("The offer is a draft again: update its dates and submit it.")
