@@ -34,6 +34,15 @@ class SelectorFilterView(PageCacheMixin, FilterView):
     def get_queryset(self):
         return type(self).selector()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # How many filters are set, shown on the "Filters" button that folds the form on small screens.
+        form = self.filterset.form
+        context["active_filter_count"] = sum(
+            1 for name in form.fields if any(value.strip() for value in self.request.GET.getlist(form.add_prefix(name)))
+        )
+        return context
+
 
 class ProjectListView(SelectorFilterView):
     selector = selectors.project_list
