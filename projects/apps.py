@@ -7,9 +7,20 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects and good practices")
 
     def ready(self) -> None:
+        from portal.agenda import AgendaSource, agenda_source_register
         from portal.media import ProtectedFiles, protected_files_register
         from portal.page_cache import content_models_register
         from projects.models import NewsItem, Resource
+        from projects.selectors import event_agenda
+
+        # The catalogue's events are on the one agenda of the events page.
+        agenda_source_register(
+            AgendaSource(
+                name="events",
+                upcoming=lambda: event_agenda(upcoming=True),
+                past=lambda: event_agenda(upcoming=False),
+            )
+        )
 
         # Every model of the catalogue is shown on public pages (ratings included, as averages).
         content_models_register(self.get_models())

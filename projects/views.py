@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from portal.agenda import agenda_past, agenda_upcoming
 from portal.page_cache import PageCacheMixin
 from projects import selectors
 from projects.filters import GoodPracticeFilter, ProjectFilter, ResourceFilter
@@ -139,12 +140,18 @@ def news_rate_view(request, slug):
 
 
 class EventListView(PageCacheMixin, ListView):
+    """One agenda: the catalogue's events, the information meetings and the training sessions (registered
+    by training in `portal.agenda`), upcoming ones first, then the past ones, paginated."""
+
     template_name = "projects/event_list.html"
-    context_object_name = "events"
+    context_object_name = "past_items"
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        return selectors.event_list()
+        return agenda_past()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(upcoming_items=agenda_upcoming(), **kwargs)
 
 
 class EventDetailView(SelectorDetailView):
