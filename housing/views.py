@@ -177,6 +177,7 @@ def offer_withdraw(request, pk: int):
     )
     return confirm_then(request, confirmation, act)
 
+
 offer_reconfirm = _action(services.offer_reconfirm, gettext_noop("Thank you: the offer is confirmed."))
 offer_reopen = _action(
     services.offer_reopen, gettext_noop("The offer is a draft again: update its dates and submit it.")

@@ -49,9 +49,7 @@ class Confirmation:
     object_label: str = ""
 
 
-def confirm_then(
-    request: HttpRequest, confirmation: Confirmation, act: Callable[[str], HttpResponse]
-) -> HttpResponse:
+def confirm_then(request: HttpRequest, confirmation: Confirmation, act: Callable[[str], HttpResponse]) -> HttpResponse:
     """GET: the confirmation page. POST without `confirm=yes`: nothing happens, back to that page.
     POST confirmed: `act(reason)` (the reason is "" where none is asked), whose response is returned."""
     if request.method == "POST":

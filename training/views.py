@@ -62,9 +62,7 @@ def session_enrol(request, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 def enrolment_cancel(request, pk: int):
     """Cancel one's enrolment, after a confirmation page (GET; a POST without `confirm` comes back to it)."""
-    enrolment = get_object_or_404(
-        Enrolment.objects.select_related("session__programme"), pk=pk, user=request.user
-    )
+    enrolment = get_object_or_404(Enrolment.objects.select_related("session__programme"), pk=pk, user=request.user)
     session = enrolment.session
     if enrolment.status == Enrolment.Status.CANCELLED:
         messages.info(request, _("This enrolment is already cancelled."))

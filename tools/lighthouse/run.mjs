@@ -18,12 +18,17 @@ let failed = false;
 try {
   for (const url of urls) {
     try {
-      const { lhr } = await lighthouse(url, {
-        port: chrome.port,
-        output: "json",
-        logLevel: "error",
-        onlyCategories: ["performance", "accessibility"],
-      });
+      // A run that fails to load the page (a runtime error, no score) is tried once more.
+      let lhr;
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        ({ lhr } = await lighthouse(url, {
+          port: chrome.port,
+          output: "json",
+          logLevel: "error",
+          onlyCategories: ["performance", "accessibility"],
+        }));
+        if (!lhr.runtimeError && lhr.categories.performance.score !== null) break;
+      }
       const failing = [];
       for (const [category, info] of Object.entries(lhr.categories)) {
         for (const ref of info.auditRefs) {

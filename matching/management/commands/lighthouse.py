@@ -105,7 +105,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{'page':<{width}}  perf  a11y   FCP ms   LCP ms  TBT ms    CLS  below 90")
         below = 0
         for row in rows:
-            if row.get("error") and "performance" not in row:
+            if row.get("error"):
                 self.stdout.write(f"{row['path']:<{width}}  error: {row['error']}")
                 below += 1
                 continue
@@ -116,8 +116,8 @@ class Command(BaseCommand):
                 f"{row['lcp']:>7}  {row['tbt']:>6}  {row['cls']:>5.3f}  {' '.join(row['failing'])}"
                 + ("  ← below target" if missed else "")
             )
-        perf = [row["performance"] for row in rows if "performance" in row]
-        a11y = [row["accessibility"] for row in rows if "accessibility" in row]
+        perf = [row["performance"] for row in rows if not row.get("error")]
+        a11y = [row["accessibility"] for row in rows if not row.get("error")]
         self.stdout.write(
             f"{len(rows)} pages; performance min {min(perf, default=0)}, mean {sum(perf) / max(len(perf), 1):.1f}; "
             f"accessibility min {min(a11y, default=0)}; {below} below target "
