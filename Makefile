@@ -12,13 +12,14 @@ MANAGE := $(PY) manage.py
 LANGS := lt en bg
 
 .DEFAULT_GOAL := help
-.PHONY: help install run setup worker beat test reliability bench lint lint-arch fmt messages compilemessages check up down clean
+.PHONY: help install run setup worker beat test reliability bench lighthouse lint lint-arch fmt messages compilemessages check up down clean
 
 help:
 	@echo "make run      set up everything (venv, deps, migrations, translations, demo data) and serve on 127.0.0.1:$(PORT)"
 	@echo "make test     run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
 	@echo "make reliability  run only the reliability and data-protection tests and print their figures"
 	@echo "make bench    benchmark pages (gunicorn + wrk, against a bare Django view), admin, matching and page weight"
+	@echo "make lighthouse  Lighthouse mobile performance and accessibility of every public page (lt, en, bg)"
 	@echo "make worker   run a Celery worker (needs REDIS_URL);  make beat: the periodic scheduler"
 	@echo "make lint     ruff, ruff format --check, djLint, import-linter layers and mypy (make lint-arch: the last two)"
 	@echo "make fmt | messages | compilemessages | check | up | down | clean"
@@ -69,6 +70,20 @@ reliability: install compilemessages
 bench: export DEBUG ?= 1
 bench: setup
 	$(MANAGE) bench $(BENCH_ARGS)
+
+# Lighthouse (pinned in tools/lighthouse, installed with npm ci) at its mobile settings on Debian's Chromium
+# (CHROME_PATH), against gunicorn with DEBUG off on the configured database (the embedded SQLite default,
+# or DATABASE_URL); one table of scores. A measurement, not part of `make test`. LIGHTHOUSE_ARGS for more
+# (--lang lt, --only projects, --json).
+LIGHTHOUSE_NODE := tools/lighthouse/node_modules/.package-lock.json
+$(LIGHTHOUSE_NODE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	cd tools/lighthouse && npm ci --no-audit --no-fund
+	touch $@
+
+lighthouse: export DEBUG ?= 1
+lighthouse: export CHROME_PATH ?= /usr/bin/chromium
+lighthouse: setup $(LIGHTHOUSE_NODE)
+	$(MANAGE) lighthouse $(LIGHTHOUSE_ARGS)
 
 lint: install lint-arch
 	$(BIN)/ruff check .

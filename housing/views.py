@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from housing import photos, services
 from housing.forms import HousingOfferForm, OfferPhotosForm
 from housing.models import HousingOffer
 from housing.selectors import offer_get_for_user, offer_next_step
+from portal.confirm import Confirmation, confirm_then
 from portal.panels import panels_render
 from sponsorship.selectors import sponsor_for_user
 
@@ -218,11 +219,16 @@ def offer_detail(request, pk: int):
     )
 
 
+def _photos_back_url(request, offer) -> str:
+    """Back to the photos: the form's photos step (`back=step`, posted or in the query), or the offer's page."""
+    back = request.POST.get("back") or request.GET.get("back")
+    if back == "step" and offer.status == offer.Status.DRAFT:
+        return _step_url(offer, "photos")
+    return offer.get_absolute_url() + "#photos"
+
+
 def _photos_back(request, offer):
-    """Back to the photos: the form's photos step, or the offer's page."""
-    if request.POST.get("back") == "step" and offer.status == offer.Status.DRAFT:
-        return redirect(_step_url(offer, "photos"))
-    return redirect(offer.get_absolute_url() + "#photos")
+    return redirect(_photos_back_url(request, offer))
 
 
 @login_required
@@ -238,17 +244,30 @@ def offer_photo_add(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def offer_photo_delete(request, pk: int, photo_pk: int):
+    """Remove a photo, after a confirmation page (GET; a POST without `confirm` comes back to it)."""
     offer = offer_get_for_user(user=request.user, pk=pk)
     photo = get_object_or_404(offer.photos, pk=photo_pk)
-    try:
-        photos.offer_photo_delete(photo=photo, by=request.user)
-    except ValidationError as error:
-        _show_error(request, error)
-    else:
-        messages.success(request, _("The photo is removed."))
-    return _photos_back(request, offer)
+    back = _photos_back_url(request, offer)
+
+    def act(reason: str):
+        try:
+            photos.offer_photo_delete(photo=photo, by=request.user)
+        except ValidationError as error:
+            _show_error(request, error)
+        else:
+            messages.success(request, _("The photo is removed."))
+        return redirect(back)
+
+    confirmation = Confirmation(
+        title=_("Remove this photo?"),
+        object_label=str(offer),
+        consequences=[_("The photo is deleted from the offer and from the portal. This cannot be undone.")],
+        confirm_label=_("Remove the photo"),
+        cancel_url=back,
+    )
+    return confirm_then(request, confirmation, act)
 
 
 @login_required
@@ -290,7 +309,41 @@ offer_submit = _action(
     # A draft that cannot be submitted yet: its review lists what is missing, with links.
     refused_url=lambda offer: _step_url(offer, "review") if offer.status == offer.Status.DRAFT else None,
 )
-offer_withdraw = _action(services.offer_withdraw, gettext_noop("The offer is withdrawn."))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def offer_withdraw(request, pk: int):
+    """Withdraw an offer, after a confirmation page that asks why (the reason is the transition's note)."""
+    offer = offer_get_for_user(user=request.user, pk=pk)
+    if offer.Status.WITHDRAWN not in services.OFFER_WORKFLOW.steps_for(offer, request.user):
+        messages.error(request, _("This offer cannot be withdrawn now."))
+        return redirect(offer.get_absolute_url())
+
+    def act(reason: str):
+        try:
+            services.offer_withdraw(offer=offer, by=request.user, note=reason)
+        except ValidationError as error:
+            _show_error(request, error)
+        else:
+            messages.success(request, _("The offer is withdrawn."))
+        return redirect(offer.get_absolute_url())
+
+    confirmation = Confirmation(
+        title=_("Withdraw this offer?"),
+        object_label=str(offer),
+        consequences=[
+            _("The offer is no longer available for matching; any open proposal for it ends."),
+            _("This is final: the offer stays in your list as withdrawn. To offer a home again, create a new offer."),
+        ],
+        confirm_label=_("Withdraw the offer"),
+        cancel_url=offer.get_absolute_url(),
+        with_reason=True,
+        reason_help=_("Kept in the offer's history and seen by the caseworkers."),
+    )
+    return confirm_then(request, confirmation, act)
+
+
 offer_reconfirm = _action(services.offer_reconfirm, gettext_noop("Thank you: the offer is confirmed."))
 offer_reopen = _action(
     services.offer_reopen, gettext_noop("The offer is a draft again: update its dates and submit it.")

@@ -22,11 +22,22 @@ class ProjectsConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.db.models.signals import post_delete
 
+        from portal.agenda import AgendaSource, agenda_source_register
         from portal.media import ProtectedFiles, protected_files_register
         from portal.page_cache import content_models_register
         from projects import search
         from projects.images import content_image_files_delete
         from projects.models import GoodPractice, InfoPage, NewsItem, Project, Resource
+        from projects.selectors import event_agenda
+
+        # The catalogue's events are on the one agenda of the events page.
+        agenda_source_register(
+            AgendaSource(
+                name="events",
+                upcoming=lambda: event_agenda(upcoming=True),
+                past=lambda: event_agenda(upcoming=False),
+            )
+        )
 
         # Every model of the catalogue is shown on public pages (ratings included, as averages), and so
         # are the information pages (privacy, contact, accessibility).

@@ -3,7 +3,11 @@
 import datetime
 
 from django.db.models import Avg, Case, Count, DateField, F, Prefetch, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext
 
+from portal.agenda import AgendaItem
 from projects.models import (
     ContactPerson,
     Event,
@@ -103,6 +107,25 @@ def news_rating_of(*, news_item: NewsItem, user) -> int | None:
 
 def event_list() -> QuerySet[Event]:
     return Event.objects.select_related("project")
+
+
+def event_agenda(*, upcoming: bool) -> list[AgendaItem]:
+    """The catalogue's events for the agenda: not yet over (`upcoming`), or over (one query)."""
+    today = timezone.localdate()
+    events = event_list().annotate(last_day=Coalesce("ends_on", "starts_on"))
+    events = events.filter(last_day__gte=today) if upcoming else events.filter(last_day__lt=today)
+    return [
+        AgendaItem(
+            title=event.title,
+            url=event.get_absolute_url(),
+            kind=gettext("Event"),
+            starts=event.starts_on,
+            ends=event.ends_on,
+            place=event.location,
+            detail=(event.project.acronym or event.project.title) if event.project else "",
+        )
+        for event in events
+    ]
 
 
 def event_get(*, slug: str) -> QuerySet[Event]:

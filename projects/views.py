@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from portal.access import is_caseworker
+from portal.agenda import agenda_past, agenda_upcoming
 from portal.page_cache import PageCacheMixin
 from portal.retention import retention_categories
 from projects import selectors
@@ -35,6 +36,15 @@ class SelectorFilterView(PageCacheMixin, FilterView):
 
     def get_queryset(self):
         return type(self).selector()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # How many filters are set, shown on the "Filters" button that folds the form on small screens.
+        form = self.filterset.form
+        context["active_filter_count"] = sum(
+            1 for name in form.fields if any(value.strip() for value in self.request.GET.getlist(form.add_prefix(name)))
+        )
+        return context
 
 
 class ProjectListView(SelectorFilterView):
@@ -132,12 +142,18 @@ def news_rate_view(request, slug):
 
 
 class EventListView(PageCacheMixin, ListView):
+    """One agenda: the catalogue's events, the information meetings and the training sessions (registered
+    by training in `portal.agenda`), upcoming ones first, then the past ones, paginated."""
+
     template_name = "projects/event_list.html"
-    context_object_name = "events"
+    context_object_name = "past_items"
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        return selectors.event_list()
+        return agenda_past()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(upcoming_items=agenda_upcoming(), **kwargs)
 
 
 class EventDetailView(SelectorDetailView):

@@ -7,11 +7,28 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
+        from portal.agenda import AgendaSource, agenda_source_register
         from portal.page_cache import content_models_register
         from portal.panels import Panel, panel_register
         from sponsorship.selectors import MatchingRequirement, matching_requirement_register
         from training import notification_kinds, privacy, retention, search
-        from training.selectors import required_training_blockers, sponsors_missing_required_training, training_agenda
+        from training.selectors import (
+            meeting_agenda,
+            required_training_blockers,
+            session_agenda,
+            sponsors_missing_required_training,
+            training_agenda,
+        )
+
+        # The information meetings and the training sessions are on the one agenda of the events page.
+        agenda_source_register(
+            AgendaSource(
+                name="meetings",
+                upcoming=lambda: meeting_agenda(upcoming=True),
+                past=lambda: meeting_agenda(upcoming=False),
+            )
+        )
+        agenda_source_register(AgendaSource(name="sessions", upcoming=session_agenda, past=list))
 
         # Its notification codes and how they read (in the reader's language, when read).
         notification_kinds.register()

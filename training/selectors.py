@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.agenda import AgendaItem
 from training.models import (
     Certificate,
     Enrolment,
@@ -186,3 +187,39 @@ def training_export(*, user, emails: list[str]) -> dict:
             )
         ],
     }
+
+
+def meeting_agenda(*, upcoming: bool) -> list[AgendaItem]:
+    """Published information meetings for the agenda: not yet over (`upcoming`), or over (one query)."""
+    now = timezone.now()
+    meetings = RecruitmentEvent.objects.filter(is_published=True)
+    meetings = meetings.filter(ends_at__gt=now) if upcoming else meetings.filter(ends_at__lte=now)
+    return [
+        AgendaItem(
+            title=meeting.title,
+            url=meeting.get_absolute_url(),
+            kind=meeting.get_kind_display(),
+            starts=meeting.starts_at,
+            ends=meeting.ends_at,
+            place=meeting.place,
+            online=bool(meeting.online_url),
+        )
+        for meeting in meetings
+    ]
+
+
+def session_agenda() -> list[AgendaItem]:
+    """Upcoming sessions of published programmes for the agenda (past sessions are not listed; one query)."""
+    return [
+        AgendaItem(
+            title=session.programme.title,
+            url=session.get_absolute_url(),
+            kind=_("Training session"),
+            starts=session.starts_at,
+            ends=session.ends_at,
+            place=session.place,
+            online=bool(session.online_url),
+            detail=session.language.name if session.language_id else "",
+        )
+        for session in session_list()
+    ]

@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.confirm import Confirmation, confirm_then
 from portal.page_cache import page_cacheable
 from portal.qr import qr_svg
 from portal.site import PORTAL_NAME, site_url
@@ -62,16 +63,36 @@ def session_enrol(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrolment_cancel(request, pk: int):
-    enrolment = get_object_or_404(Enrolment, pk=pk, user=request.user)
-    try:
-        services.enrolment_cancel(enrolment=enrolment, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Your enrolment is cancelled."))
-    return redirect(enrolment.session.get_absolute_url())
+    """Cancel one's enrolment, after a confirmation page (GET; a POST without `confirm` comes back to it)."""
+    enrolment = get_object_or_404(Enrolment.objects.select_related("session__programme"), pk=pk, user=request.user)
+    session = enrolment.session
+    if enrolment.status == Enrolment.Status.CANCELLED:
+        messages.info(request, _("This enrolment is already cancelled."))
+        return redirect(session.get_absolute_url())
+
+    def act(reason: str):
+        try:
+            services.enrolment_cancel(enrolment=enrolment, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your enrolment is cancelled."))
+        return redirect(session.get_absolute_url())
+
+    consequences = [_("Your seat goes to the first person on the waiting list, or back to the open seats.")]
+    if enrolment.status == Enrolment.Status.WAITING:
+        consequences = [_("You leave the waiting list and will not be told when a seat is free.")]
+    consequences.append(_("You can enrol again later while seats and registration are open."))
+    confirmation = Confirmation(
+        title=_("Cancel your enrolment?"),
+        object_label=str(session),
+        consequences=consequences,
+        confirm_label=_("Cancel my enrolment"),
+        cancel_url=session.get_absolute_url(),
+    )
+    return confirm_then(request, confirmation, act)
 
 
 @login_required

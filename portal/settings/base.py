@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.alternates",
                 "portal.context_processors.notifications",
+                "portal.navigation.nav_section",
             ],
         },
     },

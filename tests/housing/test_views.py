@@ -357,7 +357,7 @@ def test_photo_upload_and_delete_by_the_owner(sponsor_client, sponsor_a, offer_f
     photo = offer.photos.get()
     assert len(_files(media_root)) == 2  # photo and thumbnail
 
-    response = sponsor_client.post(f"/en/sponsor/offers/{offer.pk}/photos/{photo.pk}/delete/")
+    response = sponsor_client.post(f"/en/sponsor/offers/{offer.pk}/photos/{photo.pk}/delete/", {"confirm": "yes"})
     assert response.status_code == HTTPStatus.FOUND
     assert not offer.photos.exists()
     assert _files(media_root) == []
@@ -384,13 +384,80 @@ def test_submitting_a_complete_draft_and_withdrawing_it(sponsor_client, sponsor_
     assert response.status_code == HTTPStatus.FOUND
     offer.refresh_from_db()
     assert offer.status == HousingOffer.Status.SUBMITTED
-    sponsor_client.post(f"/en/sponsor/offers/{offer.pk}/withdraw/")
+    sponsor_client.post(f"/en/sponsor/offers/{offer.pk}/withdraw/", {"confirm": "yes"})
     offer.refresh_from_db()
     assert offer.status == HousingOffer.Status.WITHDRAWN
 
 
+# --- Destructive actions ask first ------------------------------------------------------------------
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("action", ["submit", "withdraw", "reconfirm", "reopen", "photos"])
+def test_the_withdraw_button_leads_to_a_confirmation_page_that_asks_why(sponsor_client, sponsor_a, offer_factory):
+    offer = offer_submit(offer=offer_factory(sponsor_a), by=sponsor_a.user)
+    url = f"/en/sponsor/offers/{offer.pk}/withdraw/"
+    page = sponsor_client.get(offer.get_absolute_url()).content.decode()
+    assert f'href="{url}"' in page
+    assert f'action="{url}"' not in page  # no one-click form on the offer page
+
+    response = sponsor_client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    assert "Withdraw this offer?" in content
+    assert 'name="reason"' in content and 'name="confirm"' in content
+    offer.refresh_from_db()
+    assert offer.status == HousingOffer.Status.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_withdrawing_without_confirm_does_nothing(sponsor_client, sponsor_a, offer_factory):
+    offer = offer_submit(offer=offer_factory(sponsor_a), by=sponsor_a.user)
+    url = f"/en/sponsor/offers/{offer.pk}/withdraw/"
+    response = sponsor_client.post(url, {"reason": "Changed my mind"})
+    assert response.status_code == HTTPStatus.FOUND and response["Location"] == url
+    offer.refresh_from_db()
+    assert offer.status == HousingOffer.Status.SUBMITTED
+    assert not offer.transitions.filter(to_status=HousingOffer.Status.WITHDRAWN).exists()
+
+
+@pytest.mark.django_db
+def test_withdrawing_with_a_reason_records_it_in_the_history(sponsor_client, sponsor_a, offer_factory):
+    offer = offer_submit(offer=offer_factory(sponsor_a), by=sponsor_a.user)
+    response = sponsor_client.post(
+        f"/en/sponsor/offers/{offer.pk}/withdraw/", {"confirm": "yes", "reason": "  The flat was sold.  "}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    offer.refresh_from_db()
+    assert offer.status == HousingOffer.Status.WITHDRAWN
+    step = offer.transitions.get(to_status=HousingOffer.Status.WITHDRAWN)
+    assert step.note == "The flat was sold." and step.by == sponsor_a.user
+    assert "The flat was sold." in sponsor_client.get(offer.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_withdrawing_an_offer_that_cannot_be_withdrawn_is_refused_politely(sponsor_client, sponsor_a, offer_factory):
+    offer = offer_factory(sponsor_a)
+    sponsor_client.post(f"/en/sponsor/offers/{offer.pk}/withdraw/", {"confirm": "yes"})
+    response = sponsor_client.get(f"/en/sponsor/offers/{offer.pk}/withdraw/")
+    assert response.status_code == HTTPStatus.FOUND and response["Location"] == offer.get_absolute_url()
+    response = sponsor_client.post(f"/en/sponsor/offers/{offer.pk}/withdraw/", {"confirm": "yes", "reason": "x"})
+    assert offer.transitions.filter(to_status=HousingOffer.Status.WITHDRAWN).count() == 1
+
+
+@pytest.mark.django_db
+def test_removing_a_photo_asks_first(sponsor_client, sponsor_a, offer_factory, media_root):
+    offer = offer_factory(sponsor_a)
+    photo = offer_photo_add(offer=offer, upload=jpeg_upload(), by=sponsor_a.user)
+    url = f"/en/sponsor/offers/{offer.pk}/photos/{photo.pk}/delete/"
+    assert "Remove this photo?" in sponsor_client.get(url).content.decode()
+    assert sponsor_client.post(url)["Location"] == url
+    assert offer.photos.count() == 1
+    sponsor_client.post(url, {"confirm": "yes"})
+    assert offer.photos.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["submit", "reconfirm", "reopen", "photos"])
 def test_offer_actions_refuse_get(sponsor_client, sponsor_a, offer_factory, action):
     offer = offer_factory(sponsor_a)
     response = sponsor_client.get(f"/en/sponsor/offers/{offer.pk}/{action}/")

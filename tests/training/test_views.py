@@ -166,8 +166,15 @@ def test_cancel_view_cancels_the_owners_enrolment(client, session_factory, membe
     session = session_factory()
     enrolment = session_enrol(session=session, user=member)
     client.force_login(member)
+    url = f"/en/training/enrolments/{enrolment.pk}/cancel/"
+    assert f'href="{url}"' in _html(client.get(f"/en/training/sessions/{session.pk}/"))
+    confirmation = _html(client.get(url))
+    assert "Cancel your enrolment?" in confirmation and 'name="confirm"' in confirmation
+    assert client.post(url)["Location"] == url  # without confirm: nothing happens
+    enrolment.refresh_from_db()
+    assert enrolment.status == E.ENROLLED
 
-    response = client.post(f"/en/training/enrolments/{enrolment.pk}/cancel/", follow=True)
+    response = client.post(url, {"confirm": "yes"}, follow=True)
 
     assert response.redirect_chain == [(f"/en/training/sessions/{session.pk}/", HTTPStatus.FOUND)]
     assert "Your enrolment is cancelled." in _html(response)
