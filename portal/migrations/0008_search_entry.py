@@ -9,6 +9,15 @@ from django.db import migrations, models
 from portal.migration_tools import postgresql_only
 
 
+class UnaccentExtensionOnPostgreSQL(UnaccentExtension):
+    """unaccent, dropped when this migration is reversed on PostgreSQL (Django's operation would ask
+    SQLite for `pg_extension` when reversed; forwards it already does nothing there)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class TrigramExtensionKept(TrigramExtension):
     """pg_trgm, kept when this migration is reversed: earlier migrations' trigram indexes need it."""
 
@@ -22,7 +31,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        UnaccentExtension(),
+        UnaccentExtensionOnPostgreSQL(),
         TrigramExtensionKept(),
         migrations.CreateModel(
             name="SearchEntry",
