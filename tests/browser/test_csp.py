@@ -103,6 +103,7 @@ def test_main_pages_report_no_csp_violation_and_their_scripts_work(
         "/en/sponsor/profile/",
         f"/en/sponsor/offers/{offer.pk}/",
         f"/en/sponsor/offers/{offer.pk}/edit/",
+        f"/en/sponsor/offers/{offer.pk}/edit/photos/",
         "/en/notifications/",
         "/en/accounts/email/",
         "/en/accounts/password/change/",
