@@ -3,10 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from housing.models import HousingOffer, Inspection, InspectionFailure
-from housing.services import EDITABLE_FIELDS, OFFER_STEPS, REQUIRED_TO_SUBMIT
+from housing.services import OFFER_STEPS, REQUIRED_TO_SUBMIT
 from projects.models import Language, Municipality
-
-_COSTS = EDITABLE_FIELDS.index("cost")
 
 
 class DateInput(forms.DateInput):
@@ -26,8 +24,8 @@ class HousingOfferForm(forms.ModelForm):
 
     class Meta:
         model = HousingOffer
-        # The sponsor's editable fields (one list, in `housing.services`), with the host languages before the costs.
-        fields = [*EDITABLE_FIELDS[:_COSTS], "host_languages", *EDITABLE_FIELDS[_COSTS:]]
+        # The sponsor's editable fields, in the order of the form's steps (one list, in `housing.services`).
+        fields = [name for step in OFFER_STEPS for name in step.fields]
         widgets = {
             "available_from": DateInput(),
             "available_until": DateInput(),

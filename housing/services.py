@@ -66,34 +66,6 @@ LEAVING = {Status.WITHDRAWN, Status.EXPIRED}
 # What a complete offer must have before it can be submitted.
 REQUIRED_TO_SUBMIT = ["kind", "municipality", "street_address", "capacity", "cost", "available_from", "description"]
 
-# What the sponsor edits on a draft (the sponsor form shows them in this order; the host languages, a
-# many-to-many, are set apart).
-EDITABLE_FIELDS = [
-    "kind",
-    "municipality",
-    "street_address",
-    "capacity",
-    "max_households",
-    "bedrooms",
-    "floor",
-    "step_free",
-    "lift",
-    "children_welcome",
-    "pets_allowed",
-    "smoking_allowed",
-    "near_school",
-    "near_work",
-    "near_medical_care",
-    "cost",
-    "monthly_rent",
-    "utilities_included",
-    "monthly_utilities",
-    "available_from",
-    "available_until",
-    "minimum_stay_months",
-    "description",
-]
-
 
 @dataclass(frozen=True)
 class OfferStep:
@@ -104,8 +76,9 @@ class OfferStep:
     fields: tuple[str, ...] = ()
 
 
-# The sponsor's form in steps: each of the EDITABLE_FIELDS on exactly one page (the host languages, a
-# many-to-many, with the home), then the photos and a review before submitting.
+# The sponsor's form in steps, the one list of what the sponsor edits on a draft: each field on exactly
+# one page, in the form's order (the host languages, a many-to-many, with the home), then the photos and
+# a review before submitting.
 OFFER_STEPS = (
     OfferStep(
         "home", gettext_lazy("The home"), ("kind", "municipality", "street_address", "description", "host_languages")
@@ -144,6 +117,8 @@ OFFER_STEPS = (
     OfferStep("photos", gettext_lazy("Photos")),
     OfferStep("review", gettext_lazy("Review")),
 )
+# The offer's own fields that the sponsor edits (the host languages are set apart).
+EDITABLE_FIELDS = [name for step in OFFER_STEPS for name in step.fields if name != "host_languages"]
 
 
 def offer_step_of(field: str) -> OfferStep:
