@@ -7,11 +7,14 @@ Django is set up.
 import datetime
 import io
 import os
+import re
 import subprocess
 import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from django.core import mail
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,6 +64,21 @@ def totp_code(secret: str) -> str:
     if left < 5:
         time.sleep(left + 0.1)
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def sign_up(page, base: str, email: str, password: str) -> None:
+    """Sign up through the portal's page in the browser, confirm the address from the email's link and
+    sign in (a new sponsor's first steps)."""
+    page.goto(f"{base}/en/accounts/signup/")
+    page.get_by_label("Email:", exact=True).fill(email)
+    page.get_by_label("Password:", exact=True).fill(password)
+    page.get_by_label("Password (again):", exact=True).fill(password)
+    page.get_by_role("button", name="Sign Up").click()
+    page.wait_for_url("**/en/accounts/confirm-email/")
+    link = re.search(r"https?://\S+/en/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm").click()
+    sign_in(page, base, email, password)
 
 
 def sign_in(page, base: str, email: str, password: str, totp_secret: str | None = None) -> None:

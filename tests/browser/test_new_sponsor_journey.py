@@ -7,7 +7,6 @@ import datetime
 import re
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
@@ -18,7 +17,7 @@ from projects.seeding import content_seed
 from sponsorship.models import SponsorCheck, SponsorProfile
 from sponsorship.selectors import sponsor_matching_blockers
 from sponsorship.services import sponsor_check_record, sponsor_verify
-from tests.helpers import sign_in
+from tests.helpers import sign_up
 from training.models import Module, ModuleCompletion, Programme
 from training.services import certificate_issue_if_complete
 
@@ -57,16 +56,7 @@ def test_a_new_sponsor_is_told_what_blocks_matching_until_nothing_does(
     base = live_server.url
     try:
         # Sign up, confirm the address, sign in.
-        page.goto(f"{base}/en/accounts/signup/")
-        page.get_by_label("Email:", exact=True).fill("new.host@example.org")
-        page.get_by_label("Password:", exact=True).fill(PASSWORD)
-        page.get_by_label("Password (again):", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Sign Up").click()
-        page.wait_for_url("**/en/accounts/confirm-email/")
-        link = re.search(r"https?://\S+/en/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
-        page.goto(link)
-        page.get_by_role("button", name="Confirm").click()
-        sign_in(page, base, "new.host@example.org", PASSWORD)
+        sign_up(page, base, "new.host@example.org", PASSWORD)
 
         # The profile, with a name.
         page.goto(f"{base}/en/sponsor/")

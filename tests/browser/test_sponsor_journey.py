@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
@@ -12,7 +11,7 @@ from playwright.sync_api import expect
 from housing.models import HousingOffer, OfferPhoto
 from projects.seeding import content_seed
 from sponsorship.models import SponsorPerson
-from tests.helpers import sign_in
+from tests.helpers import sign_in, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -29,16 +28,7 @@ def test_sponsor_offers_a_home_and_sees_it_become_available(
     Image.new("RGB", (640, 480), (180, 120, 90)).save(photo)
 
     # Sign up and verify the email address.
-    page.goto(f"{base}/en/accounts/signup/")
-    page.get_by_label("Email:", exact=True).fill("host@example.org")
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again):", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
-    page.wait_for_url("**/en/accounts/confirm-email/")
-    link = re.search(r"https?://\S+/en/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
-    page.goto(link)
-    page.get_by_role("button", name="Confirm").click()
-    sign_in(page, base, "host@example.org", PASSWORD)
+    sign_up(page, base, "host@example.org", PASSWORD)
 
     # Complete the profile with consent.
     page.goto(f"{base}/en/sponsor/")
