@@ -133,7 +133,8 @@ class SearchDocument:
 class SearchSource:
     """One kind of public content. `queryset()` gives the public rows (with what `document` reads);
     `document(obj)` is called with each language active in turn; `depends_on` lists the models whose
-    changes can change the documents (the kind is then rebuilt whole)."""
+    changes can change the documents (the items referring to the changed row are rebuilt, or the kind
+    whole when no relation of its own names that model)."""
 
     kind: str
     label: Any  # a lazy translation: the plural name shown on the results page ("Projects")
@@ -217,15 +218,32 @@ def _source_rebuild(source: SearchSource, objects: Iterable[Any] | None = None) 
     return len(entries)
 
 
+def _dependants(source: SearchSource, instance: Model) -> QuerySet | None:
+    """The source's items that refer to `instance` through a relation of their own (a foreign key or a
+    many-to-many, either way), or None when none names its model (the whole kind is then rebuilt)."""
+    paths = [
+        relation.name
+        for relation in source.model._meta.get_fields()
+        if relation.is_relation and relation.related_model is type(instance)
+    ]
+    if not paths:
+        return None
+    refers = Q()
+    for path in paths:
+        refers |= Q(**{path: instance})
+    return source.model._default_manager.filter(refers).distinct()
+
+
 def search_entries_update(*, instance: Model) -> None:
     """An item was saved: its rows follow (removed when it is not public); when the model is one others
-    depend on, their kinds are rebuilt."""
+    depend on, the rows of the items that refer to it are rebuilt (a theme's edit rewrites its projects',
+    not every project's)."""
     model = type(instance)
     for source in search_sources():
         if source.model is model:
             _source_rebuild(source, [instance])
         elif model in source.depends_on:
-            _source_rebuild(source)
+            _source_rebuild(source, _dependants(source, instance))
 
 
 def search_entries_remove(*, model: type[Model], pks: Iterable[int]) -> None:

@@ -192,10 +192,9 @@ class InfoPageView(PageCacheMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
         context |= {
             # Staff see what is still to be completed; visitors (cached pages) never do.
-            "show_missing": user.is_authenticated and (user.is_staff or is_caseworker(user)),
+            "show_missing": is_caseworker(self.request.user),
             "retention": (
                 [(category.label, category.rule()) for category in retention_categories()]
                 if self.kind == InfoPage.Kind.PRIVACY

@@ -227,3 +227,18 @@ def test_on_postgresql_a_misspelt_word_is_found_by_trigram_similarity(client, se
     assert expected
     assert expected <= set(result_urls(client, "/en/search/?q=integracjos"))
     assert SearchEntry.objects.filter(vector__isnull=False).count() == SearchEntry.objects.count()
+
+
+def test_a_themes_edit_rewrites_only_the_rows_of_the_items_that_have_it(project_factory):
+    housing = project_factory(slug="with-theme", title="Homes first", themes=("housing",))
+    other = project_factory(slug="without-theme", title="Language cafés", themes=("language",))
+    untouched = set(SearchEntry.objects.filter(kind="project", object_id=other.pk).values_list("pk", flat=True))
+    theme = housing.themes.get()
+    theme.name_en = "Shelter and homes"
+    theme.save()
+
+    search.search_entries_update(instance=theme)
+
+    assert set(SearchEntry.objects.filter(kind="project", object_id=other.pk).values_list("pk", flat=True)) == untouched
+    rewritten = SearchEntry.objects.get(kind="project", object_id=housing.pk, language="en")
+    assert "Shelter and homes" in rewritten.text
