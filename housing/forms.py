@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from housing.models import HousingOffer, Inspection, InspectionFailure
@@ -81,9 +83,15 @@ class PhotosField(forms.FileField):
 class OfferPhotosForm(forms.Form):
     photo = PhotosField(
         label=_("Photos (JPEG, PNG or WebP)"),
-        help_text=_("You can choose several photos at once. The first photo is the cover."),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "data-previews": ""}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].help_text = gettext(
+            "You can choose several photos at once (an offer has at most %(count)s, each up to %(size)s MB). "
+            "The first photo is the cover."
+        ) % {"count": settings.OFFER_PHOTO_MAX_COUNT, "size": settings.OFFER_PHOTO_MAX_BYTES // (1024 * 1024)}
 
 
 class MultipleFileField(forms.FileField):

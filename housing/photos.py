@@ -69,7 +69,9 @@ def offer_photo_move(*, photo: OfferPhoto, up: bool, by: User) -> None:
         offer = HousingOffer.objects.select_for_update(of=("self",)).select_related("sponsor").get(pk=photo.offer_id)
         _photo_editable(offer, by)
         photos = list(offer.photos.order_by("position", "pk"))
-        index = next(index for index, each in enumerate(photos) if each.pk == photo.pk)
+        index = next((index for index, each in enumerate(photos) if each.pk == photo.pk), None)
+        if index is None:  # removed meanwhile (another tab): nothing to move
+            raise OfferError(_("This photo is no longer part of the offer."))
         other = index - 1 if up else index + 1
         if 0 <= other < len(photos):
             photos[index], photos[other] = photos[other], photos[index]

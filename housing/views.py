@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -276,8 +276,11 @@ def offer_photo_move(request, pk: int, photo_pk: int):
     """Move a photo up (towards the cover, the first) or down."""
     offer = offer_get_for_user(user=request.user, pk=pk)
     photo = get_object_or_404(offer.photos, pk=photo_pk)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponseBadRequest(_("Move the photo up or down."))
     try:
-        photos.offer_photo_move(photo=photo, up=request.POST.get("direction") == "up", by=request.user)
+        photos.offer_photo_move(photo=photo, up=direction == "up", by=request.user)
     except ValidationError as error:
         _show_error(request, error)
     else:

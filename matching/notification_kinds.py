@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from matching.models import MatchProposal
-from matching.path import sponsor_path
+from matching.path import BLOCKED, sponsor_path
 from portal.notifications import NotificationKind, Params, notification_kind_register
 from sponsorship.models import SponsorProfile
 from sponsorship.notification_kinds import SPONSOR_VERIFIED
@@ -78,7 +78,10 @@ def _verified_load(params_list: list[Params]) -> list[Params]:
         if path is None:
             loaded.append(params)
             continue
-        loaded.append({**params, "missing": path.blockers, "matchable": path.can_be_matched})
+        # The steps' names only: the details (a co-sponsor's check, a safeguarding hold) stay on the
+        # signed-in sponsor page, never in an email.
+        missing = [step.label for step in path.steps if step.state == BLOCKED and step.blockers]
+        loaded.append({**params, "missing": missing, "matchable": path.can_be_matched})
     return loaded
 
 
@@ -91,9 +94,9 @@ def _verified_body(params: Params) -> str:
         )
     if params["missing"]:
         return _(
-            "A caseworker has verified your sponsor profile. Before your housing offers can be matched, this is "
-            "still missing: %(missing)s"
-        ) % {"missing": " ".join(params["missing"])}
+            "A caseworker has verified your sponsor profile. Before your housing offers can be matched, these "
+            "steps are still missing: %(missing)s. Your sponsor page says what each one needs."
+        ) % {"missing": ", ".join(params["missing"])}
     if params.get("matchable"):
         return _(
             "A caseworker has verified your sponsor profile. Nothing blocks matching: your available housing "

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -24,6 +24,7 @@ from housing.access import offers_for
 from housing.models import HousingOffer
 from matching.models import MatchProposal
 from matching.selectors import proposal_list_for_sponsor
+from portal.formatting import datetime_display
 from sponsorship.models import SponsorProfile
 from sponsorship.selectors import VERIFICATION, sponsor_for_user, sponsor_matching_blockers_by_kind
 
@@ -145,7 +146,8 @@ def proposal_answer_by(proposal: MatchProposal) -> datetime.datetime | None:
 
 
 def _date(moment: datetime.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
+    # The date and the time: a proposal expires to the minute, not at the end of that day.
+    return datetime_display(moment)
 
 
 def _sponsor_steps(sponsor: SponsorProfile | None, by_kind: dict[str, list[str]]) -> list[Step]:

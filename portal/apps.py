@@ -14,6 +14,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from portal import site  # noqa: F401  (registers the deploy check of SITE_URL)
         from portal.models import User
 
         # Changes to accounts (who is staff, of which organisation, active, with which roles), with the

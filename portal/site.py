@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import checks
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +33,19 @@ class PortalSite:
 
 def portal_site() -> PortalSite:
     return PortalSite(name=PORTAL_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def site_url_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """`check --deploy`: in production the address printed on certificates and sent in emails must be the
+    portal's public HTTPS address, not the development default (it cannot be corrected once printed)."""
+    address = urlsplit(settings.SITE_URL)
+    if address.scheme != "https" or address.hostname in {"127.0.0.1", "localhost", "::1", None}:
+        return [
+            checks.Warning(
+                f"SITE_URL is {settings.SITE_URL!r}: set it to the portal's public HTTPS address.",
+                hint="Links in emails and the verification address printed on certificates start with it.",
+                id="portal.W001",
+            )
+        ]
+    return []

@@ -8,7 +8,8 @@ def _image_owner(model):
     def owner(name: str):
         folder = name.rsplit("/", 1)[0] + "/"
         if folder.count("/") < 2:
-            return None
+            # A news picture stored before the renditions (`news/<file>`): served as it is.
+            return model.objects.filter(image=name).only("pk").first()
         return model.objects.filter(image__startswith=folder).only("pk").first()
 
     return owner

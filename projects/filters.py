@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from portal.search import MAX_QUERY_LENGTH, search_object_ids
+from portal.search import MAX_QUERY_LENGTH, query_terms, search_object_ids
 from projects.models import (
     FundingProgramme,
     GoodPractice,
@@ -43,7 +43,7 @@ class SearchFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         text = value.strip()
-        if not text:
+        if not query_terms(text):  # nothing to search for (empty, or words of one letter): no filter
             return queryset
         return queryset.filter(pk__in=search_object_ids(kind=self.search_kind, text=text))
 

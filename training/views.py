@@ -115,10 +115,25 @@ def attendance(request, pk: int):
     return render(request, "training/attendance.html", {"session": session, "enrolments": enrolments})
 
 
+def _lookup_limited(request):
+    """One certificate lookup by this client: None, or the 429 answer once it made too many."""
+    return ratelimit.consume_or_429(
+        request,
+        app="training",
+        action="certificate_lookup",
+        config={"certificate_lookup": settings.CERTIFICATE_LOOKUP_RATE},
+        limit_get=True,
+    )
+
+
 def certificate(request, code: str):
     """Public verification: anyone with the code can check a certificate; unknown codes are "not found"."""
     found = selectors.certificate_verify(code=code)
     if found is None:
+        # Guessing codes at this address is limited as at the form (a real code is never refused).
+        limited = _lookup_limited(request)
+        if limited is not None:
+            return limited
         return render(request, "training/certificate_not_found.html", {"code": code[:40]}, status=404)
     if found.is_revoked:
         # The code was real but the certificate no longer vouches for anyone (its holder's data was erased).
@@ -141,13 +156,7 @@ def certificate_lookup(request):
     get a translated "not found" on the form; lookups are rate-limited per client address."""
     form = CertificateLookupForm(request.GET if "code" in request.GET else None)
     if form.is_bound:
-        limited = ratelimit.consume_or_429(
-            request,
-            app="training",
-            action="certificate_lookup",
-            config={"certificate_lookup": settings.CERTIFICATE_LOOKUP_RATE},
-            limit_get=True,
-        )
+        limited = _lookup_limited(request)
         if limited is not None:
             return limited
         if form.is_valid():

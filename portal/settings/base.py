@@ -475,9 +475,10 @@ OFFER_RECONFIRM_GRACE_DAYS = env_int("OFFER_RECONFIRM_GRACE_DAYS", 7)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 12_000_000)
 # Uploads are bounded in memory: files above this size are written to a temporary file, the other
 # fields of a request may hold at most DATA_UPLOAD_MAX_MEMORY_SIZE, and a request at most
-# DATA_UPLOAD_MAX_NUMBER_FILES files (Django answers 400 beyond). The front server refuses bodies
-# above its client_max_body_size (10 MB, deploy/nginx), in line with OFFER_PHOTO_MAX_BYTES.
+# DATA_UPLOAD_MAX_NUMBER_FILES files (Django answers 400 beyond): an offer's photos, chosen at once.
+# The front server refuses bodies above its client_max_body_size (90 MB, deploy/nginx): that many
+# photos of OFFER_PHOTO_MAX_BYTES each.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_NUMBER_FILES = 5
+DATA_UPLOAD_MAX_NUMBER_FILES = OFFER_PHOTO_MAX_COUNT
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000

@@ -9,7 +9,8 @@ def forwards(apps, schema_editor):
     people = SponsorPerson.objects.filter(role="main", user__isnull=False).select_related("user")
     for person in people.iterator():
         name = f"{person.user.first_name} {person.user.last_name}".strip()
-        if name and person.full_name != name:
+        # Only a person recorded with the email (or with nothing): a name a caseworker typed stays.
+        if name and person.full_name.strip() in ("", person.user.email):
             SponsorPerson.objects.filter(pk=person.pk).update(full_name=name)
 
 

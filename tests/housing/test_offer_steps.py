@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from housing.forms import HousingOfferForm
-from housing.models import HousingOffer
-from housing.photos import offer_photo_add
-from housing.services import EDITABLE_FIELDS, OFFER_STEPS, REQUIRED_TO_SUBMIT
+from housing.models import HousingOffer, OfferPhoto
+from housing.photos import offer_photo_add, offer_photo_move
+from housing.services import EDITABLE_FIELDS, OFFER_STEPS, REQUIRED_TO_SUBMIT, OfferError
 from tests.helpers import jpeg_upload
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +158,21 @@ def test_moving_a_photo_changes_the_order_and_the_cover(sponsor_client, sponsor,
     assert list(offer.photos.values_list("pk", flat=True)) == [third.pk, first.pk, second.pk]
     content = sponsor_client.get(_step(offer, "photos")).content.decode()
     assert content.index(third.thumbnail.url) < content.index("Cover photo") < content.index(first.thumbnail.url)
+
+
+def test_a_move_without_a_direction_changes_nothing(sponsor_client, sponsor, offer):
+    first, second = (offer_photo_add(offer=offer, upload=jpeg_upload(), by=sponsor.user) for _ in range(2))
+    for junk in ({"direction": "sideways"}, {}):
+        response = sponsor_client.post(f"/en/sponsor/offers/{offer.pk}/photos/{first.pk}/move/", junk)
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert list(offer.photos.values_list("pk", flat=True)) == [first.pk, second.pk]
+
+
+def test_moving_a_photo_removed_meanwhile_is_refused_in_words(sponsor, offer):
+    photo = offer_photo_add(offer=offer, upload=jpeg_upload(), by=sponsor.user)
+    OfferPhoto.objects.filter(pk=photo.pk).delete()  # another tab removed it after the page was read
+    with pytest.raises(OfferError, match="no longer part of the offer"):
+        offer_photo_move(photo=photo, up=True, by=sponsor.user)
 
 
 def test_the_photo_input_takes_several_images(sponsor_client, offer):

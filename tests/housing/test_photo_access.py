@@ -506,8 +506,9 @@ def test_the_new_upload_messages_are_translated(client, owner, draft, language):
 
 
 @pytest.mark.django_db
-def test_too_many_files_in_one_request_is_a_400(owner_client, draft):
-    files = [_upload(_jpeg(), f"p{number}.jpg") for number in range(6)]
+def test_too_many_files_in_one_request_is_a_400(owner_client, draft, settings):
+    # More files than an offer may have photos, in one request: refused before any is read.
+    files = [_upload(_jpeg(), f"p{number}.jpg") for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
 
     response = owner_client.post(f"/en/sponsor/offers/{draft.pk}/photos/", {"photo": files})
 

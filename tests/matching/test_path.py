@@ -237,9 +237,10 @@ def test_the_verification_notice_lists_what_is_still_missing(sponsor_factory, dj
     with django_capture_on_commit_callbacks(execute=True):
         body = _verified_notice(sponsor)
 
-    assert "still missing" in body and "Required training not completed: Course basics." in body
-    assert "Identity check is missing" in body or "is missing" in body
-    assert CAN_BE_MATCHED not in body.replace("can be matched, this", "")
+    # The steps by name; their details (whose check, a safeguarding hold) stay on the sponsor page.
+    assert "still missing: Checks, Training." in body
+    assert "Required training not completed" not in body and "is missing." not in body
+    assert CAN_BE_MATCHED not in body.replace("can be matched, these", "")
     assert "can now be matched" not in body
     assert mail.outbox and "still missing" in mail.outbox[-1].body
 

@@ -273,6 +273,12 @@ def test_check_deploy_fails_when_the_https_redirect_or_hsts_is_turned_off():
     assert "security.W008" in result.stderr and "security.W004" in result.stderr
 
 
+def test_check_deploy_fails_while_site_url_is_the_development_address():
+    result = _deploy_check(SITE_URL="http://127.0.0.1:8000")
+    assert result.returncode != 0
+    assert "portal.W001" in result.stderr
+
+
 def test_production_defaults_to_https_and_hsts_and_each_can_be_turned_off():
     import json
 

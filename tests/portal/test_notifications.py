@@ -22,7 +22,7 @@ SAMPLES: dict[str, list[dict]] = {
     "sponsorship.sponsor_verified": [
         {},
         {"sponsor": 999999},
-        {"missing": ["Identity check is missing."]},
+        {"missing": ["Checks", "Training"]},
         {"missing": [], "matchable": True},
         {"missing": [], "matchable": False},
     ],

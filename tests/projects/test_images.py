@@ -215,3 +215,16 @@ def test_pictures_add_no_queries_to_the_lists(client, django_assert_num_queries,
     NewsItem.objects.update(image=rows[0]["name"], image_renditions=rows, image_decorative=True)
     GoodPractice.objects.update(image=rows[0]["name"], image_renditions=rows, image_decorative=True)
     assert counts() == before
+
+
+def test_a_news_picture_stored_before_the_renditions_is_still_served(client, news_item, media_root):
+    # Stored by the earlier field, directly under news/ (no renditions folder).
+    (media_root / "news").mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (64, 48), (10, 120, 200)).save(media_root / "news" / "old.jpg")
+    NewsItem.objects.filter(pk=news_item.pk).update(image="news/old.jpg")
+    news_item.refresh_from_db()
+
+    response = client.get(news_item.image_src)
+
+    assert response.status_code == HTTPStatus.OK
+    assert b"".join(response.streaming_content if response.streaming else [response.content])[:3] == b"\xff\xd8\xff"

@@ -382,6 +382,16 @@ def test_certificate_lookup_is_rate_limited_per_address(client, settings, certif
     assert client.get("/en/training/certificates/").status_code == HTTPStatus.OK
 
 
+@pytest.mark.django_db
+def test_guessing_codes_at_the_verification_address_is_rate_limited_too(client, settings, certificate):
+    settings.CERTIFICATE_LOOKUP_RATE = "3/m/ip"
+    for _attempt in range(3):
+        assert client.get("/en/training/certificates/0000AAAA1111/").status_code == HTTPStatus.NOT_FOUND
+    assert client.get("/en/training/certificates/0000AAAA2222/").status_code == HTTPStatus.TOO_MANY_REQUESTS
+    # A real certificate is never refused.
+    assert client.get(f"/en/training/certificates/{certificate.code}/").status_code == HTTPStatus.OK
+
+
 # --- iCalendar ------------------------------------------------------------------------------------------
 
 
