@@ -50,7 +50,17 @@ def public_pages() -> list[str]:
         slug = _slug(queryset)
         if slug:
             pages.append(detail % slug)
-    return [*pages, "/{lang}/resources/", "/{lang}/accounts/login/", "/{lang}/accounts/signup/"]
+    return [
+        *pages,
+        "/{lang}/resources/",
+        "/{lang}/search/?q=Ukraina",
+        "/{lang}/training/certificates/",
+        "/{lang}/privacy/",
+        "/{lang}/contact/",
+        "/{lang}/accessibility/",
+        "/{lang}/accounts/login/",
+        "/{lang}/accounts/signup/",
+    ]
 
 
 class Command(BaseCommand):
