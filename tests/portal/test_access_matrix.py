@@ -170,7 +170,12 @@ PAGES: dict[str, Entry] = {
     "housing:offer-detail": Entry(OWNER, urls(lambda w: _offers(w, "housing:offer-detail"))),
     "housing:offer-edit": Entry(OWNER, urls(lambda w: _offers(w, "housing:offer-edit")), ok=FOUND),
     "housing:offer-edit-step": Entry(OWNER, urls(lambda w: _offer_steps(w)), ok=FOUND),
-    "housing:offer-photo-move": _post(OWNER, each_sponsor(lambda s: {"pk": s.draft.pk, "photo_pk": s.photo.pk})),
+    # Posted without a direction: the owner gets past the access check to a 400, anyone else a 404.
+    "housing:offer-photo-move": _post(
+        OWNER,
+        each_sponsor(lambda s: {"pk": s.draft.pk, "photo_pk": s.photo.pk}),
+        ok=(HTTPStatus.BAD_REQUEST,),
+    ),
     "housing:offer-photo-add": _post(OWNER, each_sponsor(lambda s: {"pk": s.draft.pk})),
     "housing:offer-photo-delete": _post(OWNER, urls(lambda w: _photo_deletes(w))),
     "housing:offer-submit": _post(OWNER, each_sponsor(lambda s: {"pk": s.draft.pk})),
